@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: Apache-2.0
+# gatehouse — the only build file. See README.md for the targets.
+
+CC       ?= cc
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+BUILD    ?= build
+OPTFLAGS := -O2 -g -D_FORTIFY_SOURCE=3
+else
+BUILD    ?= build/san
+OPTFLAGS := -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+PKGS := libmicrohttpd libcurl jansson sqlite3 libpq openssl libsodium
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wcast-qual -Wformat=2 -Wvla \
+	-Wundef -Wimplicit-fallthrough -Wnull-dereference -fno-common -Werror
+HARDEN := -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIE
+
+CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen
+CFLAGS   += -std=c17 $(OPTFLAGS) $(WARN) $(HARDEN) -MMD -MP \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,noexecstack $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv -lpthread -lm
+
+ALL_SRC   := $(shell find src -name '*.c' | sort)
+TEST_SRC  := $(filter %_test.c,$(ALL_SRC))
+LIB_SRC   := $(filter-out %_test.c src/main.c,$(ALL_SRC))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/test/harness/test.o
+GEN_ASSETS := $(BUILD)/gen/assets.c
+ASSET_FILES := $(shell (find web src/store/migrations -type f 2>/dev/null; echo docs/openapi.json) | LC_ALL=C sort)
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+
+BIN  := $(BUILD)/bin/gatehouse
+UNIT := $(BUILD)/test/unit
+
+.PHONY: all run test check unit e2e fuzz fuzz-replay bench lint fmt clean deps
+all: $(BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(GEN_ASSETS): tools/embed_assets.sh $(ASSET_FILES)
+	@mkdir -p $(dir $@)
+	sh tools/embed_assets.sh $@ $(ASSET_FILES)
+
+$(BUILD)/obj/gen/assets.o: $(GEN_ASSETS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(BIN): $(LIB_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/gen/assets.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT): $(LIB_OBJ) $(TEST_OBJ) $(BUILD)/obj/gen/assets.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Fuzz targets built with gcc + standalone.c replay their corpus as regression tests.
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/standalone.c $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	sh tools/install-deps.sh
+
+run: deps
+	$(MAKE) all
+	$(BIN) serve
+
+unit: $(UNIT)
+	$(UNIT)
+
+fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+	@for t in $(FUZZ_NAMES); do $(BUILD)/fuzz/$$t fuzz/corpus/$$t || exit 1; done
+
+# libFuzzer builds (clang): make fuzz builds them all; make fuzz-run T=json S=60 runs one.
+FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+fuzz:
+	@mkdir -p build/libfuzzer
+	@for t in $(FUZZ_NAMES); do \
+		clang $(FUZZ_CFLAGS) -o build/libfuzzer/$$t fuzz/fuzz_$$t.c $(LIB_SRC) build/gen/assets.c $(LDLIBS) || exit 1; \
+	done
+fuzz-run: fuzz
+	build/libfuzzer/$(T) -max_total_time=$(or $(S),60) fuzz/corpus/$(T)
+
+# Everything: sanitizer build, unit tests, fuzz-corpus replay, end-to-end on SQLite and PostgreSQL.
+test:
+	sh tools/install-deps.sh --test
+	sh test/run-all.sh
+
+check: unit fuzz-replay
+
+bench: all
+	/usr/bin/python3 bench/bench.py
+
+lint:
+	sh tools/check-format.sh
+	sh tools/check-layers.sh
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
+		--suppress=missingIncludeSystem -Isrc src
+
+fmt:
+	clang-format -i $(ALL_SRC) $(shell find src test fuzz -name '*.h') fuzz/*.c
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

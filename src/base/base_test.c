@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for base/: buffers, ids, clock formatting, JSON field reads. */
+#include "base/common.h"
+#include "test/harness/test.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/error.h"
+#include "base/id.h"
+#include "base/json_field.h"
+
+TEST(buf, ceiling_refuses_and_keeps_content)
+{
+	struct buf b;
+	buf_init(&b, 8);
+	ASSERT_INT_EQ(buf_appends(&b, "abcd"), 0);
+	ASSERT_INT_EQ(buf_appends(&b, "efghi"), ERR_TOO_LARGE);
+	ASSERT_STR_EQ(b.data, "abcd");
+	ASSERT_INT_EQ(buf_appendf(&b, "%d", 1234), 0);
+	ASSERT_STR_EQ(b.data, "abcd1234");
+	buf_release(&b);
+}
+
+TEST(id, shape_and_order)
+{
+	char a[ID_MAX], b[ID_MAX];
+	id_new(a, "org");
+	clock_set_fake(TEST_FAKE_NOW + 1);
+	id_new(b, "org");
+	ASSERT(id_is_valid(a, "org"));
+	ASSERT(!id_is_valid(a, "user"));
+	ASSERT(strcmp(a, b) < 0);
+	ASSERT(!id_is_valid("org_0123456789abcdefghjkmnpqrI", "org"));
+}
+
+TEST(clock, rfc3339_round_trip)
+{
+	char s[32];
+	int64_t t = 0;
+	clock_format_rfc3339(s, sizeof(s), TEST_FAKE_NOW);
+	ASSERT_STR_EQ(s, "2026-09-21T14:13:20Z");
+	ASSERT_INT_EQ(clock_parse_rfc3339(&t, s), 0);
+	ASSERT_INT_EQ(t, TEST_FAKE_NOW);
+	ASSERT_INT_EQ(clock_parse_rfc3339(&t, "2026-09-21T14:13:20+02:00"), ERR_INVALID);
+}
+
+TEST(json_field, contract_errors)
+{
+	json_t *o = NULL;
+	ASSERT_INT_EQ(json_field_parse_object(&o, "{\"a\":1,", 7), ERR_INVALID);
+	ASSERT_STR_EQ(error_get()->stable, "invalid_json");
+	ASSERT_INT_EQ(json_field_parse_object(&o, "{\"a\":1,\"a\":2}", 13), ERR_INVALID);
+	ASSERT_INT_EQ(json_field_parse_object(&o, "[1]", 3), ERR_INVALID);
+	ASSERT_INT_EQ(json_field_parse_object(&o, "{\"a\":\"\xff\"}", 9), ERR_INVALID);
+	ASSERT_STR_EQ(error_get()->stable, "invalid_utf8");
+	const char *body = "{\"name\":\"x\",\"n\":5,\"zzz\":true}";
+	ASSERT_INT_EQ(json_field_parse_object(&o, body, strlen(body)), 0);
+	static const char *const allowed[] = { "name", "n", NULL };
+	ASSERT_INT_EQ(json_field_check_known(o, allowed), ERR_INVALID);
+	ASSERT_STR_EQ(error_get()->stable, "unknown_field");
+	ASSERT_STR_EQ(error_get()->fields[0].field, "zzz");
+	const char *name = NULL;
+	ASSERT_INT_EQ(json_field_string(o, "name", 0, &name, NULL), ERR_INVALID);
+	ASSERT_STR_EQ(error_get()->stable, "too_long");
+	int64_t n = 0;
+	ASSERT_INT_EQ(json_field_int(o, "n", 0, 3, &n, NULL), ERR_INVALID);
+	ASSERT_INT_EQ(json_field_string(o, "n", 10, &name, NULL), ERR_INVALID);
+	ASSERT_STR_EQ(error_get()->stable, "invalid_type");
+	json_decref(o);
+}

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Connection pool, transactions with retry, and typed query helpers (see db.h). */
+#include "base/common.h"
+#include "store/db.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "base/rand.h"
+#include "store/db_driver.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#define TX_MAX_ATTEMPTS 12
+
+struct db {
+	const struct db_ops *ops;
+	char *target;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct db_conn **free_conns;
+	int nfree, size, opened;
+	/* SQLite has one writer per database: serialising our own writers here
+	 * avoids busy-wait sleeps inside SQLite (its busy handler sleeps in ms). */
+	pthread_mutex_t write_lock;
+};
+
+static atomic_uint_fast64_t errors_total;
+
+void db_note_error(void)
+{
+	atomic_fetch_add(&errors_total, 1);
+}
+
+uint64_t db_error_count(void)
+{
+	return atomic_load(&errors_total);
+}
+
+int db_open(struct db **out, const char *url, int pool_size)
+{
+	const struct db_ops *ops;
+	const char *target;
+	*out = NULL;
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		ops = &db_sqlite_ops;
+		target = url + 7;
+		if (!*target)
+			return error_set(ERR_INVALID, "database url sqlite: needs a path");
+	} else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		ops = &db_pg_ops;
+		target = url;
+	} else {
+		return error_set(ERR_INVALID, "database url must start with sqlite: or postgres://");
+	}
+	struct db *db = xcalloc(1, sizeof(*db));
+	db->ops = ops;
+	db->target = xstrdup(target);
+	db->size = pool_size > 0 ? pool_size : (ops->kind == DB_SQLITE ? 32 : 16);
+	db->free_conns = xcalloc((size_t)db->size, sizeof(*db->free_conns));
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->cond, NULL);
+	pthread_mutex_init(&db->write_lock, NULL);
+	struct db_conn *c = NULL;
+	int rc = ops->open(&c, db->target);
+	if (rc) {
+		db_free(db);
+		return rc;
+	}
+	db->free_conns[db->nfree++] = c;
+	db->opened = 1;
+	*out = db;
+	return 0;
+}
+
+void db_free(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->nfree; i++)
+		db->ops->close(db->free_conns[i]);
+	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->cond);
+	pthread_mutex_destroy(&db->write_lock);
+	free(db->free_conns);
+	free(db->target);
+	free(db);
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+	return db->ops->kind;
+}
+
+enum db_kind db_conn_kind(const struct db_conn *c)
+{
+	return c->ops->kind;
+}
+
+static int acquire(struct db *db, struct db_conn **out)
+{
+	pthread_mutex_lock(&db->lock);
+	for (;;) {
+		if (db->nfree > 0) {
+			*out = db->free_conns[--db->nfree];
+			pthread_mutex_unlock(&db->lock);
+			return 0;
+		}
+		if (db->opened < db->size) {
+			db->opened++;
+			pthread_mutex_unlock(&db->lock);
+			int rc = db->ops->open(out, db->target);
+			if (rc) {
+				pthread_mutex_lock(&db->lock);
+				db->opened--;
+				pthread_cond_signal(&db->cond);
+				pthread_mutex_unlock(&db->lock);
+			}
+			return rc;
+		}
+		pthread_cond_wait(&db->cond, &db->lock);
+	}
+}
+
+/* broken: the connection failed in a way that may leave it unusable. */
+static void release(struct db *db, struct db_conn *c, bool broken)
+{
+	pthread_mutex_lock(&db->lock);
+	if (broken) {
+		db->ops->close(c);
+		db->opened--;
+	} else {
+		db->free_conns[db->nfree++] = c;
+	}
+	pthread_cond_signal(&db->cond);
+	pthread_mutex_unlock(&db->lock);
+}
+
+static void backoff(int attempt)
+{
+	unsigned char r;
+	rand_bytes(&r, 1);
+	long us = (long)(200 << (attempt < 8 ? attempt : 8)) + r * 8;
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+	nanosleep(&ts, NULL);
+}
+
+int db_conn_exec(struct db_conn *c, const char *sql)
+{
+	return c->ops->exec(c, sql);
+}
+
+static const char *begin_sql(const struct db *db, unsigned flags)
+{
+	if (db->ops->kind == DB_SQLITE)
+		return (flags & DB_TX_WRITE) ? "BEGIN IMMEDIATE" : "BEGIN";
+	return (flags & DB_TX_WRITE) ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+				     : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+}
+
+int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
+{
+	struct db_conn *c = NULL;
+	int rc = acquire(db, &c);
+	if (rc)
+		return rc;
+	bool serialise = db->ops->kind == DB_SQLITE && (flags & DB_TX_WRITE);
+	bool broken = false;
+	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
+		if (attempt)
+			backoff(attempt);
+		if (serialise)
+			pthread_mutex_lock(&db->write_lock);
+		rc = db->ops->exec(c, begin_sql(db, flags));
+		if (rc == 0) {
+			rc = fn(c, payload);
+			if (rc == 0) {
+				rc = db->ops->exec(c, "COMMIT");
+				if (rc)
+					db->ops->exec(c, "ROLLBACK");
+			} else {
+				/* keep fn's error, not rollback's */
+				struct error_state saved = *error_get();
+				db->ops->exec(c, "ROLLBACK");
+				error_restore(&saved);
+			}
+		}
+		if (serialise)
+			pthread_mutex_unlock(&db->write_lock);
+		if (rc != ERR_RETRY)
+			break;
+	}
+	if (rc == ERR_UNAVAILABLE)
+		broken = true;
+	release(db, c, broken);
+	if (rc == ERR_RETRY)
+		error_setc(ERR_CONFLICT, "concurrent_update",
+			   "the change collided with concurrent updates too many times; retry");
+	return rc == ERR_RETRY ? ERR_CONFLICT : rc;
+}
+
+static int bind_args(struct db_stmt *s, const char *types, va_list ap)
+{
+	int rc = 0;
+	for (int i = 0; types[i] && rc == 0; i++) {
+		switch (types[i]) {
+		case 't':
+			rc = s->ops->bind_text(s, i + 1, va_arg(ap, const char *));
+			break;
+		case 'i':
+			rc = s->ops->bind_int64(s, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'b':
+			rc = s->ops->bind_int64(s, i + 1, va_arg(ap, int) ? 1 : 0);
+			break;
+		default:
+			die("db_query: bad type letter '%c'", types[i]);
+		}
+	}
+	return rc;
+}
+
+int db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const char *types, ...)
+{
+	struct db_stmt *s = NULL;
+	*out = NULL;
+	int rc = c->ops->prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	rc = bind_args(s, types, ap);
+	va_end(ap);
+	if (rc) {
+		c->ops->reset(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int db_step(struct db_stmt *s)
+{
+	return s->ops->step(s);
+}
+
+const char *db_text(struct db_stmt *s, int col)
+{
+	return s->ops->column_text(s, col);
+}
+
+char *db_text_dup(struct db_stmt *s, int col)
+{
+	const char *t = s->ops->column_text(s, col);
+	return t ? xstrdup(t) : NULL;
+}
+
+int64_t db_int(struct db_stmt *s, int col)
+{
+	return s->ops->column_int64(s, col);
+}
+
+void db_done(struct db_stmt *s)
+{
+	if (s)
+		s->ops->reset(s);
+}
+
+int64_t db_exec(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	struct db_stmt *s = NULL;
+	int rc = c->ops->prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	rc = bind_args(s, types, ap);
+	va_end(ap);
+	while (rc == 0 && (rc = s->ops->step(s)) == DB_ROW)
+		rc = 0;
+	int64_t changed = rc == DB_DONE ? s->ops->changes(s) : rc;
+	s->ops->reset(s);
+	return changed;
+}
+
+void *db_stmt_cache_get(struct db_stmt_cache *c, const char *sql)
+{
+	if (!c->cap)
+		return NULL;
+	size_t h = ((uintptr_t)sql >> 3) & (c->cap - 1);
+	while (c->keys[h]) {
+		if (c->keys[h] == sql)
+			return c->vals[h];
+		h = (h + 1) & (c->cap - 1);
+	}
+	return NULL;
+}
+
+void db_stmt_cache_put(struct db_stmt_cache *c, const char *sql, void *stmt)
+{
+	if ((c->count + 1) * 2 > c->cap) {
+		struct db_stmt_cache n = { 0 };
+		n.cap = c->cap ? c->cap * 2 : 64;
+		n.keys = xcalloc(n.cap, sizeof(*n.keys));
+		n.vals = xcalloc(n.cap, sizeof(*n.vals));
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->keys[i])
+				db_stmt_cache_put(&n, c->keys[i], c->vals[i]);
+		free(c->keys);
+		free(c->vals);
+		*c = n;
+	}
+	size_t h = ((uintptr_t)sql >> 3) & (c->cap - 1);
+	while (c->keys[h])
+		h = (h + 1) & (c->cap - 1);
+	c->keys[h] = sql;
+	c->vals[h] = stmt;
+	c->count++;
+}
+
+void db_stmt_cache_release(struct db_stmt_cache *c, void (*free_fn)(void *))
+{
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->keys[i])
+			free_fn(c->vals[i]);
+	free(c->keys);
+	free(c->vals);
+	memset(c, 0, sizeof(*c));
+}
