@@ -3,6 +3,7 @@
 #include "base/common.h"
 #include "cli/output.h"
 #include "app/key.h"
+#include "model/model.h"
 
 static const struct cli_flag flags[] = {
 	{ "name", "name", 's', "a label for the key (e.g. the app or person using it)" },

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "http/client.h"
 #include "http/server.h"
 #include "routes/routes.h"
 #include "store/migrate.h"
@@ -66,6 +67,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	http_client_global_init(cfg->allow_loopback_targets);
 	struct app *a = NULL;
 	int rc = app_open(&a, cfg, true);
 	if (rc)

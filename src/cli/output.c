@@ -12,11 +12,15 @@ static const struct cli_flag *find_flag(const struct cli_flag *flags, const char
 	return NULL;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static bool is_bool_flag(const struct cli_flag *flags, const char *name)
 {
-	fprintf(stderr, "gatehouse: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see --help)\n");
+	const struct cli_flag *f = find_flag(flags, name);
+	return f && f->type == 'b';
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "gatehouse: %s: %s (see --help)\n", what, arg);
 	return EXIT_USAGE;
 }
 
@@ -47,14 +51,14 @@ static int add_value(json_t *body, const struct cli_flag *f, const char *v)
 		char *end = NULL;
 		long long n = strtoll(v, &end, 10);
 		if (!*v || !end || *end)
-			return usage_error("--%s needs an integer", f->flag);
+			return usage_error("needs an integer", f->flag);
 		json_object_set_new(body, f->field, json_integer(n));
 		return 0;
 	}
 	json_error_t jerr;
 	json_t *j = json_loads(v, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
-		return usage_error("--%s needs JSON", f->flag);
+		return usage_error("needs JSON", f->flag);
 	json_object_set_new(body, f->field, j);
 	return 0;
 }
@@ -72,18 +76,19 @@ int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli
 			out->help = true;
 		} else if (!strcmp(a, "--limit") || !strcmp(a, "--starting-after")) {
 			if (i + 1 >= argc)
-				return usage_error("%s needs a value", a);
+				return usage_error("needs a value", a);
 			if (a[2] == 'l') {
 				char *end = NULL;
 				out->limit = strtoll(argv[++i], &end, 10);
 				if (!end || *end || out->limit < 1 || out->limit > 500)
-					return usage_error("%s must be 1-500", a);
+					return usage_error("must be 1-500", a);
 			} else {
 				out->starting_after = argv[++i];
 			}
-		} else if (!strncmp(a, "--no-", 5) && find_flag(flags, a + 5) &&
-			   find_flag(flags, a + 5)->type == 'b') {
-			json_object_set_new(out->body, find_flag(flags, a + 5)->field, json_false());
+		} else if (!strncmp(a, "--no-", 5) && is_bool_flag(flags, a + 5)) {
+			const struct cli_flag *f = find_flag(flags, a + 5);
+			if (f)
+				json_object_set_new(out->body, f->field, json_false());
 		} else if (!strncmp(a, "--", 2)) {
 			char name[64];
 			const char *eq = strchr(a + 2, '=');
@@ -91,14 +96,14 @@ int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli
 			xsnprintf(name, sizeof(name), "%.*s", (int)n, a + 2);
 			const struct cli_flag *f = find_flag(flags, name);
 			if (!f)
-				return usage_error("unknown option %s", a);
+				return usage_error("unknown option", a);
 			if (f->type == 'b' && !eq) {
 				json_object_set_new(out->body, f->field, json_true());
 				continue;
 			}
 			const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!v)
-				return usage_error("--%s needs a value", f->flag);
+				return usage_error("needs a value", f->flag);
 			if (f->type == 'b') {
 				json_object_set_new(out->body, f->field,
 						    json_boolean(!strcmp(v, "true") || !strcmp(v, "1")));
@@ -110,7 +115,7 @@ int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli
 		} else if (out->npositional < 4) {
 			out->positional[out->npositional++] = a;
 		} else {
-			return usage_error("unexpected argument %s", a);
+			return usage_error("unexpected argument", a);
 		}
 	}
 	return 0;
