@@ -107,8 +107,13 @@ int cmd_version(int argc, char **argv, const struct config *cfg)
 
 int cmd_config(int argc, char **argv, const struct config *cfg)
 {
+	if (argc > 1 && !strcmp(argv[1], "reference")) {
+		config_print_markdown(stdout);
+		return EXIT_OK;
+	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || strcmp(argv[1], "show") != 0)) {
-		printf("usage: gatehouse config [show]\n\nPrints the effective settings, secrets hidden.\n");
+		printf("usage: gatehouse config [show|reference]\n\n"
+		       "show: the effective settings, secrets hidden; reference: every setting as Markdown.\n");
 		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
 	}
 	config_print(cfg, stdout);

@@ -52,6 +52,8 @@ int config_load(struct config *out, int *argc, char **argv);
 void config_release(struct config *c);
 /* Prints "name = value" lines, secrets masked. */
 void config_print(const struct config *c, FILE *f);
+/* Prints the settings table as Markdown (docs/CONFIGURATION.md is this output). */
+void config_print_markdown(FILE *f);
 /* Prints the flag reference for --help. */
 void config_print_help(FILE *f);
 
