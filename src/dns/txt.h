@@ -75,12 +75,12 @@ int dns_txt_lookup(struct dns_txt_answer *out, const char *name, const char *res
  * hops), and class IN TXT records owned by a name on the chain are kept, each
  * record's character-strings concatenated (RFC 1035 3.3.14). NXDOMAIN maps to
  * DNS_TXT_NXDOMAIN, any other rcode to DNS_TXT_SERVFAIL, NOERROR without a
- * kept record to DNS_TXT_NODATA (or DNS_TXT_SERVFAIL when TC is set, as the
- * records may have been cut away).
+ * kept record to DNS_TXT_NODATA (or DNS_TXT_SERVFAIL when TC is set or the
+ * CNAME bound was hit, as records may have been cut away).
  *
  * Never reads outside msg[0..len). Returns 0, or ERR_PEER for a malformed or
- * unexpected message (out is then the empty answer). out is overwritten, not released
- * first. Pure and thread-safe.
+ * unexpected message (out is then the empty answer). out is overwritten, not
+ * released first. Pure and thread-safe.
  */
 int dns_txt_parse(struct dns_txt_answer *out, const unsigned char *msg, size_t len);
 
