@@ -32,11 +32,12 @@ struct dns_txt_record {
 /*
  * The outcome of one lookup. Owns records[i].data; release with
  * dns_txt_answer_release(). records[] is filled only when status is
- * DNS_TXT_FOUND, in answer order.
+ * DNS_TXT_FOUND, in answer order. The "empty answer" below is status
+ * DNS_TXT_SERVFAIL, rcode -1, no records, not truncated.
  */
 struct dns_txt_answer {
 	enum dns_txt_status status;
-	int rcode;       /* rcode of the parsed response; -1 when none was parsed */
+	int rcode;       /* the response's rcode when known; -1 otherwise (e.g. timeout) */
 	bool truncated;  /* records dropped or cut by the bounds above, or TC set */
 	size_t nrecords; /* <= DNS_TXT_MAX_RECORDS */
 	struct dns_txt_record records[DNS_TXT_MAX_RECORDS];
@@ -51,13 +52,12 @@ struct dns_txt_answer {
  * NULL means the servers of /etc/resolv.conf (never use NULL in tests: see
  * STACK.md pitfall 24). timeout_ms bounds each UDP attempt, rounded up to
  * whole seconds; one attempt is made. glibc retries over TCP by itself when the
- * UDP answer is truncated (that TCP exchange has no timeout of its own in
- * glibc 2.36).
+ * UDP answer has TC set, and that exchange has no timeout in glibc 2.36: a
+ * server that accepts the connection and never answers blocks the call.
  *
  * Returns 0 with *out filled whenever the question was asked: a timeout, a
  * network error, SERVFAIL or REFUSED are reported as out->status ==
- * DNS_TXT_SERVFAIL, not as an error. Errors (out is then zeroed, reading as
- * DNS_TXT_SERVFAIL with no records):
+ * DNS_TXT_SERVFAIL, not as an error. Errors (out is then the empty answer):
  *   ERR_INVALID      name, resolver or timeout_ms malformed (nothing was sent)
  *   ERR_PEER         the server answered with a malformed message
  *   ERR_UNAVAILABLE  the resolver library could not be initialised
@@ -75,16 +75,16 @@ int dns_txt_lookup(struct dns_txt_answer *out, const char *name, const char *res
  * hops), and class IN TXT records owned by a name on the chain are kept, each
  * record's character-strings concatenated (RFC 1035 3.3.14). NXDOMAIN maps to
  * DNS_TXT_NXDOMAIN, any other rcode to DNS_TXT_SERVFAIL, NOERROR without a
- * kept record to DNS_TXT_NODATA (or DNS_TXT_SERVFAIL when TC is set, as the
- * records may have been cut away).
+ * kept record to DNS_TXT_NODATA (or DNS_TXT_SERVFAIL when TC is set or the
+ * CNAME bound was hit, as records may have been cut away).
  *
  * Never reads outside msg[0..len). Returns 0, or ERR_PEER for a malformed or
- * unexpected message (out is then zeroed). out is overwritten, not released
- * first. Pure and thread-safe.
+ * unexpected message (out is then the empty answer). out is overwritten, not
+ * released first. Pure and thread-safe.
  */
 int dns_txt_parse(struct dns_txt_answer *out, const unsigned char *msg, size_t len);
 
-/* Frees the records and zeroes *a (so it reads as DNS_TXT_SERVFAIL). NULL-tolerant, idempotent. */
+/* Frees the records and leaves *a the empty answer. NULL-tolerant and idempotent. */
 void dns_txt_answer_release(struct dns_txt_answer *a);
 
 /*
