@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The application: the database, settings and sealing key every use case
+ * needs, and who is acting. Use cases (app/<aggregate>.c) run in one
+ * transaction each and write their audit row and webhook events in that same
+ * transaction, so a change and its events commit or vanish together.
+ */
+#ifndef GATEHOUSE_APP_APP_H
+#define GATEHOUSE_APP_APP_H
+
+#include "config/config.h"
+#include "crypto/crypto.h"
+#include "store/db.h"
+
+struct app {
+	struct db *db;
+	const struct config *cfg;
+	unsigned char seal_key[CRYPTO_AEAD_KEY_LEN];
+};
+
+/* Who made a change, for the audit log. */
+struct actor {
+	const char *type; /* "secret_key", "cli", "system", later "user", "scim" */
+	const char *id;   /* key id, user id, connection id; may be NULL */
+};
+
+/*
+ * Opens the database named by cfg, runs migrations, and loads (or creates)
+ * the sealing key. ERR_UNAVAILABLE when the database cannot be reached,
+ * ERR_INVALID for a bad key file. Caller frees with app_free().
+ */
+int app_open(struct app **out, const struct config *cfg, bool migrate);
+void app_free(struct app *a);
+
+/* A list page request: limit 1..500 (default 20), keyset cursor. */
+struct page {
+	int64_t limit;
+	const char *starting_after; /* an id, or NULL */
+};
+
+
+
+/* db_tx(DB_TX_WRITE) that wakes the webhook workers after a commit. */
+int app_write(struct app *a, db_tx_fn fn, void *payload);
+/* db_tx(DB_TX_READ): one consistent snapshot. */
+int app_read(struct app *a, db_tx_fn fn, void *payload);
+#endif

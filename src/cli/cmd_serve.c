@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * gatehouse serve: open the database (migrating it), make sure an operator
+ * key exists, start the background workers and the HTTP server, and on
+ * SIGTERM/SIGINT drain in-flight requests before exiting 0.
+ */
+#include "base/common.h"
+#include "cli/cli.h"
+#include "app/app.h"
+#include "app/key.h"
+#include "base/clock.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "http/client.h"
+#include "http/server.h"
+#include "routes/routes.h"
+#include "store/migrate.h"
+#include "webhook/worker.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+static int print_usage(bool help)
+{
+	FILE *f = help ? stdout : stderr;
+	fprintf(f, "usage: gatehouse serve [options]\n\n"
+		   "Runs gatehouse. Options (see 'gatehouse --help' for all):\n"
+		   "  --listen HOST:PORT        default 127.0.0.1:8080\n"
+		   "  --database URL            sqlite:PATH (default sqlite:./gatehouse.db) or postgres://...\n"
+		   "  --public-url URL          how browsers and IdPs reach this server\n"
+		   "  --dns-resolver IP:PORT    DNS server for domain verification\n"
+		   "  --config FILE             key = value settings file\n");
+	return help ? EXIT_OK : EXIT_USAGE;
+}
+
+/* First start with no key anywhere: create one and show it once. */
+static int ensure_operator_key(struct app *a, bool *created)
+{
+	*created = false;
+	if (!app_key_none_exists(a))
+		return 0;
+	struct actor system = { "system", "first-start" };
+	struct api_key k;
+	char *secret = NULL;
+	int rc = app_key_create(a, &system, "created on first start", &k, &secret);
+	if (rc)
+		return rc;
+	printf("\n  Operator secret key (shown once, store it now):\n\n      %s\n\n"
+	       "  Use it as 'Authorization: Bearer <key>' on /v1. 'gatehouse keys create' makes more.\n",
+	       secret);
+	api_key_release(&k);
+	free(secret);
+	*created = true;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv, const struct config *cfg)
+{
+	if (argc > 1)
+		return print_usage(!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+	int64_t t0 = clock_mono_us();
+	/* Signals are taken by this thread with sigwait; every other thread blocks them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	http_client_global_init(cfg->allow_loopback_targets);
+	struct app *a = NULL;
+	int rc = app_open(&a, cfg, true);
+	if (rc)
+		return cli_fail(rc);
+	bool created = false;
+	rc = ensure_operator_key(a, &created);
+	if (rc) {
+		app_free(a);
+		return cli_fail(rc);
+	}
+	struct webhook_worker *workers = NULL;
+	webhook_worker_start(&workers, a, (int)cfg->webhook_workers);
+	struct http_server_config hc = {
+		.listen = cfg->listen,
+		.max_connections = (unsigned)cfg->max_connections,
+		.max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
+		.idle_timeout_s = (unsigned)cfg->idle_timeout_s,
+		.begin = routes_begin,
+		.handle = routes_handle,
+		.finished = routes_finished,
+		.payload = a,
+	};
+	struct http_server *srv = NULL;
+	rc = http_server_start(&srv, &hc);
+	if (rc) {
+		webhook_worker_stop(workers);
+		app_free(a);
+		return cli_fail(rc);
+	}
+	log_info("gatehouse started", "listen=%s port=%u database=%s startup_ms=%.1f",
+		 cfg->listen, http_server_port(srv),
+		 db_kind(a->db) == DB_SQLITE ? "sqlite" : "postgres",
+		 (double)(clock_mono_us() - t0) / 1000.0);
+	printf("gatehouse %s listening on %s (port %u)\n"
+	       "  Backend API    %s/v1   (Authorization: Bearer sk_...)%s\n"
+	       "  OpenAPI        %s/v1/openapi.json\n"
+	       "  Health         %s/healthz   Metrics %s/metrics\n",
+	       GATEHOUSE_VERSION, cfg->public_url, http_server_port(srv), cfg->public_url,
+	       created ? "" : (*cfg->secret_key ? "  key: GATEHOUSE_SECRET_KEY" : "  key: printed on first start; 'gatehouse keys create' makes another"),
+	       cfg->public_url, cfg->public_url, cfg->public_url);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_info("shutting down", "signal=%d in_flight=%u", sig, http_server_in_flight(srv));
+	http_server_drain(srv, (unsigned)cfg->drain_timeout_s);
+	webhook_worker_stop(workers);
+	app_free(a);
+	log_info("stopped", "%s", "clean=true");
+	return EXIT_OK;
+}
+
+int cmd_migrate(int argc, char **argv, const struct config *cfg)
+{
+	if (argc > 1) {
+		printf("usage: gatehouse migrate [--database URL]\n\nApplies pending schema migrations and exits.\n");
+		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+	}
+	struct app *a = NULL;
+	int rc = app_open(&a, cfg, false);
+	int applied = 0;
+	if (rc == 0)
+		rc = store_migrate_run(a->db, &applied);
+	if (rc) {
+		app_free(a);
+		return cli_fail(rc);
+	}
+	printf("migrations: %d applied, schema at version %d\n", applied, store_migrate_latest());
+	app_free(a);
+	return EXIT_OK;
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The settings table and loader (see config.h). */
+#include "base/common.h"
+#include "config/config.h"
+#include "base/error.h"
+
+#include <ctype.h>
+#include <errno.h>
+
+#define S(field) offsetof(struct config, field)
+
+const struct config_setting config_settings[] = {
+	{ "listen", CONFIG_STRING, S(listen), "127.0.0.1:8080", 0, 0, false,
+	  "address and port to listen on (host:port, [v6]:port)" },
+	{ "database", CONFIG_STRING, S(database), "sqlite:./gatehouse.db", 0, 0, false,
+	  "sqlite:PATH (embedded, default) or postgres://user@host:port/db" },
+	{ "public_url", CONFIG_STRING, S(public_url), "", 0, 0, false,
+	  "the URL users and IdPs reach gatehouse at (default http://LISTEN)" },
+	{ "dns_resolver", CONFIG_STRING, S(dns_resolver), "", 0, 0, false,
+	  "IP:PORT of the DNS server for domain verification (default: the system resolver)" },
+	{ "secret_key", CONFIG_STRING, S(secret_key), "", 0, 0, true,
+	  "an operator secret key (sk_...) accepted on /v1 in addition to stored keys" },
+	{ "encryption_key_file", CONFIG_STRING, S(encryption_key_file), "./gatehouse.key", 0, 0,
+	  false,
+	  "file holding the 32-byte key that seals stored secrets; created on first start. Every node of one database needs the same file" },
+	{ "allow_loopback_targets", CONFIG_BOOL, S(allow_loopback_targets), "false", 0, 0, false,
+	  "let webhooks and IdP URLs reach http:// loopback addresses (tests only)" },
+	{ "log_format", CONFIG_STRING, S(log_format), "logfmt", 0, 0, false, "logfmt or json" },
+	{ "log_level", CONFIG_STRING, S(log_level), "info", 0, 0, false,
+	  "debug, info, warn or error" },
+	{ "max_connections", CONFIG_INT, S(max_connections), "1024", 16, 65536, false,
+	  "connections held open at once" },
+	{ "max_connections_per_ip", CONFIG_INT, S(max_connections_per_ip), "256", 1, 65536, false,
+	  "connections held open at once from one client address" },
+	{ "idle_timeout_s", CONFIG_INT, S(idle_timeout_s), "30", 1, 3600, false,
+	  "seconds before an idle or stalled connection is closed" },
+	{ "db_pool_size", CONFIG_INT, S(db_pool_size), "0", 0, 512, false,
+	  "database connections per process (0: 32 for SQLite, 16 for PostgreSQL)" },
+	{ "webhook_workers", CONFIG_INT, S(webhook_workers), "2", 0, 64, false,
+	  "background threads delivering webhooks (0 disables delivery on this node)" },
+	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
+	  "seconds SIGTERM waits for in-flight requests" },
+};
+const size_t config_settings_count = ARRAY_SIZE(config_settings);
+
+static char **str_field(struct config *c, const struct config_setting *s)
+{
+	return (char **)(void *)((char *)c + s->offset);
+}
+
+static int set_value(struct config *c, const struct config_setting *s, const char *value,
+		     const char *source)
+{
+	char *base = (char *)c + s->offset;
+	if (s->type == CONFIG_STRING) {
+		char **p = str_field(c, s);
+		free(*p);
+		*p = xstrdup(value);
+		return 0;
+	}
+	if (s->type == CONFIG_BOOL) {
+		bool v;
+		if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes") ||
+		    !strcmp(value, "on"))
+			v = true;
+		else if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no") ||
+			 !strcmp(value, "off"))
+			v = false;
+		else
+			return error_set(ERR_INVALID, "%s: %s must be true or false, not '%s'",
+					 source, s->name, value);
+		memcpy(base, &v, sizeof(v));
+		return 0;
+	}
+	char *end = NULL;
+	errno = 0;
+	long long v = strtoll(value, &end, 10);
+	if (errno || !end || end == value || *end || v < s->min || v > s->max)
+		return error_set(ERR_INVALID, "%s: %s must be an integer from %lld to %lld, not '%s'",
+				 source, s->name, (long long)s->min, (long long)s->max, value);
+	int64_t iv = v;
+	memcpy(base, &iv, sizeof(iv));
+	return 0;
+}
+
+static const struct config_setting *find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < config_settings_count; i++) {
+		const char *n = config_settings[i].name;
+		if (strlen(n) != len)
+			continue;
+		bool same = true;
+		for (size_t k = 0; k < len && same; k++)
+			same = n[k] == name[k] || (n[k] == '_' && name[k] == '-');
+		if (same)
+			return &config_settings[i];
+	}
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static int load_file(struct config *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return error_set(ERR_INVALID, "cannot read config file %s: %s", path, strerror(errno));
+	char line[4096];
+	int lineno = 0, rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *l = trim(line);
+		if (!*l || *l == '#')
+			continue;
+		char *eq = strchr(l, '=');
+		if (!eq) {
+			rc = error_set(ERR_INVALID, "%s:%d: expected key = value", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(l), *val = trim(eq + 1);
+		size_t vlen = strlen(val);
+		if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
+			val[vlen - 1] = '\0';
+			val++;
+		}
+		const struct config_setting *s = find(key, strlen(key));
+		char src[300];
+		xsnprintf(src, sizeof(src), "%s:%d", path, lineno);
+		rc = s ? set_value(c, s, val, src)
+		       : error_set(ERR_INVALID, "%s: unknown setting '%s'", src, key);
+	}
+	fclose(f);
+	if (rc == 0)
+		c->config_file = xstrdup(path);
+	return rc;
+}
+
+static void env_name(char *out, size_t size, const char *name)
+{
+	size_t o = 0;
+	for (const char *p = "GATEHOUSE_"; *p && o + 1 < size; p++)
+		out[o++] = *p;
+	for (const char *p = name; *p && o + 1 < size; p++)
+		out[o++] = (char)toupper((unsigned char)*p);
+	out[o] = '\0';
+}
+
+int config_load(struct config *out, int *argc, char **argv)
+{
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < config_settings_count && rc == 0; i++)
+		rc = set_value(out, &config_settings[i], config_settings[i].def, "default");
+	/* the config file: --config FILE / --config=FILE, else GATEHOUSE_CONFIG */
+	const char *file = getenv("GATEHOUSE_CONFIG");
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < *argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			file = argv[i] + 9;
+	}
+	if (rc == 0 && file && *file)
+		rc = load_file(out, file);
+	for (size_t i = 0; i < config_settings_count && rc == 0; i++) {
+		char name[96];
+		env_name(name, sizeof(name), config_settings[i].name);
+		const char *v = getenv(name);
+		if (v)
+			rc = set_value(out, &config_settings[i], v, name);
+	}
+	int kept = 1;
+	for (int i = 1; i < *argc && rc == 0; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) != 0 || strlen(a) == 2) {
+			argv[kept++] = argv[i];
+			continue;
+		}
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+		if (nlen == 6 && strncmp(name, "config", 6) == 0) {
+			if (!eq)
+				i++;
+			continue;
+		}
+		const struct config_setting *s = find(name, nlen);
+		if (!s) {
+			argv[kept++] = argv[i]; /* a command's own flag */
+			continue;
+		}
+		const char *val = eq ? eq + 1 : NULL;
+		if (!val && s->type == CONFIG_BOOL)
+			val = "true";
+		if (!val) {
+			if (i + 1 >= *argc)
+				return error_set(ERR_INVALID, "--%s needs a value", s->name);
+			val = argv[++i];
+		}
+		char src[128];
+		xsnprintf(src, sizeof(src), "--%.*s", (int)nlen, name);
+		rc = set_value(out, s, val, src);
+	}
+	argv[kept] = NULL;
+	*argc = kept;
+	if (rc == 0 && !*out->public_url) {
+		free(out->public_url);
+		out->public_url = xasprintf("http://%s", out->listen);
+	}
+	if (rc == 0 && strcmp(out->log_format, "logfmt") && strcmp(out->log_format, "json"))
+		rc = error_set(ERR_INVALID, "log_format must be logfmt or json");
+	if (rc == 0) {
+		/* no trailing slash: URLs are built by appending paths */
+		size_t n = strlen(out->public_url);
+		while (n > 0 && out->public_url[n - 1] == '/')
+			out->public_url[--n] = '\0';
+	}
+	return rc;
+}
+
+void config_release(struct config *c)
+{
+	for (size_t i = 0; i < config_settings_count; i++)
+		if (config_settings[i].type == CONFIG_STRING)
+			free(*str_field(c, &config_settings[i]));
+	free(c->config_file);
+	memset(c, 0, sizeof(*c));
+}
+
+void config_print(const struct config *c, FILE *f)
+{
+	for (size_t i = 0; i < config_settings_count; i++) {
+		const struct config_setting *s = &config_settings[i];
+		const char *base = (const char *)c + s->offset;
+		if (s->type == CONFIG_STRING) {
+			const char *v = *(const char *const *)(const void *)base;
+			fprintf(f, "%s = %s\n", s->name,
+				s->secret && v && *v ? "(set, hidden)" : (v ? v : ""));
+		} else if (s->type == CONFIG_BOOL) {
+			bool v;
+			memcpy(&v, base, sizeof(v));
+			fprintf(f, "%s = %s\n", s->name, v ? "true" : "false");
+		} else {
+			int64_t v;
+			memcpy(&v, base, sizeof(v));
+			fprintf(f, "%s = %lld\n", s->name, (long long)v);
+		}
+	}
+}
+
+void config_print_help(FILE *f)
+{
+	for (size_t i = 0; i < config_settings_count; i++) {
+		const struct config_setting *s = &config_settings[i];
+		char flag[64], env[96];
+		xsnprintf(flag, sizeof(flag), "--%s", s->name);
+		for (char *p = flag; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		env_name(env, sizeof(env), s->name);
+		fprintf(f, "  %-28s %s\n  %-28s env %s, default %s\n", flag, s->description, "",
+			env, *s->def ? s->def : "(none)");
+	}
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The HTTP server over libmicrohttpd (see server.h). */
+#include "base/common.h"
+#include "http/server.h"
+#include "base/clock.h"
+#include "base/error.h"
+#include "base/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HEAD_MEMORY_LIMIT (64 * 1024)
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_config cfg;
+	atomic_uint in_flight;
+	unsigned port;
+};
+
+struct req_state {
+	struct http_request req;
+	struct http_server *server;
+	int status;
+	bool responded;
+};
+
+const char *http_request_header(const struct http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->engine, MHD_HEADER_KIND, name);
+}
+
+const char *http_request_query(const struct http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->engine, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_request_param(const struct http_request *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+void http_response_header(struct http_response *res, const char *name, const char *value)
+{
+	if (res->nheaders >= HTTP_MAX_HEADERS)
+		die("too many response headers");
+	res->headers[res->nheaders].name = name;
+	res->headers[res->nheaders].value = xstrdup(value);
+	res->nheaders++;
+}
+
+void http_response_text(struct http_response *res, int status, const char *content_type,
+			const char *text)
+{
+	res->status = status;
+	res->content_type = content_type;
+	buf_reset(&res->body);
+	if (buf_appends(&res->body, text))
+		die("response body over its limit");
+}
+
+static void remote_address(struct MHD_Connection *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+static enum MHD_Result send_response(struct req_state *st, struct MHD_Connection *c,
+				     struct http_response *res)
+{
+	size_t len = 0;
+	char *body = buf_detach(&res->body, &len);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (res->content_type)
+		MHD_add_response_header(r, "Content-Type", res->content_type);
+	MHD_add_response_header(r, "X-Request-Id", st->req.id);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	for (int i = 0; i < res->nheaders; i++) {
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+		free(res->headers[i].value);
+	}
+	res->nheaders = 0;
+	st->status = res->status;
+	st->responded = true;
+	enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result reply_simple(struct req_state *st, struct MHD_Connection *c, int status,
+				    const char *code, const char *title)
+{
+	struct http_response res = { 0 };
+	buf_init(&res.body, 4096);
+	char text[512];
+	xsnprintf(text, sizeof(text),
+		  "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"code\":\"%s\","
+		  "\"detail\":\"%s\"}",
+		  title, status, code, title);
+	http_response_text(&res, status, "application/problem+json", text);
+	return send_response(st, c, &res);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct req_state *st = *con_cls;
+	(void)version;
+	if (!st) {
+		/* First call: only the head is here (pitfall 12: do not answer yet). */
+		st = xcalloc(1, sizeof(*st));
+		st->server = s;
+		st->req.method = method;
+		st->req.path = url;
+		st->req.engine = c;
+		st->req.started_us = clock_mono_us();
+		id_new(st->req.id, "req");
+		remote_address(c, st->req.remote_ip, sizeof(st->req.remote_ip));
+		atomic_fetch_add(&s->in_flight, 1);
+		*con_cls = st;
+		st->req.body_max_bytes = s->cfg.begin(&st->req, s->cfg.payload);
+		buf_init(&st->req.body, st->req.body_max_bytes);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > st->req.body_max_bytes) {
+			st->req.body_too_large = true;
+			return reply_simple(st, c, 413, "payload_too_large",
+					    "The request body is larger than this endpoint accepts");
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (st->responded)
+			return MHD_NO;
+		if (buf_append(&st->req.body, upload_data, *upload_data_size)) {
+			/* chunked body over the limit: stop reading, close the connection */
+			st->req.body_too_large = true;
+			st->status = 413;
+			return MHD_NO;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (st->responded)
+		return MHD_YES;
+	struct http_response res = { 0 };
+	res.status = 500;
+	buf_init(&res.body, 64 * 1024 * 1024);
+	s->cfg.handle(&st->req, &res, s->cfg.payload);
+	enum MHD_Result ok = send_response(st, c, &res);
+	buf_release(&res.body);
+	return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct req_state *st = *con_cls;
+	(void)c;
+	if (!st)
+		return;
+	int status = st->status;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !status)
+		status = 499; /* client went away or timed out before a response */
+	if (s->cfg.finished)
+		s->cfg.finished(&st->req, status, s->cfg.payload);
+	for (int i = 0; i < st->req.nparams; i++)
+		free(st->req.param_values[i]);
+	buf_release(&st->req.body);
+	free(st);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_debug("http engine", "detail=\"%s\"", msg);
+}
+
+/* "host:port" → sockaddr. IPv6 hosts in brackets. Empty host = all interfaces (IPv4). */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return error_set(ERR_INVALID, "listen address %s needs a port (host:port)", listen);
+	size_t hlen = (size_t)(colon - listen);
+	if (hlen >= sizeof(host))
+		return error_set(ERR_INVALID, "listen address too long");
+	memcpy(host, listen, hlen);
+	host[hlen] = '\0';
+	char *end = NULL;
+	long port = strtol(colon + 1, &end, 10);
+	if (!end || *end || port < 0 || port > 65535)
+		return error_set(ERR_INVALID, "listen port in %s is not a number 0-65535", listen);
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		host[hlen - 1] = '\0';
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			return error_set(ERR_INVALID, "listen address %s is not an IPv6 address", listen);
+		*len = sizeof(*a6);
+		return 0;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	if (!host[0])
+		a4->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "localhost") == 0)
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+		return error_set(ERR_INVALID, "listen address %s is not an IPv4 address", listen);
+	*len = sizeof(*a4);
+	return 0;
+}
+
+static void raise_fd_limit(unsigned want)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want + 64) {
+		rl.rlim_cur = rl.rlim_max < want + 64 ? rl.rlim_max : want + 64;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int http_server_start(struct http_server **out, const struct http_server_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	*out = NULL;
+	int rc = parse_listen(cfg->listen, &ss, &sslen);
+	if (rc)
+		return rc;
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	s->cfg = *cfg;
+	raise_fd_limit(cfg->max_connections);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_POLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEAD_MEMORY_LIMIT,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	if (!s->daemon) {
+		free(s);
+		return error_set(ERR_UNAVAILABLE, "cannot listen on %s (address in use or not local?)",
+				 cfg->listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	*out = s;
+	return 0;
+}
+
+unsigned http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+unsigned http_server_in_flight(const struct http_server *s)
+{
+	return atomic_load(&((struct http_server *)(uintptr_t)s)->in_flight);
+}
+
+void http_server_drain(struct http_server *s, unsigned grace_s)
+{
+	if (!s)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	int64_t deadline = clock_mono_us() + (int64_t)grace_s * 1000000;
+	while (atomic_load(&s->in_flight) > 0 && clock_mono_us() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The request boundary: the route table (every URL, its method, its auth
+ * requirement and body limit), the per-request context handlers get, and the
+ * helpers that turn app results into JSON responses and error-slot contents
+ * into RFC 9457 problem documents.
+ *
+ * A handler returns 0 after filling ctx->res, or a negative error code, in
+ * which case the dispatcher answers with a problem document built from the
+ * error slot (and logs it once, with the request id).
+ */
+#ifndef GATEHOUSE_ROUTES_ROUTES_H
+#define GATEHOUSE_ROUTES_ROUTES_H
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "base/error.h"
+#include "http/server.h"
+
+enum route_auth {
+	AUTH_NONE,       /* public: health, metrics, discovery */
+	AUTH_SECRET_KEY, /* Backend API: Authorization: Bearer sk_... */
+};
+
+#define BODY_NONE    0
+#define BODY_SMALL   (64 * 1024)
+#define BODY_DEFAULT (256 * 1024)
+
+struct route_ctx {
+	struct app *app;
+	struct http_request *req;
+	struct http_response *res;
+	struct actor actor;
+	char actor_id[ID_MAX];
+};
+
+typedef int (*route_handler_fn)(struct route_ctx *ctx);
+
+struct route {
+	const char *method;
+	const char *pattern; /* literal segments and {param}: /v1/organizations/{org} */
+	route_handler_fn handler;
+	enum route_auth auth;
+	size_t body_max_bytes;
+	const char *metric_name; /* short label for logs and /metrics */
+};
+
+/* Route tables of each resource file, ended by a NULL method. */
+extern const struct route routes_system[];
+extern const struct route routes_orgs[];
+extern const struct route routes_users[];
+extern const struct route routes_members[];
+extern const struct route routes_roles[];
+extern const struct route routes_domains[];
+extern const struct route routes_sessions[];
+extern const struct route routes_webhooks[];
+extern const struct route routes_audit[];
+
+/* Every route table, NULL-terminated (routes/table.c). */
+extern const struct route *const routes_all[];
+
+/* Matches method+path; *method_allowed false when the path exists with other methods. */
+const struct route *routes_match(struct http_request *req, bool *path_exists);
+/* A stable small index of a route for metrics (0..routes_count()-1). */
+size_t routes_index(const struct route *r);
+size_t routes_count(void);
+const struct route *routes_at(size_t index);
+
+/* Replies with obj as JSON (steals the reference). */
+int route_json(struct route_ctx *ctx, int status, json_t *obj);
+/* Replies 204 with no body. */
+int route_no_content(struct route_ctx *ctx);
+/* Parses the body as one JSON object (400 invalid_json); caller json_decref()s. */
+int route_body(struct route_ctx *ctx, json_t **out);
+/* Reads ?limit= and ?starting_after= (422 on bad values). */
+int route_page(struct route_ctx *ctx, struct page *out);
+/* Replies {"data": data, "total_count": total, "has_more": ...} (steals data). */
+int route_list(struct route_ctx *ctx, json_t *data, int64_t total, const struct page *p);
+/* A path parameter that the route pattern guarantees. */
+const char *route_param(struct route_ctx *ctx, const char *name);
+
+/* The whole dispatch: used by cmd_serve as the http_server callbacks. */
+size_t routes_begin(struct http_request *req, void *payload);
+void routes_handle(struct http_request *req, struct http_response *res, void *payload);
+void routes_finished(struct http_request *req, int status, void *payload);
+/* Writes a problem document for the error slot into res. */
+void routes_problem(struct http_response *res, const struct error_state *e);
+
+/* Prometheus text exposition of the request metrics (routes/metrics.c). */
+void routes_metrics_observe(const struct route *r, int status, int64_t duration_us);
+void routes_metrics_write(struct buf *out);
+
+#endif

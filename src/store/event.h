@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The webhook outbox and the audit log tables. Rows are written inside the
+ * caller's transaction (the change's own), which is what makes delivery
+ * at-least-once: the event exists if and only if the change committed.
+ */
+#ifndef GATEHOUSE_STORE_EVENT_H
+#define GATEHOUSE_STORE_EVENT_H
+
+#include "store/db.h"
+
+/*
+ * Inserts the event and one pending delivery per enabled endpoint whose
+ * filter is empty or names the type. Returns 0 or a store error.
+ */
+int store_event_insert(struct db_conn *c, const char *id, const char *type, const char *data_json,
+		       int64_t now);
+
+struct audit_row {
+	const char *id;
+	const char *actor_type, *actor_id;
+	const char *action;
+	const char *target_type, *target_id;
+	const char *org_id;
+	const char *data_json;
+	int64_t created_at;
+};
+int store_audit_insert(struct db_conn *c, const struct audit_row *row);
+
+#endif
