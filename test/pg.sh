@@ -29,17 +29,7 @@ as_pg() {
 	fi
 }
 
-# Is something listening on TCP port $1 (any address)? Reads /proc; a false
-# positive only makes us pick another port.
-port_busy() {
-	hex=$(printf ':%04X ' "$1")
-	grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-
-random_port() {
-	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-	echo $((20000 + n % 40000))
-}
+. "$(dirname "$0")/ports.sh"
 
 psql_admin() {
 	dsn=$1

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # The whole suite (make test): sanitizer build, fuzz-corpus replay, unit tests
-# (with the store contract against a private PostgreSQL), then the end-to-end
+# (with the store contract against a private PostgreSQL and the DNS lookup
+# against a private dnsmasq), then the end-to-end
 # suite on SQLite and on PostgreSQL in parallel against the sanitizer binary.
 # The last line on stdout is the total: "N passed, N failed[, N skipped]".
 # Exit status: non-zero if anything failed or nothing ran.
@@ -24,6 +25,7 @@ cleanup() {
 		[ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null
 	done
 	wait
+	sh test/unit-dns.sh stop "$work/dns" >&2 || true
 	if [ -f "$pg_dir/data/postmaster.pid" ]; then
 		sh test/pg.sh stop "$pg_dir" >&2 || true
 	fi
@@ -89,8 +91,15 @@ fi
 
 # -- unit ------------------------------------------------------------------------------
 section "unit"
+# the dnsmasq that dns_txt.lookup_against_dnsmasq expects
+if TEST_DNS_RESOLVER=$(sh test/unit-dns.sh start "$work/dns"); then
+	echo "dnsmasq for the unit tests: $TEST_DNS_RESOLVER"
+else
+	TEST_DNS_RESOLVER=
+	count "unit dnsmasq start" 0 1 0
+fi
 if [ -x $UNIT ]; then
-	timeout 600 $UNIT >"$work/unit.log" 2>&1
+	TEST_DNS_RESOLVER=$TEST_DNS_RESOLVER timeout 600 $UNIT >"$work/unit.log" 2>&1
 	rc=$?
 	cat "$work/unit.log"
 	line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$work/unit.log" | tail -n 1)
