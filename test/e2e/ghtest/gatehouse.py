@@ -80,7 +80,10 @@ class Gatehouse:
         return self.proc.pid if self.proc else None
 
     def env(self):
-        e = {k: v for k, v in os.environ.items() if k not in _PROXY_VARS}
+        # No proxies, and no GATEHOUSE_* settings from the caller's environment
+        # (the server reads them): only what this instance is given.
+        e = {k: v for k, v in os.environ.items()
+             if k not in _PROXY_VARS and not k.startswith("GATEHOUSE_")}
         e.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
         e.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
         e["GATEHOUSE_SECRET_KEY"] = self.key
