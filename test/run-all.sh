@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # The whole suite (make test): sanitizer build, fuzz-corpus replay, unit tests
-# (with the store contract against a private PostgreSQL and the DNS lookup
-# against a private dnsmasq), then the end-to-end
-# suite on SQLite and on PostgreSQL in parallel against the sanitizer binary.
+# (the store contract against a private PostgreSQL, the DNS lookup against a
+# private dnsmasq), then the end-to-end suite on SQLite and on PostgreSQL in
+# parallel against the sanitizer binary.
 # The last line on stdout is the total: "N passed, N failed[, N skipped]".
 # Exit status: non-zero if anything failed or nothing ran.
 set -u
