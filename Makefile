@@ -55,16 +55,19 @@ $(BUILD)/obj/gen/assets.o: $(GEN_ASSETS)
 
 $(BIN): $(LIB_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/gen/assets.o
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT): $(LIB_OBJ) $(TEST_OBJ) $(BUILD)/obj/gen/assets.o
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Fuzz targets built with gcc + standalone.c replay their corpus as regression tests.
 $(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/standalone.c $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  FUZZ    $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
 	sh tools/install-deps.sh

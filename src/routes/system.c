@@ -3,6 +3,7 @@
 #include "base/common.h"
 #include "routes/routes.h"
 #include "base/assets.h"
+#include "app/webhook.h"
 #include "base/error.h"
 
 struct health_op {
@@ -38,6 +39,12 @@ static int metrics(struct route_ctx *ctx)
 	struct http_response *res = ctx->res;
 	buf_reset(&res->body);
 	routes_metrics_write(&res->body);
+	int64_t pending = app_webhook_pending(ctx->app);
+	buf_appendf(&res->body,
+		    "# HELP gatehouse_webhook_queue_depth Webhook deliveries waiting (due or backing off).\n"
+		    "# TYPE gatehouse_webhook_queue_depth gauge\n"
+		    "gatehouse_webhook_queue_depth %lld\n",
+		    (long long)(pending < 0 ? 0 : pending));
 	res->status = 200;
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	return 0;

@@ -10,6 +10,9 @@
 const struct route *const routes_all[] = {
 	routes_system,
 	routes_orgs,
+	routes_domains,
+	routes_sessions,
+	routes_audit,
 	routes_webhooks,
 	NULL,
 };

@@ -33,3 +33,64 @@ int store_audit_insert(struct db_conn *c, const struct audit_row *r)
 			    r->data_json ? r->data_json : "{}", r->created_at);
 	return n < 0 ? (int)n : 0;
 }
+
+void audit_event_release(struct audit_event *e)
+{
+	free(e->actor_type);
+	free(e->actor_id);
+	free(e->action);
+	free(e->target_type);
+	free(e->target_id);
+	free(e->org_id);
+	free(e->data_json);
+	memset(e, 0, sizeof(*e));
+}
+
+#define AUDIT_FILTER                                                                         \
+	"(? = '' OR org_id = ?) AND (? = '' OR target_id = ?) AND (? = '' OR action = ?) AND " \
+	"(? = '' OR actor_type = ?) "
+
+int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char *starting_after,
+		     int64_t limit, struct audit_event **items, size_t *count, int64_t *total)
+{
+	const char *o = f->org_id ? f->org_id : "", *t = f->target_id ? f->target_id : "";
+	const char *a = f->action ? f->action : "", *y = f->actor_type ? f->actor_type : "";
+	struct db_stmt *s;
+	*items = NULL;
+	*count = 0;
+	int rc = db_query(c, &s, "SELECT COUNT(*) FROM audit_events WHERE " AUDIT_FILTER,
+			  "tttttttt", o, o, t, t, a, a, y, y);
+	if (rc)
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		*total = db_int(s, 0);
+	db_done(s);
+	if (rc < 0)
+		return rc;
+	rc = db_query(c, &s,
+		      "SELECT id, actor_type, actor_id, action, target_type, target_id, org_id, "
+		      "data, created_at FROM audit_events WHERE " AUDIT_FILTER
+		      "AND id > ? ORDER BY id LIMIT ?",
+		      "ttttttttti", o, o, t, t, a, a, y, y,
+		      starting_after ? starting_after : "", limit);
+	if (rc)
+		return rc;
+	struct audit_event *v = xcalloc((size_t)limit, sizeof(*v));
+	size_t n = 0;
+	while ((rc = db_step(s)) == DB_ROW && n < (size_t)limit) {
+		struct audit_event *e = &v[n++];
+		xsnprintf(e->id, sizeof(e->id), "%s", db_text(s, 0));
+		e->actor_type = db_text_dup(s, 1);
+		e->actor_id = db_text_dup(s, 2);
+		e->action = db_text_dup(s, 3);
+		e->target_type = db_text_dup(s, 4);
+		e->target_id = db_text_dup(s, 5);
+		e->org_id = db_text_dup(s, 6);
+		e->data_json = db_text_dup(s, 7);
+		e->created_at = db_int(s, 8);
+	}
+	db_done(s);
+	*items = v;
+	*count = n;
+	return rc < 0 ? rc : 0;
+}

@@ -7,6 +7,7 @@
 #ifndef GATEHOUSE_STORE_EVENT_H
 #define GATEHOUSE_STORE_EVENT_H
 
+#include "base/id.h"
 #include "store/db.h"
 
 /*
@@ -26,5 +27,20 @@ struct audit_row {
 	int64_t created_at;
 };
 int store_audit_insert(struct db_conn *c, const struct audit_row *row);
+
+/* An audit row as read back; strings owned. */
+struct audit_event {
+	char id[ID_MAX];
+	char *actor_type, *actor_id, *action, *target_type, *target_id, *org_id, *data_json;
+	int64_t created_at;
+};
+void audit_event_release(struct audit_event *e);
+
+/* Filters may be NULL. Oldest first, keyset on id. */
+struct audit_filter {
+	const char *org_id, *target_id, *action, *actor_type;
+};
+int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char *starting_after,
+		     int64_t limit, struct audit_event **items, size_t *count, int64_t *total);
 
 #endif
