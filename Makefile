@@ -64,10 +64,10 @@ $(UNIT): $(LIB_OBJ) $(TEST_OBJ) $(BUILD)/obj/gen/assets.o
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Fuzz targets built with gcc + standalone.c replay their corpus as regression tests.
-$(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/standalone.c $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/standalone.c fuzz/fuzz.h $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 deps:
 	sh tools/install-deps.sh
@@ -89,8 +89,10 @@ fuzz:
 	@for t in $(FUZZ_NAMES); do \
 		clang $(FUZZ_CFLAGS) -o build/libfuzzer/$$t fuzz/fuzz_$$t.c $(LIB_SRC) build/gen/assets.c $(LDLIBS) || exit 1; \
 	done
+# New inputs go to build/fuzz-new/T (the committed corpus stays curated); copy finds worth keeping.
 fuzz-run: fuzz
-	build/libfuzzer/$(T) -max_total_time=$(or $(S),60) fuzz/corpus/$(T)
+	@mkdir -p build/fuzz-new/$(T)
+	build/libfuzzer/$(T) -max_total_time=$(or $(S),60) build/fuzz-new/$(T) fuzz/corpus/$(T)
 
 # Everything: sanitizer build, unit tests, fuzz-corpus replay, end-to-end on SQLite and PostgreSQL.
 test:
