@@ -107,6 +107,7 @@ bench: all
 lint:
 	sh tools/check-format.sh
 	sh tools/check-layers.sh
+	sh tools/check-banned.sh
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
 		--suppress=missingIncludeSystem -Isrc src
 
