@@ -13,6 +13,7 @@ const struct route *const routes_all[] = {
 	routes_domains,
 	routes_sessions,
 	routes_audit,
+	routes_connections,
 	routes_webhooks,
 	NULL,
 };

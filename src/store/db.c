@@ -199,6 +199,16 @@ int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 	return rc == ERR_RETRY ? ERR_CONFLICT : rc;
 }
 
+/* A programmer error caught at once: every '?' needs exactly one type letter. */
+static void check_arity(const char *sql, const char *types)
+{
+	size_t marks = 0;
+	for (const char *p = sql; *p; p++)
+		marks += *p == '?';
+	if (marks != strlen(types))
+		die("SQL has %zu parameters but %zu types were given: %.80s", marks, strlen(types), sql);
+}
+
 static int bind_args(struct db_stmt *s, const char *types, va_list ap)
 {
 	int rc = 0;
@@ -224,6 +234,7 @@ int db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const cha
 {
 	struct db_stmt *s = NULL;
 	*out = NULL;
+	check_arity(sql, types);
 	int rc = c->ops->prepare(c, sql, &s);
 	if (rc)
 		return rc;
@@ -269,6 +280,7 @@ void db_done(struct db_stmt *s)
 int64_t db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 {
 	struct db_stmt *s = NULL;
+	check_arity(sql, types);
 	int rc = c->ops->prepare(c, sql, &s);
 	if (rc)
 		return rc;
