@@ -11,6 +11,8 @@ const struct cli_command cli_commands[] = {
 	{ "serve", "run the server (HTTP API, sign-in, SCIM, pages)", cmd_serve },
 	{ "migrate", "apply database migrations and exit", cmd_migrate },
 	{ "orgs", "organizations: list, get, create, update, delete", cmd_orgs },
+	{ "connections", "enterprise connections (SAML, OIDC, EASIE), custom attributes, SSO lookup",
+	  cmd_connections },
 	{ "domains", "organization domains: list, get, add, verify, update, remove", cmd_domains },
 	{ "keys", "operator secret keys: list, create, revoke", cmd_keys },
 	{ "webhooks", "webhook endpoints: list, get, create, update, delete, deliveries, retry",
