@@ -108,6 +108,8 @@ SCHEMAS = {
                                  "multi_valued": BOOL}),
     "SsoLookup": obj({"object": STR, "email": STR, "domain": STR, "connection_id": STRN, "organization_id": STRN,
                       "sso_enforced": BOOL}),
+    "SignInFailure": obj({"object": STR, "id": STR, "connection_id": STRN, "organization_id": STRN, "code": STR,
+                          "detail": STR, "request_id": STRN, "created_at": TS}),
     "User": obj({"object": STR, "id": STR}, extra=True),
     "UserInput": obj({"email_addresses": {"type": "array", "items": STR}, "primary_email": STR,
                       "first_name": STRN, "last_name": STRN, "username": STRN, "external_id": STRN,
@@ -161,6 +163,7 @@ DOCS = {
     ("PATCH", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Update a custom attribute", "CustomAttributeInput", "CustomAttribute", False),
     ("DELETE", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Delete a custom attribute", None, "Deleted", False),
     ("GET", "/v1/sso/lookup"): ("Which connection (if any) must sign this email in (?email=)", None, "SsoLookup", False),
+    ("GET", "/v1/sign_in_failures"): ("Failed sign-ins with reason codes (?connection_id=, ?organization_id=)", None, "SignInFailure", True),
 }
 
 # Guesses for routes added without an entry above: by resource word in the path.

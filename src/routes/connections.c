@@ -3,6 +3,7 @@
 #include "base/common.h"
 #include "routes/routes.h"
 #include "app/connection.h"
+#include "app/diagnostics.h"
 #include "http/client.h"
 
 static int reply(struct route_ctx *ctx, int status, struct connection *x)
@@ -214,6 +215,28 @@ static int sso_lookup(struct route_ctx *ctx)
 	return route_json(ctx, 200, j);
 }
 
+static int failures(struct route_ctx *ctx)
+{
+	struct page p;
+	struct sign_in_failure *items = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = route_page(ctx, &p);
+	if (rc == 0)
+		rc = app_sign_in_failure_list(ctx->app, http_request_query(ctx->req, "connection_id"),
+					      http_request_query(ctx->req, "organization_id"), &p,
+					      &items, &n, &total);
+	if (rc)
+		return rc;
+	json_t *data = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(data, app_sign_in_failure_to_json(&items[i]));
+		sign_in_failure_release(&items[i]);
+	}
+	free(items);
+	return route_list(ctx, data, total, &p);
+}
+
 const struct route routes_connections[] = {
 	{ "POST", "/v1/enterprise_connections", create, AUTH_SECRET_KEY, BODY_DEFAULT, "connections.create" },
 	{ "GET", "/v1/enterprise_connections", list, AUTH_SECRET_KEY, BODY_NONE, "connections.list" },
@@ -235,5 +258,6 @@ const struct route routes_connections[] = {
 	{ "DELETE", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}", attr_delete,
 	  AUTH_SECRET_KEY, BODY_NONE, "attributes.delete" },
 	{ "GET", "/v1/sso/lookup", sso_lookup, AUTH_SECRET_KEY, BODY_NONE, "sso.lookup" },
+	{ "GET", "/v1/sign_in_failures", failures, AUTH_SECRET_KEY, BODY_NONE, "sso.failures" },
 	{ NULL, NULL, NULL, AUTH_NONE, 0, NULL },
 };
