@@ -10,6 +10,9 @@
 const struct route *const routes_all[] = {
 	routes_system,
 	routes_orgs,
+	routes_members,
+	routes_users,
+	routes_roles,
 	routes_webhooks,
 	NULL,
 };
