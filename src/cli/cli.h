@@ -44,6 +44,10 @@ int cmd_version(int argc, char **argv, const struct config *cfg);
 int cmd_keys(int argc, char **argv, const struct config *cfg);
 int cmd_orgs(int argc, char **argv, const struct config *cfg);
 int cmd_webhooks(int argc, char **argv, const struct config *cfg);
+int cmd_users(int argc, char **argv, const struct config *cfg);
+int cmd_members(int argc, char **argv, const struct config *cfg);
+int cmd_roles(int argc, char **argv, const struct config *cfg);
+int cmd_permissions(int argc, char **argv, const struct config *cfg);
 
 #define GATEHOUSE_VERSION "0.1.0"
 
