@@ -14,6 +14,9 @@ const struct route *const routes_all[] = {
 	routes_sessions,
 	routes_audit,
 	routes_connections,
+	routes_members,
+	routes_users,
+	routes_roles,
 	routes_webhooks,
 	NULL,
 };
