@@ -237,3 +237,9 @@ int app_user_list(struct app *a, const struct user_filter *f, const struct page 
 	};
 	return app_read(a, list_tx, &op);
 }
+
+int app_user_record(struct db_conn *c, const struct actor *who, const char *action,
+		    const struct user *u)
+{
+	return record(c, who, action, u);
+}

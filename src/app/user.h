@@ -27,4 +27,12 @@ int app_user_get(struct app *a, const char *id, struct user *out);
 int app_user_list(struct app *a, const struct user_filter *f, const struct page *p,
                   struct user **items, size_t *count, int64_t *total);
 
+/*
+ * For other use cases inside their transaction (JIT provisioning, SCIM):
+ * writes the audit row and the event named by action ("user.created",
+ * "user.updated") for u as it now is.
+ */
+int app_user_record(struct db_conn *c, const struct actor *who, const char *action,
+		    const struct user *u);
+
 #endif

@@ -219,3 +219,9 @@ int store_user_list(struct db_conn *c, const struct user_filter *f, const char *
 	*count = n;
 	return 0;
 }
+
+int store_user_touch_sign_in(struct db_conn *c, const char *id, int64_t now)
+{
+	int64_t n = db_exec(c, "UPDATE users SET last_sign_in_at = ? WHERE id = ?", "it", now, id);
+	return n < 0 ? (int)n : 0;
+}

@@ -34,4 +34,7 @@ int store_user_check_username(struct db_conn *c, const char *norm, const char *e
 int store_user_list(struct db_conn *c, const struct user_filter *f, const char *starting_after,
                     int64_t limit, struct user **items, size_t *count, int64_t *total);
 
+/* Records a sign-in time (kept apart from updates so a sign-in is not an edit). */
+int store_user_touch_sign_in(struct db_conn *c, const char *id, int64_t now);
+
 #endif
