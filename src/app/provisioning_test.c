@@ -140,7 +140,9 @@ TEST(provisioning, first_sign_in_creates_user_and_membership_then_refreshes)
 	user_release(&u);
 
 	/* removed by hand: back on the next SSO sign-in */
-	ASSERT_INT_EQ(app_membership_delete(f.app, &tester, "acme", p.user_id, NULL), 0);
+	struct membership gone;
+	ASSERT_INT_EQ(app_membership_delete(f.app, &tester, "acme", p.user_id, &gone), 0);
+	membership_release(&gone);
 	ASSERT_INT_EQ(app_provision_sso(f.app, &f.conn, &id, &p2), 0);
 	ASSERT(p2.member_created);
 	teardown(&f);
