@@ -219,10 +219,13 @@ def test_list_filters(gatehouse):
     assert ids("?email=find.me@EXAMPLE.COM") == [a["id"]]
     assert ids("?email=ALIAS@example.com") == [a["id"]]
     assert ids("?email=nobody@example.com") == []
+    plus = new_user(gatehouse, "first+tag@example.com")
+    r = gatehouse.api.get("/v1/users", params={"email": "First+Tag@example.com"})  # '+' sent as %2B
+    assert [u["id"] for u in r.json()["data"]] == [plus["id"]]
     assert ids("?external_id=crm-2") == [b["id"]]
     assert ids("?external_id=CRM-2") == []
     assert ids("?status=deactivated") == [b["id"]]
-    assert ids("?status=active") == [a["id"]]
+    assert ids("?status=active") == [a["id"], plus["id"]]
     assert ids("?status=active&external_id=crm-2") == []
     assert_problem(gatehouse.api.get("/v1/users?email=not-an-email"), 422, "invalid_query")
     assert_problem(gatehouse.api.get("/v1/users?status=gone"), 422, "invalid_query")
