@@ -117,10 +117,11 @@ int cmd_config(int argc, char **argv, const struct config *cfg)
 		config_print_markdown(stdout);
 		return EXIT_OK;
 	}
-	if (argc > 1 && (!strcmp(argv[1], "--help") || strcmp(argv[1], "show") != 0)) {
+	bool help = argc > 1 && !strcmp(argv[1], "--help");
+	if (help || (argc > 1 && strcmp(argv[1], "show") != 0)) {
 		printf("usage: gatehouse config [show|reference]\n\n"
 		       "show: the effective settings, secrets hidden; reference: every setting as Markdown.\n");
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	config_print(cfg, stdout);
 	return EXIT_OK;
