@@ -105,6 +105,8 @@ bench: all
 	/usr/bin/python3 bench/bench.py
 
 lint:
+	clang-tidy -quiet $(LIB_SRC) src/main.c -- -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen \
+		$(shell pkg-config --cflags $(PKGS))
 	sh tools/check-format.sh
 	sh tools/check-layers.sh
 	sh tools/check-banned.sh
