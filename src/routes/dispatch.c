@@ -282,6 +282,8 @@ int route_page(struct route_ctx *ctx, struct page *out)
 			return bad_query("limit", "must be an integer from 1 to 500");
 		out->limit = v;
 	}
+	ctx->page_limit = out->limit;
+	out->limit++; /* the extra row tells whether another page follows */
 	if (out->starting_after && (strlen(out->starting_after) > 64 || !*out->starting_after))
 		return bad_query("starting_after", "must be an id from the previous page");
 	return 0;
@@ -290,7 +292,10 @@ int route_page(struct route_ctx *ctx, struct page *out)
 int route_list(struct route_ctx *ctx, json_t *data, int64_t total, const struct page *p)
 {
 	json_t *j = json_object();
-	bool more = (int64_t)json_array_size(data) == p->limit;
+	size_t want = (size_t)(ctx->page_limit ? ctx->page_limit : p->limit);
+	bool more = json_array_size(data) > want;
+	while (json_array_size(data) > want)
+		json_array_remove(data, json_array_size(data) - 1);
 	json_object_set_new(j, "object", json_string("list"));
 	json_object_set_new(j, "data", data);
 	json_object_set_new(j, "total_count", json_integer(total));
