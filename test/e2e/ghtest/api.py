@@ -210,3 +210,18 @@ def cli(gh, *args, timeout=60, env=None, database=True):
     e.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
     e.update(env or {})
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=e)
+
+
+def revoke_new_session(gh, user_id=None):
+    """Makes one session.revoked event: a session row for a (new) user,
+    revoked through the API. Returns the revoked session."""
+    uid = user_id or insert_user(gh)
+    sid = insert_session(gh, uid)
+    r = gh.api.post(f"/v1/sessions/{sid}/revoke")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def deliveries(gh, endpoint_id):
+    """The endpoint's delivery log, every page."""
+    return list_all(gh, f"/v1/webhook_endpoints/{endpoint_id}/deliveries", limit=100)
