@@ -24,11 +24,19 @@ struct http_server {
 	unsigned port;
 };
 
+/*
+ * A chunked body over the route's limit is read on and thrown away, up to
+ * this many bytes, so the client gets its 413; past that the connection is
+ * closed without an answer (an endless body must not hold a thread).
+ */
+#define DISCARD_MAX (1024 * 1024)
+
 struct req_state {
 	struct http_request req;
 	struct http_server *server;
 	int status;
 	bool responded;
+	size_t discarded; /* bytes of a too-large chunked body skipped so far */
 };
 
 const char *http_request_header(const struct http_request *r, const char *name)
@@ -153,17 +161,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_data_size) {
 		if (st->responded)
 			return MHD_NO;
-		if (buf_append(&st->req.body, upload_data, *upload_data_size)) {
-			/* chunked body over the limit: stop reading, close the connection */
-			st->req.body_too_large = true;
-			st->status = 413;
-			return MHD_NO;
+		if (!st->req.body_too_large &&
+		    buf_append(&st->req.body, upload_data, *upload_data_size) == 0) {
+			*upload_data_size = 0;
+			return MHD_YES;
 		}
+		/* chunked body over the limit: skip the rest, answer 413 at its end */
+		st->req.body_too_large = true;
+		st->status = 413;
+		st->discarded += *upload_data_size;
 		*upload_data_size = 0;
-		return MHD_YES;
+		return st->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 	}
 	if (st->responded)
 		return MHD_YES;
+	if (st->req.body_too_large)
+		return reply_simple(st, c, 413, "payload_too_large",
+				    "The request body is larger than this endpoint accepts");
 	struct http_response res = { 0 };
 	res.status = 500;
 	buf_init(&res.body, 64 * 1024 * 1024);
