@@ -54,17 +54,23 @@ static bool match_pattern(const char *pattern, const char *path, struct http_req
 	return true;
 }
 
+/* The path routes are matched against: without one trailing slash. */
+static const char *match_path(const char *path, char trimmed[1024])
+{
+	size_t n = strlen(path);
+	if (n > 1 && path[n - 1] == '/' && n < 1024) {
+		memcpy(trimmed, path, n - 1);
+		trimmed[n - 1] = '\0';
+		return trimmed;
+	}
+	return path;
+}
+
 const struct route *routes_match(struct http_request *req, bool *path_exists)
 {
 	*path_exists = false;
-	const char *path = req->path;
-	size_t n = strlen(path);
 	char trimmed[1024];
-	if (n > 1 && path[n - 1] == '/' && n < sizeof(trimmed)) {
-		memcpy(trimmed, path, n - 1);
-		trimmed[n - 1] = '\0';
-		path = trimmed;
-	}
+	const char *path = match_path(req->path, trimmed);
 	for (const struct route *const *t = routes_all; *t; t++) {
 		for (const struct route *r = *t; r->method; r++) {
 			if (!match_pattern(r->pattern, path, req, false))
@@ -78,6 +84,18 @@ const struct route *routes_match(struct http_request *req, bool *path_exists)
 		}
 	}
 	return NULL;
+}
+
+/* The Allow header of a 405: every method served on req's path ("GET, HEAD, PATCH"). */
+static void allowed_methods(struct http_request *req, struct buf *out)
+{
+	char trimmed[1024];
+	const char *path = match_path(req->path, trimmed);
+	for (const struct route *const *t = routes_all; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (match_pattern(r->pattern, path, req, false))
+				buf_appendf(out, "%s%s%s", out->len ? ", " : "", r->method,
+					    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 }
 
 size_t routes_begin(struct http_request *req, void *payload)
@@ -213,6 +231,13 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 			log_error("request failed", "route=\"%s\" err=\"%s\"",
 				  r ? r->metric_name : "none", e->detail);
 		routes_problem(res, e);
+		if (status == 405) {
+			struct buf allow;
+			buf_init(&allow, 256);
+			allowed_methods(req, &allow);
+			http_response_header(res, "Allow", allow.data ? allow.data : "");
+			buf_release(&allow);
+		}
 	}
 	if (strcmp(req->method, "HEAD") == 0)
 		buf_reset(&res->body);
