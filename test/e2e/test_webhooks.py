@@ -75,6 +75,8 @@ def test_delivery_is_signed_per_standard_webhooks(gatehouse, dns, webhook_receiv
     with pytest.raises(AssertionError):
         verify_webhook(ep["secret"], req)
 
+    # the receiver answers before the worker records the outcome: poll for it
+    wait_until(lambda: deliveries(gatehouse, ep["id"])[0]["status"] == "succeeded", timeout=10)
     log = deliveries(gatehouse, ep["id"])
     assert len(log) == 1
     dl = log[0]
