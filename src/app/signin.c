@@ -65,6 +65,7 @@ int app_signin_begin(struct app *a, const struct auth_request *req, struct signi
 		return app_signin_route(a, req, NULL, req->organization, req->connection, out);
 	struct buf b;
 	buf_init(&b, 4096);
+	buf_appends(&b, a->cfg->public_url);
 	buf_appends(&b, "/sign-in");
 	url_append_param(&b, '?', "request", req->id);
 	out->kind = SIGNIN_NEXT_REDIRECT;

@@ -14,6 +14,9 @@ const struct route *const routes_all[] = {
 	routes_sessions,
 	routes_audit,
 	routes_webhooks,
+	routes_oauth_apps,
+	routes_oidc_op,
+	routes_signin,
 	NULL,
 };
 
