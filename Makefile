@@ -28,7 +28,8 @@ ALL_SRC   := $(shell find src -name '*.c' | sort)
 TEST_SRC  := $(filter %_test.c,$(ALL_SRC))
 LIB_SRC   := $(filter-out %_test.c src/main.c,$(ALL_SRC))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/test/harness/test.o
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/test/harness/test.o \
+	$(BUILD)/obj/test/harness/fixture.o
 GEN_ASSETS := $(BUILD)/gen/assets.c
 ASSET_FILES := $(shell (find web src/store/migrations -type f 2>/dev/null; echo docs/openapi.json) | LC_ALL=C sort)
 FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
