@@ -50,9 +50,14 @@ static bool authority_ok(const char *a, size_t n, bool *loopback)
 		size_t plen = n - hlen - 1;
 		if (plen == 0 || plen > 5)
 			return false;
-		for (size_t i = 1; i <= plen; i++)
+		long port = 0;
+		for (size_t i = 1; i <= plen; i++) {
 			if (colon[i] < '0' || colon[i] > '9')
 				return false;
+			port = port * 10 + (colon[i] - '0');
+		}
+		if (port < 1 || port > 65535)
+			return false;
 	}
 	*loopback = is_loopback_host(a, hlen);
 	return true;
