@@ -64,6 +64,13 @@ $(UNIT): $(LIB_OBJ) $(TEST_OBJ) $(BUILD)/obj/gen/assets.o
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# TEST ONLY: finishes a sign-in on the server's database until SSO exists (test/op_hook/op_hook.c).
+OP_HOOK := $(BUILD)/test/op-hook
+$(OP_HOOK): test/op_hook/op_hook.c $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
 # Fuzz targets built with gcc + standalone.c replay their corpus as regression tests.
 $(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/standalone.c fuzz/fuzz.h $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
 	@mkdir -p $(dir $@)

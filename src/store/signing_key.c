@@ -44,7 +44,8 @@ int store_signing_key_list(struct db_conn *c, int64_t retired_after, struct sign
 	int rc = db_query(c, &s,
 	                  "SELECT kid, alg, private_sealed, public_jwk, status, created_at, "
 	                  "retired_at FROM signing_keys WHERE status = 'active' OR retired_at > ? "
-	                  "ORDER BY created_at DESC, kid LIMIT 16",
+	                  "ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, created_at DESC, kid "
+			  "LIMIT 16",
 	                  "i", retired_after);
 	if (rc)
 		return rc;
