@@ -3,8 +3,8 @@
 #include "base/common.h"
 
 #include "app/signing_key.h"
-#include "model/model.h"
 #include "cli/output.h"
+#include "model/model.h"
 
 static int help(void)
 {

@@ -41,12 +41,13 @@ int store_signing_key_list(struct db_conn *c, int64_t retired_after, struct sign
 	struct db_stmt *s;
 	*items = NULL;
 	*count = 0;
-	int rc = db_query(c, &s,
-	                  "SELECT kid, alg, private_sealed, public_jwk, status, created_at, "
-	                  "retired_at FROM signing_keys WHERE status = 'active' OR retired_at > ? "
-	                  "ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, created_at DESC, kid "
-			  "LIMIT 16",
-	                  "i", retired_after);
+	int rc = db_query(
+	        c, &s,
+	        "SELECT kid, alg, private_sealed, public_jwk, status, created_at, "
+	        "retired_at FROM signing_keys WHERE status = 'active' OR retired_at > ? "
+	        "ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, created_at DESC, kid "
+	        "LIMIT 16",
+	        "i", retired_after);
 	if (rc)
 		return rc;
 	struct signing_key *v = xcalloc(16, sizeof(*v));

@@ -13,6 +13,7 @@
  * Settings come from the same flags/GATEHOUSE_* variables as gatehouse.
  */
 #include "base/common.h"
+
 #include "app/app.h"
 #include "app/oauth.h"
 #include "base/clock.h"
@@ -38,22 +39,24 @@ static int seed(struct app *a, int argc, char **argv)
 		return 2;
 	id_new(user, "user");
 	long long now = (long long)clock_now();
-	char *sql = xasprintf("INSERT INTO users (id, first_name, last_name, public_metadata, status, "
-			      "created_at, updated_at) VALUES ('%s', 'Alice', 'Liddell', "
-			      "'{\"dept\":\"eng\"}', 'active', %lld, %lld); INSERT INTO user_emails "
-			      "(email_norm, email, user_id, is_primary, position, created_at) VALUES "
-			      "(lower('%s'), '%s', '%s', 1, 0, %lld)",
-			      user, now, now, argv[0], argv[0], user, now);
+	char *sql =
+	        xasprintf("INSERT INTO users (id, first_name, last_name, public_metadata, status, "
+	                  "created_at, updated_at) VALUES ('%s', 'Alice', 'Liddell', "
+	                  "'{\"dept\":\"eng\"}', 'active', %lld, %lld); INSERT INTO user_emails "
+	                  "(email_norm, email, user_id, is_primary, position, created_at) VALUES "
+	                  "(lower('%s'), '%s', '%s', 1, 0, %lld)",
+	                  user, now, now, argv[0], argv[0], user, now);
 	int rc = db_tx(a->db, DB_TX_WRITE, exec_tx, sql);
 	free(sql);
 	if (rc == 0 && argc >= 3) {
 		id_new(org, "org");
 		id_new(mem, "mem");
-		sql = xasprintf("INSERT INTO organizations (id, name, slug, default_role, created_at, "
-				"updated_at) VALUES ('%s', '%s', '%s', 'org:member', %lld, %lld); "
-				"INSERT INTO memberships (id, org_id, user_id, role, created_at, "
-				"updated_at) VALUES ('%s', '%s', '%s', '%s', %lld, %lld)",
-				org, argv[1], argv[1], now, now, mem, org, user, argv[2], now, now);
+		sql = xasprintf(
+		        "INSERT INTO organizations (id, name, slug, default_role, created_at, "
+		        "updated_at) VALUES ('%s', '%s', '%s', 'org:member', %lld, %lld); "
+		        "INSERT INTO memberships (id, org_id, user_id, role, created_at, "
+		        "updated_at) VALUES ('%s', '%s', '%s', '%s', %lld, %lld)",
+		        org, argv[1], argv[1], now, now, mem, org, user, argv[2], now, now);
 		rc = db_tx(a->db, DB_TX_WRITE, exec_tx, sql);
 		free(sql);
 	}
@@ -72,7 +75,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: op-hook [settings] complete REQUEST USER [ORG] | seed-user EMAIL [ORG_SLUG ROLE]\n");
+		fprintf(stderr,
+		        "usage: op-hook [settings] complete REQUEST USER [ORG] | seed-user EMAIL [ORG_SLUG ROLE]\n");
 		config_release(&cfg);
 		return 2;
 	}
@@ -88,7 +92,8 @@ int main(int argc, char **argv)
 		char *redirect = NULL;
 		rc = app_oauth_complete(a, argv[2], argv[3], argc >= 5 ? argv[4] : NULL, &redirect);
 		if (rc) {
-			fprintf(stderr, "op-hook: %s (%s)\n", error_get()->detail, error_get()->stable);
+			fprintf(stderr, "op-hook: %s (%s)\n", error_get()->detail,
+			        error_get()->stable);
 			ex = 1;
 		} else {
 			printf("%s\n", redirect);
