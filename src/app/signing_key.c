@@ -62,17 +62,8 @@ static int ensure_tx(struct db_conn *c, void *payload)
 	free(items);
 	if (rc || active)
 		return rc;
-	rc = insert_new(c, t->a, &t->op->kid);
-	if (rc == 0) {
-		char *data = xasprintf("{\"kid\":\"%s\"}", t->op->kid);
-		struct change ch = { t->op->who,    "signing_key.created",
-			             "signing_key", t->op->kid,
-			             NULL,          data,
-			             NULL };
-		rc = app_audit_change(c, &ch);
-		free(data);
-	}
-	return rc;
+	/* the first key is part of setting up, like the sealing key: logged, not audited */
+	return insert_new(c, t->a, &t->op->kid);
 }
 
 int app_signing_key_ensure(struct app *a)

@@ -58,17 +58,23 @@ static bool match_pattern(const char *pattern, const char *path, struct http_req
 	return true;
 }
 
+/* The path routes are matched against: without one trailing slash. */
+static const char *match_path(const char *path, char trimmed[1024])
+{
+	size_t n = strlen(path);
+	if (n > 1 && path[n - 1] == '/' && n < 1024) {
+		memcpy(trimmed, path, n - 1);
+		trimmed[n - 1] = '\0';
+		return trimmed;
+	}
+	return path;
+}
+
 const struct route *routes_match(struct http_request *req, bool *path_exists)
 {
 	*path_exists = false;
-	const char *path = req->path;
-	size_t n = strlen(path);
 	char trimmed[1024];
-	if (n > 1 && path[n - 1] == '/' && n < sizeof(trimmed)) {
-		memcpy(trimmed, path, n - 1);
-		trimmed[n - 1] = '\0';
-		path = trimmed;
-	}
+	const char *path = match_path(req->path, trimmed);
 	for (const struct route *const *t = routes_all; *t; t++) {
 		for (const struct route *r = *t; r->method; r++) {
 			if (!match_pattern(r->pattern, path, req, false))
@@ -82,6 +88,18 @@ const struct route *routes_match(struct http_request *req, bool *path_exists)
 		}
 	}
 	return NULL;
+}
+
+/* The Allow header of a 405: every method served on req's path ("GET, HEAD, PATCH"). */
+static void allowed_methods(struct http_request *req, struct buf *out)
+{
+	char trimmed[1024];
+	const char *path = match_path(req->path, trimmed);
+	for (const struct route *const *t = routes_all; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (match_pattern(r->pattern, path, req, false))
+				buf_appendf(out, "%s%s%s", out->len ? ", " : "", r->method,
+					    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 }
 
 size_t routes_begin(struct http_request *req, void *payload)
@@ -291,6 +309,13 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 			oauth_problem(res, e, r->auth);
 		else
 			routes_problem(res, e);
+		if (status == 405) {
+			struct buf allow;
+			buf_init(&allow, 256);
+			allowed_methods(req, &allow);
+			http_response_header(res, "Allow", allow.data ? allow.data : "");
+			buf_release(&allow);
+		}
 	}
 	url_params_release(&ctx.form);
 	oauth_app_release(&ctx.client);
@@ -373,6 +398,8 @@ int route_page(struct route_ctx *ctx, struct page *out)
 			return bad_query("limit", "must be an integer from 1 to 500");
 		out->limit = v;
 	}
+	ctx->page_limit = out->limit;
+	out->limit++; /* the extra row tells whether another page follows */
 	if (out->starting_after && (strlen(out->starting_after) > 64 || !*out->starting_after))
 		return bad_query("starting_after", "must be an id from the previous page");
 	return 0;
@@ -381,7 +408,10 @@ int route_page(struct route_ctx *ctx, struct page *out)
 int route_list(struct route_ctx *ctx, json_t *data, int64_t total, const struct page *p)
 {
 	json_t *j = json_object();
-	bool more = (int64_t)json_array_size(data) == p->limit;
+	size_t want = (size_t)(ctx->page_limit ? ctx->page_limit : p->limit);
+	bool more = json_array_size(data) > want;
+	while (json_array_size(data) > want)
+		json_array_remove(data, json_array_size(data) - 1);
 	json_object_set_new(j, "object", json_string("list"));
 	json_object_set_new(j, "data", data);
 	json_object_set_new(j, "total_count", json_integer(total));

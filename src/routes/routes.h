@@ -50,6 +50,7 @@ struct route_ctx {
 	struct url_params form;  /* AUTH_CLIENT: the decoded form body */
 	struct oauth_app client; /* AUTH_CLIENT: the authenticated client */
 	const char *bearer;      /* AUTH_BEARER: the presented token */
+	int64_t page_limit; /* the ?limit= asked for; route_page() fetches one more row */
 };
 
 typedef int (*route_handler_fn)(struct route_ctx *ctx);
@@ -76,6 +77,7 @@ extern const struct route routes_audit[];
 extern const struct route routes_oauth_apps[];
 extern const struct route routes_oidc_op[];
 extern const struct route routes_signin[];
+extern const struct route routes_connections[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
@@ -93,7 +95,11 @@ int route_json(struct route_ctx *ctx, int status, json_t *obj);
 int route_no_content(struct route_ctx *ctx);
 /* Parses the body as one JSON object (400 invalid_json); caller json_decref()s. */
 int route_body(struct route_ctx *ctx, json_t **out);
-/* Reads ?limit= and ?starting_after= (422 on bad values). */
+/*
+ * Reads ?limit= and ?starting_after= (422 on bad values). out->limit is one
+ * more than asked for: route_list() drops that extra row and sets has_more
+ * from it.
+ */
 int route_page(struct route_ctx *ctx, struct page *out);
 /* Replies {"data": data, "total_count": total, "has_more": ...} (steals data). */
 int route_list(struct route_ctx *ctx, json_t *data, int64_t total, const struct page *p);
