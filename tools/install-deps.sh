@@ -8,11 +8,12 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev
-	libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
+	libcjose-dev libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
 # dnsmasq-base is the dnsmasq binary alone: the dnsmasq package would also
 # start a system DNS service on port 53 of every interface. The tests run
 # their own dnsmasq on a loopback port.
-TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests curl sqlite3 wrk clang"
+TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests python3-jwcrypto curl sqlite3 wrk
+	clang"
 
 case ${1:-} in
 "") want=$BUILD_PKGS ;;
@@ -27,11 +28,28 @@ installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
+# The e2e relying party (npm openid-client, pinned by test/e2e/node/package-lock.json).
+# Without npm those tests skip themselves; nothing else needs it.
+node_deps() {
+	[ "${1:-}" = --test ] || return 0
+	dir=$(dirname "$0")/../test/e2e/node
+	[ -d "$dir/node_modules/openid-client" ] && return 0
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "install-deps: npm not found; the openid-client e2e tests will be skipped" >&2
+		return 0
+	fi
+	npm ci --prefix "$dir" --no-audit --no-fund >&2 ||
+		echo "install-deps: npm ci failed; the openid-client e2e tests will be skipped" >&2
+}
+
 missing=
 for p in $want; do
 	installed "$p" || missing="$missing $p"
 done
-[ -n "$missing" ] || exit 0
+if [ -z "$missing" ]; then
+	node_deps "${1:-}"
+	exit 0
+fi
 
 echo "install-deps: installing$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -61,3 +79,4 @@ case $missing in
 esac
 # shellcheck disable=SC2086 # one word per package
 apt install --no-install-recommends $missing
+node_deps "${1:-}"
