@@ -8,15 +8,17 @@ allowed() {
 	case "$1" in
 	base) echo "base" ;;
 	crypto) echo "base crypto" ;;
+	jose) echo "base crypto jose" ;;
+	oidc_op) echo "base crypto jose model oidc_op" ;;
 	config) echo "base config" ;;
 	http) echo "base http" ;;
 	model) echo "base model" ;;
 	store) echo "base model store" ;;
-	app) echo "base crypto config model store app" ;;
+	app) echo "base crypto config jose model store app" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
-	routes) echo "base crypto config model store app http dns webhook routes" ;;
-	cli) echo "base crypto config model store app http dns webhook routes cli" ;;
+	routes) echo "base crypto config jose model store app http dns webhook oidc_op routes" ;;
+	cli) echo "base crypto config jose model store app http dns webhook oidc_op routes cli" ;;
 	*) echo "" ;;
 	esac
 }

@@ -8,7 +8,7 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev
-	libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
+	libcjose-dev libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
 # dnsmasq-base is the dnsmasq binary alone: the dnsmasq package would also
 # start a system DNS service on port 53 of every interface. The tests run
 # their own dnsmasq on a loopback port.
