@@ -5,6 +5,7 @@ it, the webhook events of every change, and the `gatehouse users` CLI."""
 
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -218,10 +219,13 @@ def test_list_filters(gatehouse):
     assert ids("?email=find.me@EXAMPLE.COM") == [a["id"]]
     assert ids("?email=ALIAS@example.com") == [a["id"]]
     assert ids("?email=nobody@example.com") == []
+    plus = new_user(gatehouse, "first+tag@example.com")
+    r = gatehouse.api.get("/v1/users", params={"email": "First+Tag@example.com"})  # '+' sent as %2B
+    assert [u["id"] for u in r.json()["data"]] == [plus["id"]]
     assert ids("?external_id=crm-2") == [b["id"]]
     assert ids("?external_id=CRM-2") == []
     assert ids("?status=deactivated") == [b["id"]]
-    assert ids("?status=active") == [a["id"]]
+    assert ids("?status=active") == [a["id"], plus["id"]]
     assert ids("?status=active&external_id=crm-2") == []
     assert_problem(gatehouse.api.get("/v1/users?email=not-an-email"), 422, "invalid_query")
     assert_problem(gatehouse.api.get("/v1/users?status=gone"), 422, "invalid_query")
@@ -357,3 +361,15 @@ def test_cli_users(gatehouse):
     assert rc == 0 and json.loads(out)["deleted"] is True
     rc, out, _ = cli(gatehouse, "users", "--help")
     assert rc == 0 and "deactivate" in out
+
+
+def test_concurrent_creates_of_one_address_make_one_user(gatehouse):
+    emails = ["Same@Example.com" if i % 2 else "same@EXAMPLE.com" for i in range(10)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda e: gatehouse.api.post("/v1/users", json={"email_addresses": [e]}), emails))
+    assert [r.status_code for r in results].count(201) == 1, [r.text for r in results]
+    for r in results:
+        if r.status_code != 201:
+            assert_problem(r, 409)
+            assert r.json()["code"] in ("email_taken", "concurrent_update"), r.text
+    assert gatehouse.api.get("/v1/users").json()["total_count"] == 1
