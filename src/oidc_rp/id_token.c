@@ -239,6 +239,11 @@ static char *string_claim(const json_t *j, const char *name)
 	return xstrdup(json_string_value(v));
 }
 
+static bool is_true(const json_t *v)
+{
+	return json_is_true(v) || (json_is_string(v) && !strcmp(json_string_value(v), "true"));
+}
+
 /* Every claim as an array of values, the shape custom attributes read (oidc_claim). */
 static char *attributes_of(const json_t *claims)
 {
@@ -273,10 +278,13 @@ int oidc_rp_identity_parse(struct oidc_rp_identity *out, const char *claims_json
 	out->family_name = string_claim(j, "family_name");
 	out->hd = string_claim(j, "hd");
 	out->tid = string_claim(j, "tid");
-	/* Some IdPs (AWS Cognito, older Entra ID) send the boolean as a string. */
-	const json_t *ev = json_object_get(j, "email_verified");
-	out->email_verified =
-	        json_is_true(ev) || (json_is_string(ev) && !strcmp(json_string_value(ev), "true"));
+	/*
+	 * Some IdPs (AWS Cognito, older Entra ID) send the boolean as a string.
+	 * Microsoft Entra ID sends no email_verified; its optional claim xms_edov
+	 * ("email domain owner verified") says the same.
+	 */
+	out->email_verified = is_true(json_object_get(j, "email_verified")) ||
+	                      is_true(json_object_get(j, "xms_edov"));
 	out->attributes_json = attributes_of(j);
 	json_decref(j);
 	return 0;

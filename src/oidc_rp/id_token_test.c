@@ -405,6 +405,9 @@ TEST(oidc_rp, id_token_email_and_email_verified)
 	ASSERT_OUTCOME(&f, "{\"email_verified\":\"false\"}", "email_not_verified");
 	ASSERT_OUTCOME(&f, "{\"email_verified\":1}", "email_not_verified");
 	ASSERT_OUTCOME(&f, "{\"email_verified\":\"true\"}", "");
+	/* Entra ID: no email_verified, but the domain owner verified the address */
+	ASSERT_OUTCOME(&f, "{\"email_verified\":null,\"xms_edov\":true}", "");
+	ASSERT_OUTCOME(&f, "{\"email_verified\":null,\"xms_edov\":false}", "email_not_verified");
 	/* a connection that allows unverified addresses */
 	struct oidc_rp_expect e = expect();
 	e.require_email_verified = false;
