@@ -57,6 +57,8 @@ extern const struct route routes_sessions[];
 extern const struct route routes_webhooks[];
 extern const struct route routes_audit[];
 extern const struct route routes_connections[];
+extern const struct route routes_oidc_rp[];
+extern const struct route routes_sso[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
