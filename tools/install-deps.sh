@@ -27,11 +27,24 @@ installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
+# The OpenID Provider the OIDC sign-in tests run (npm oidc-provider, pinned by
+# its package-lock.json), when npm is there; without it those tests skip.
+npm_deps() {
+	dir=$(dirname "$0")/../test/e2e/idp/oidc
+	[ "$want" != "$BUILD_PKGS" ] && command -v npm >/dev/null 2>&1 || return 0
+	[ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && return 0
+	echo "install-deps: npm ci in test/e2e/idp/oidc" >&2
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+}
+
 missing=
 for p in $want; do
 	installed "$p" || missing="$missing $p"
 done
-[ -n "$missing" ] || exit 0
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "install-deps: installing$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -61,3 +74,4 @@ case $missing in
 esac
 # shellcheck disable=SC2086 # one word per package
 apt install --no-install-recommends $missing
+npm_deps
