@@ -45,6 +45,11 @@ int routes_oidc_rp_begin(struct route_ctx *ctx, const struct connection *conn,
 	struct oidc_rp_provider *p = NULL;
 	struct oidc_signin_start s = { 0 };
 	*url_out = NULL;
+	/* a draft or inactive connection only runs test sign-ins */
+	if (auth_request_id && strcmp(conn->status, "active") != 0)
+		return error_setc(ERR_FORBIDDEN, "connection_inactive",
+				  "connection %s is %s: only an active connection signs users in",
+				  conn->id, conn->status);
 	int rc = routes_oidc_rp_idp_init(&idp, ctx->app->cfg, conn);
 	if (rc)
 		return rc;
