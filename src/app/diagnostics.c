@@ -15,7 +15,7 @@ struct diag_op {
 	const char *conn_id, *id, *org_id;
 	struct test_sign_in *test;
 	const struct test_sign_in *outcome;
-	struct sign_in_failure *failure;
+	const char *code, *detail, *request_id;
 	const struct page *page;
 	struct sign_in_failure **items;
 	size_t *count;
@@ -112,21 +112,17 @@ json_t *app_test_sign_in_to_json(const struct test_sign_in *t, const char *publi
 static int failure_tx(struct db_conn *c, void *payload)
 {
 	struct diag_op *op = payload;
-	return store_sign_in_failure_insert(c, op->failure);
+	char id[ID_MAX];
+	id_new(id, "sif");
+	return store_sign_in_failure_insert(c, id, op->conn_id, op->org_id, op->code, op->detail,
+					    op->request_id, clock_now());
 }
 
 void app_sign_in_failure_record(struct app *a, const char *conn_id, const char *org_id,
 				const char *code, const char *detail, const char *request_id)
 {
-	struct sign_in_failure f = { 0 };
-	id_new(f.id, "sif");
-	f.connection_id = (char *)(uintptr_t)conn_id;
-	f.org_id = (char *)(uintptr_t)org_id;
-	f.code = (char *)(uintptr_t)code;
-	f.detail = (char *)(uintptr_t)detail;
-	f.request_id = (char *)(uintptr_t)request_id;
-	f.created_at = clock_now();
-	struct diag_op op = { .failure = &f };
+	struct diag_op op = { .conn_id = conn_id, .org_id = org_id, .code = code, .detail = detail,
+			      .request_id = request_id };
 	struct error_state saved = *error_get();
 	if (db_tx(a->db, DB_TX_WRITE, failure_tx, &op))
 		log_error("cannot record a sign-in failure", "code=%s err=\"%s\"", code,

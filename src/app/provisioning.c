@@ -120,11 +120,12 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 	int rc = store_attribute_list(c, op->conn->id, &attrs, &nattrs);
 	if (rc)
 		return rc;
-	struct user_filter f = { .email_norm = (char *)(uintptr_t)op->email_norm };
+	struct user_filter f = { .email_norm = xstrdup(op->email_norm) };
 	struct user *found = NULL;
 	size_t n = 0;
 	int64_t total = 0;
 	rc = store_user_list(c, &f, NULL, 1, &found, &n, &total);
+	free(f.email_norm);
 	bool create = rc == 0 && n == 0;
 	if (rc == 0 && n == 1) {
 		*u = found[0];

@@ -1,28 +1,56 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The hand-over from an enterprise sign-in (SAML or OIDC toward the customer's
- * IdP) back to gatehouse's own OpenID Provider: once the IdP vouched for the
- * user and JIT provisioning made them a member, the app's pending OAuth
- * authorization request is completed (session, authorization code) and the
- * browser is sent back to the app.
+ * The hand-off between the OpenID Provider and enterprise sign-in.
  *
- * Owned by the OpenID Provider side; signin.c holds a placeholder until that
- * lands.
+ *   /oauth2/authorize ──► app_signin_begin() ──► where the browser goes next
+ *   /sign-in (email)  ──► app_signin_email() ──► where the browser goes next
+ *   SAML ACS / OIDC callback, once the person is known and provisioned
+ *                     ──► app_oauth_complete() (app/oauth.h) ──► back to the app
+ *
+ * What exists now: a request that names nothing goes to the email-first
+ * page; an email (typed there, or sent as login_hint) goes to the SSO router,
+ * organization= and connection= to their connection. The router and the
+ * connections are the SSO capability's: until it lands, every route ends on
+ * a clear page ("no enterprise connection covers this email"), which is the
+ * truth while no connection exists. THE LEAD WIRES: app_signin_route() in
+ * signin.c (the only function to replace), which must return a redirect to
+ * the IdP (SAML AuthnRequest / OIDC authorization URL) carrying the
+ * auth_request id in its RelayState/state, and whose ACS/callback ends with
+ * app_oauth_complete(a, auth_request_id, user_id, org_id, &redirect).
  */
 #ifndef GATEHOUSE_APP_SIGNIN_H
 #define GATEHOUSE_APP_SIGNIN_H
 
 #include "app/app.h"
-#include "app/provisioning.h"
+#include "model/oauth.h"
+
+enum signin_next_kind {
+	SIGNIN_NEXT_REDIRECT = 1, /* 302 to url */
+	SIGNIN_NEXT_PAGE = 2,     /* show a page: status, code, message */
+};
+
+struct signin_next {
+	enum signin_next_kind kind;
+	char *url;     /* REDIRECT: absolute URL or a path on this server (owned) */
+	int status;    /* PAGE: HTTP status */
+	char code[48]; /* PAGE: stable code, e.g. "no_connection" */
+	char *message; /* PAGE: plain words for the person (owned, not HTML) */
+};
+void signin_next_release(struct signin_next *n);
+
+/* Where a stored, pending authorization request goes first. */
+int app_signin_begin(struct app *a, const struct auth_request *req, struct signin_next *out);
+/* Where an email typed on the email-first page (or sent as login_hint) goes. */
+int app_signin_email(struct app *a, const struct auth_request *req, const char *email,
+                     struct signin_next *out);
 
 /*
- * Completes the OAuth authorization request auth_request_id for who (user and
- * organization) and returns the URL to redirect the browser to
- * (redirect_uri?code=...&state=...). Caller frees *redirect_out.
- * Expected errors: ERR_NOT_FOUND (the request is unknown or expired),
- * ERR_UNAVAILABLE (no OpenID Provider in this build).
+ * The SSO router: given a request and what it names (an email address, an
+ * organization id/slug or a connection id; the others NULL), choose the
+ * connection and start sign-in there. Today: no connection exists, so it
+ * answers a page (no_connection). Replaced by the SSO capability.
  */
-int app_signin_finish(struct app *a, const char *auth_request_id, const struct sso_provisioned *who,
-                      char **redirect_out);
+int app_signin_route(struct app *a, const struct auth_request *req, const char *email,
+                     const char *organization, const char *connection, struct signin_next *out);
 
 #endif

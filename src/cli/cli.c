@@ -21,6 +21,10 @@ const struct cli_command cli_commands[] = {
 	{ "keys", "operator secret keys: list, create, revoke", cmd_keys },
 	{ "webhooks", "webhook endpoints: list, get, create, update, delete, deliveries, retry",
 	  cmd_webhooks },
+	{ "apps", "OAuth applications (OIDC clients): list, get, create, update, delete, rotate-secret",
+	  cmd_apps },
+	{ "signing-keys", "the OpenID Provider's ID-token signing keys: list, rotate",
+	  cmd_signing_keys },
 	{ "config", "show the effective configuration (secrets hidden)", cmd_config },
 	{ "version", "print the version", cmd_version },
 	{ NULL, NULL, NULL },
@@ -117,10 +121,11 @@ int cmd_config(int argc, char **argv, const struct config *cfg)
 		config_print_markdown(stdout);
 		return EXIT_OK;
 	}
-	if (argc > 1 && (!strcmp(argv[1], "--help") || strcmp(argv[1], "show") != 0)) {
+	bool help = argc > 1 && !strcmp(argv[1], "--help");
+	if (help || (argc > 1 && strcmp(argv[1], "show") != 0)) {
 		printf("usage: gatehouse config [show|reference]\n\n"
 		       "show: the effective settings, secrets hidden; reference: every setting as Markdown.\n");
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	config_print(cfg, stdout);
 	return EXIT_OK;

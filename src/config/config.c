@@ -222,7 +222,7 @@ int config_load(struct config *out, int *argc, char **argv)
 		free(out->public_url);
 		out->public_url = xasprintf("http://%s", out->listen);
 	}
-	if (rc == 0 && strcmp(out->log_format, "logfmt") && strcmp(out->log_format, "json"))
+	if (rc == 0 && strcmp(out->log_format, "logfmt") != 0 && strcmp(out->log_format, "json") != 0)
 		rc = error_set(ERR_INVALID, "log_format must be logfmt or json");
 	if (rc == 0) {
 		/* no trailing slash: URLs are built by appending paths */

@@ -172,9 +172,9 @@ int connection_input_from_json(struct connection_input *out, json_t *body, bool 
 			       "a connection's protocol cannot be changed; create a new connection");
 	if (out->has_organization_id && !out->organization_id)
 		return invalid("organization_id", "invalid", "organization_id must be an organization id");
-	if (out->has_protocol && (!out->protocol || (strcmp(out->protocol, "saml") &&
-						     strcmp(out->protocol, "oidc") &&
-						     strcmp(out->protocol, "easie"))))
+	if (out->has_protocol && (!out->protocol || (strcmp(out->protocol, "saml") != 0 &&
+						     strcmp(out->protocol, "oidc") != 0 &&
+						     strcmp(out->protocol, "easie") != 0)))
 		return invalid("protocol", "invalid_protocol", "protocol must be saml, oidc or easie");
 	if (out->has_provider &&
 	    (!out->provider || (!connection_provider_supports(out->provider, "saml") &&

@@ -269,6 +269,10 @@ static int apply_emails(struct user *u, const struct user_input *in)
 		free_emails(next.emails, next.nemails);
 		return not_listed();
 	}
+	if (next.nemails == 0) {
+		free_emails(next.emails, next.nemails);
+		return not_listed();
+	}
 	next.emails[k == SIZE_MAX ? 0 : k].primary = true;
 	free_emails(u->emails, u->nemails);
 	u->emails = next.emails;

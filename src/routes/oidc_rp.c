@@ -12,14 +12,14 @@
 
 #include "app/connection.h"
 #include "app/diagnostics.h"
+#include "app/oauth.h"
 #include "app/oidc_signin.h"
 #include "app/provisioning.h"
-#include "app/signin.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "oidc_rp/auth_request.h"
-#include "routes/html.h"
+#include "routes/sso.h"
 
 #define CODE_MAX  4096
 #define STATE_MAX 256
@@ -48,8 +48,8 @@ int routes_oidc_rp_begin(struct route_ctx *ctx, const struct connection *conn,
 	/* a draft or inactive connection only runs test sign-ins */
 	if (auth_request_id && strcmp(conn->status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
-				  "connection %s is %s: only an active connection signs users in",
-				  conn->id, conn->status);
+		                  "connection %s is %s: only an active connection signs users in",
+		                  conn->id, conn->status);
 	int rc = routes_oidc_rp_idp_init(&idp, ctx->app->cfg, conn);
 	if (rc)
 		return rc;
@@ -212,21 +212,21 @@ static void test_page_body(struct buf *b, const struct test_sign_in *t,
 		buf_appends(b, "<ul>");
 	for (size_t i = 0; i < p->n; i++) {
 		buf_appends(b, "<li><code>");
-		routes_html_escape(b, p->items[i].code);
+		route_html_escape(b, p->items[i].code);
 		buf_appends(b, "</code> ");
-		routes_html_escape(b, p->items[i].message);
+		route_html_escape(b, p->items[i].message);
 		buf_appends(b, "</li>");
 	}
 	if (p->n)
 		buf_appends(b, "</ul>");
 	if (t->email) {
 		buf_appends(b, "<p>Signed in as <code>");
-		routes_html_escape(b, t->email);
+		route_html_escape(b, t->email);
 		buf_appends(b, "</code>.</p>");
 	}
 	buf_appends(b, "<p>No user or membership was created. The full result (claims and "
 	               "problems) is in the test sign-in <code>");
-	routes_html_escape(b, t->id);
+	route_html_escape(b, t->id);
 	buf_appends(b, "</code>. You can close this window.</p>");
 }
 
@@ -237,8 +237,8 @@ int routes_oidc_rp_test_page(struct route_ctx *ctx, const struct test_sign_in *t
 	buf_init(&b, 64 * 1024);
 	test_page_body(&b, t, p);
 	bool passed = !strcmp(t->status, "passed");
-	int rc = routes_html_page(ctx, 200, passed ? "Test sign-in passed" : "Test sign-in failed",
-	                          b.data);
+	int rc = routes_sso_page(ctx, 200, passed ? "Test sign-in passed" : "Test sign-in failed",
+	                         b.data);
 	buf_release(&b);
 	return rc;
 }
@@ -250,11 +250,11 @@ static int test_not_recorded(struct route_ctx *ctx)
 	struct buf b;
 	buf_init(&b, 4096);
 	buf_appends(&b, "<p class=\"failed\">");
-	routes_html_escape(&b, e->detail);
+	route_html_escape(&b, e->detail);
 	buf_appends(&b, "</p><p>Reference: <code>");
-	routes_html_escape(&b, ctx->req->id);
+	route_html_escape(&b, ctx->req->id);
 	buf_appends(&b, "</code></p>");
-	int rc = routes_html_page(ctx, error_http_status(e), "Test sign-in not recorded", b.data);
+	int rc = routes_sso_page(ctx, error_http_status(e), "Test sign-in not recorded", b.data);
 	buf_release(&b);
 	return rc;
 }
@@ -307,7 +307,8 @@ static int sign_in(struct rp_flow *f, char **redirect)
 		                   .attributes_json = f->id.attributes_json };
 	int rc = app_provision_sso(f->ctx->app, &f->conn, &id, &who);
 	if (rc == 0)
-		rc = app_signin_finish(f->ctx->app, f->st.auth_request_id, &who, redirect);
+		rc = app_oauth_complete(f->ctx->app, f->st.auth_request_id, who.user_id, who.org_id,
+		                        redirect);
 	return rc;
 }
 
@@ -317,11 +318,9 @@ static int finish_real(struct rp_flow *f)
 	if (f->problems.n == 0)
 		fail(f, sign_in(f, &redirect), "sign_in_failed");
 	if (f->problems.n == 0) {
-		f->ctx->res->status = 302;
-		http_response_header(f->ctx->res, "Location", redirect);
-		http_response_header(f->ctx->res, "Cache-Control", "no-store");
+		int rc = route_redirect(f->ctx, redirect);
 		free(redirect);
-		return 0;
+		return rc;
 	}
 	free(redirect);
 	/* the path is the client's: name the connection only when it exists */
@@ -332,7 +331,7 @@ static int finish_real(struct rp_flow *f)
 	                           f->have_conn ? f->conn.org_id : NULL, f->problems.items[0].code,
 	                           detail, f->ctx->req->id);
 	free(detail);
-	return routes_html_sign_in_failed(f->ctx, 400);
+	return routes_sso_sign_in_failed(f->ctx, 400);
 }
 
 static int callback(struct route_ctx *ctx)

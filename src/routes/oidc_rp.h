@@ -8,7 +8,7 @@
  * code exchange. oidc_rp.c runs the flow: routes_oidc_rp_begin() sends the
  * browser to the IdP; GET /oidc/{conn}/callback finishes a test sign-in
  * (recorded, never provisions) or a real one (JIT provisioning, then the
- * OpenID Provider's app_signin_finish()).
+ * OpenID Provider, app_oauth_complete()).
  */
 #ifndef GATEHOUSE_ROUTES_OIDC_RP_H
 #define GATEHOUSE_ROUTES_OIDC_RP_H

@@ -20,6 +20,9 @@ const struct route *const routes_all[] = {
 	routes_users,
 	routes_roles,
 	routes_webhooks,
+	routes_oauth_apps,
+	routes_oidc_op,
+	routes_signin,
 	NULL,
 };
 

@@ -78,13 +78,14 @@ void sign_in_failure_release(struct sign_in_failure *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int store_sign_in_failure_insert(struct db_conn *c, const struct sign_in_failure *f)
+int store_sign_in_failure_insert(struct db_conn *c, const char *id, const char *conn_id,
+				 const char *org_id, const char *code, const char *detail,
+				 const char *request_id, int64_t now)
 {
 	int64_t n = db_exec(c,
 			    "INSERT INTO sign_in_failures (id, connection_id, org_id, code, detail, "
 			    "request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    "tttttti", f->id, f->connection_id, f->org_id, f->code, f->detail,
-			    f->request_id, f->created_at);
+			    "tttttti", id, conn_id, org_id, code, detail, request_id, now);
 	return n < 0 ? (int)n : 0;
 }
 

@@ -29,7 +29,10 @@ struct sign_in_failure {
 	int64_t created_at;
 };
 void sign_in_failure_release(struct sign_in_failure *f);
-int store_sign_in_failure_insert(struct db_conn *c, const struct sign_in_failure *f);
+/* conn_id, org_id and request_id may be NULL. */
+int store_sign_in_failure_insert(struct db_conn *c, const char *id, const char *conn_id,
+				 const char *org_id, const char *code, const char *detail,
+				 const char *request_id, int64_t now);
 int store_sign_in_failure_list(struct db_conn *c, const char *conn_id, const char *org_id,
 			       const char *starting_after, int64_t limit,
 			       struct sign_in_failure **items, size_t *count, int64_t *total);

@@ -94,7 +94,7 @@ int store_user_insert(struct db_conn *c, const struct user *u)
 	                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                "ttttttttttii", u->id, u->first_name, u->last_name, u->username, uname,
 	                u->external_id, u->public_metadata, u->private_metadata,
-	                user_status_name(u->status), NULL, u->created_at, u->updated_at);
+	                user_status_name(u->status), (const char *)NULL, u->created_at, u->updated_at);
 	free(uname);
 	if (n < 0)
 		return (int)n;
