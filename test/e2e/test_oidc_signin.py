@@ -6,6 +6,8 @@ words (wrong client secret, email domain not covered, email not verified,
 IdP errors, mix-up), state replay and missing state on the callback, and
 EASIE's Google hd and Microsoft tid pins."""
 
+import base64
+import json
 import secrets
 import uuid
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -383,3 +385,113 @@ def test_easie_microsoft_pins_the_tenant(gatehouse_factory, dns, idp_factory):
     browser().get(t["url"], allow_redirects=False, timeout=30)
     result = gh.api.get(f"/v1/enterprise_connections/{conn['id']}/test_sign_ins/{t['id']}").json()
     assert codes(result) == ["invalid_tenant"]
+
+
+# -- real sign-ins: the app's authorization request, through the IdP, back with a code -----
+
+APP_CB = "http://127.0.0.1:9/cb"
+VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+def active_connection(gh, dns, idp):
+    org, domain = verified_org(gh, dns)
+    conn = connection(gh, idp, org, domain)
+    r = gh.api.post(f"/v1/enterprise_connections/{conn['id']}/custom_attributes",
+                    json={"key": "department", "oidc_claim": "department"})
+    assert r.status_code == 201, r.text
+    idp.set_account(account(f"tester@{domain}"))
+    assert run_test_sign_in(gh, conn)[0]["status"] == "passed"
+    r = gh.api.post(f"/v1/enterprise_connections/{conn['id']}/activate")
+    assert r.status_code == 200, r.text
+    return org, domain, r.json()
+
+
+def app_request(gh, **params):
+    """An OAuth application and a pending authorization request of it; returns (app, request id)."""
+    r = gh.api.post("/v1/oauth_applications", json={"name": "App", "redirect_uris": [APP_CB]})
+    assert r.status_code == 201, r.text
+    app = r.json()
+    q = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": APP_CB,
+         "scope": "openid email profile", "state": "app-state", "nonce": "app-nonce",
+         "code_challenge": CHALLENGE, "code_challenge_method": "S256", **params}
+    r = gh.anon.get("/oauth2/authorize?" + urlencode(q), allow_redirects=False)
+    if r.status_code == 302:
+        return app, parse_qs(urlsplit(r.headers["Location"]).query)["request"][0]
+    # organization= / connection= go to the SSO router (the lead wires it to
+    # /sso/start/{conn}); until then read the stored request's id
+    rows = query(gh, "SELECT id FROM auth_requests WHERE client_id = "
+                     f"'{app['client_id']}' ORDER BY id DESC")
+    assert rows, r.text
+    return app, rows[0][0]
+
+
+def walk_to_app(url):
+    s = browser()
+    for _ in range(20):
+        r = s.get(url, allow_redirects=False, timeout=30)
+        if r.status_code not in (302, 303):
+            return r
+        url = r.headers["Location"]
+        if url.startswith("/"):
+            prev = urlsplit(r.url)
+            url = f"{prev.scheme}://{prev.netloc}{url}"
+        if url.startswith(APP_CB):
+            return url
+    raise AssertionError("no redirect back to the app")
+
+
+def test_real_sign_in_provisions_and_returns_to_the_app_with_a_code(gatehouse, dns, idp):
+    org, domain, conn = active_connection(gatehouse, dns, idp)
+    me = account(f"bob@{domain}", given_name="Bob", family_name="Builder", department="Ops")
+    idp.set_account(me)
+    app, req = app_request(gatehouse)
+    back = walk_to_app(f"{gatehouse.url}/sso/start/{conn['id']}?request={req}")
+    assert isinstance(back, str), back.text
+    q = parse_qs(urlsplit(back).query)
+    assert q["state"] == ["app-state"] and q["iss"] == [gatehouse.url]
+    r = gatehouse.anon.post("/oauth2/token", auth=(app["client_id"], app["client_secret"]), data={
+        "grant_type": "authorization_code", "code": q["code"][0], "redirect_uri": APP_CB,
+        "code_verifier": VERIFIER})
+    assert r.status_code == 200, r.text
+    payload = r.json()["id_token"].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["email"] == me["email"] and claims["nonce"] == "app-nonce"
+    assert (claims["org_id"], claims["org_role"]) == (org["id"], "org:member")
+    assert claims["public_metadata"] == {"department": "Ops"}
+    # JIT: the user exists with the IdP's names and sub, and is a member
+    users = gatehouse.api.get("/v1/users").json()["data"]
+    assert [(u["id"], u["first_name"], u["last_name"], u["external_id"]) for u in users] == \
+        [(claims["sub"], "Bob", "Builder", me["sub"])]
+    m = gatehouse.api.get(f"/v1/organizations/{org['id']}/memberships").json()["data"]
+    assert [x["user_id"] for x in m] == [claims["sub"]]
+    assert failures(gatehouse, conn) == []
+
+
+def test_real_sign_in_failures_are_generic_and_recorded(gatehouse, dns, idp):
+    org, domain, conn = active_connection(gatehouse, dns, idp)
+    # the IdP vouches for an address of a domain the connection does not cover
+    idp.set_account(account("eve@elsewhere.test"))
+    _, req = app_request(gatehouse)
+    page = walk_to_app(f"{gatehouse.url}/sso/start/{conn['id']}?request={req}")
+    assert page.status_code == 400 and "Sign-in failed" in page.text
+    assert "elsewhere" not in page.text and page.headers["X-Request-Id"] in page.text
+    f = failures(gatehouse, conn)
+    assert [(x["code"], x["request_id"]) for x in f] == \
+        [("email_domain_not_covered", page.headers["X-Request-Id"])]
+    assert gatehouse.api.get("/v1/users").json()["total_count"] == 0
+    # the app asked for another organization: this connection may not answer it
+    other = gatehouse.api.post("/v1/organizations", json={"name": "Other"}).json()
+    _, req = app_request(gatehouse, organization=other["id"])
+    r = browser().get(f"{gatehouse.url}/sso/start/{conn['id']}?request={req}", allow_redirects=False)
+    assert r.status_code == 400
+    assert failures(gatehouse, conn)[-1]["code"] == "connection_not_requested"
+    # an inactive connection signs nobody in
+    gatehouse.api.post(f"/v1/enterprise_connections/{conn['id']}/deactivate")
+    _, req = app_request(gatehouse)
+    r = browser().get(f"{gatehouse.url}/sso/start/{conn['id']}?request={req}", allow_redirects=False)
+    assert r.status_code == 400
+    assert failures(gatehouse, conn)[-1]["code"] == "connection_inactive"
+    # an unknown request
+    r = browser().get(f"{gatehouse.url}/sso/start/{conn['id']}?request=areq_nope", allow_redirects=False)
+    assert r.status_code == 404
