@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from ghtest.net import free_port
 from ghtest.oidc_idp import OidcIdp, browser, ensure_installed
 from ghtest.sql import query
 
@@ -266,6 +267,41 @@ def test_unreachable_idp_fails_the_test_at_its_start(gatehouse, dns, idp):
     # the test is used up
     again = browser().get(t["url"], allow_redirects=False, timeout=30)
     assert again.status_code == 409
+
+
+# -- key rotation at the IdP --------------------------------------------------------------
+
+def test_rotated_idp_keys_are_fetched_again_at_most_once_a_minute(gatehouse, dns, tmp_path):
+    if ensure_installed():
+        pytest.skip(ensure_installed())
+    org, domain = verified_org(gatehouse, dns)
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    r = gatehouse.api.post("/v1/enterprise_connections", json={
+        "organization_id": org["id"], "protocol": "oidc", "provider": "custom_oidc",
+        "domains": [domain], "oidc": {"issuer": issuer, "client_id": "gh-rotation",
+                                      "client_secret": "rotation-secret-0123456789"}})
+    assert r.status_code == 201, r.text
+    conn = r.json()
+    client = {"client_id": "gh-rotation", "client_secret": "rotation-secret-0123456789",
+              "redirect_uris": [conn["oidc"]["redirect_uri"]]}
+    me = account(f"alice@{domain}")
+
+    def sign_in_with_fresh_keys():
+        idp = OidcIdp(tmp_path, me, port=port, clients=[client]).start()
+        try:
+            return run_test_sign_in(gatehouse, conn)[0]
+        finally:
+            idp.stop()
+
+    assert sign_in_with_fresh_keys()["status"] == "passed"  # keys fetched and cached
+    # the IdP restarted with new keys: the unknown kid makes gatehouse fetch them again
+    assert sign_in_with_fresh_keys()["status"] == "passed"
+    assert "fetched again" in gatehouse.stderr_text()
+    # and again within a minute: no second refetch, the kid stays unknown
+    result = sign_in_with_fresh_keys()
+    assert codes(result) == ["unknown_key"]
+    assert "not among the" in result["problems"][0]["message"]
 
 
 # -- the callback's own guards --------------------------------------------------------------

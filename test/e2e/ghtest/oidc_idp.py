@@ -3,6 +3,8 @@
 on a loopback port, and a browser-like walk through a sign-in.
 
     idp = OidcIdp(workdir, account={...}, path="/TENANT/v2.0").start()
+    OidcIdp(workdir, account, port=P, clients=[{client_id, client_secret,
+            redirect_uris}])   # the same issuer again: new signing keys
     client_id, secret = idp.register(redirect_uri)
     idp.set_account({"sub": ..., "email": ..., ...})   # who the next login is
     idp.stop()
@@ -46,9 +48,10 @@ def browser():
 
 
 class OidcIdp:
-    def __init__(self, workdir, account, path=""):
+    def __init__(self, workdir, account, path="", port=None, clients=()):
         self.dir = str(workdir)
-        self.port = free_port()
+        self.port = port or free_port()
+        self.clients = list(clients)
         self.issuer = f"http://127.0.0.1:{self.port}{path}"
         self.account = account
         self.proc = None
@@ -58,7 +61,8 @@ class OidcIdp:
         os.makedirs(self.dir, exist_ok=True)
         cfg = os.path.join(self.dir, f"oidc-idp-{self.port}.json")
         with open(cfg, "w") as f:
-            json.dump({"port": self.port, "issuer": self.issuer, "account": self.account}, f)
+            json.dump({"port": self.port, "issuer": self.issuer, "account": self.account,
+                       "clients": self.clients}, f)
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(["node", os.path.join(IDP_DIR, "provider.js"), cfg],
                                          stdout=log, stderr=subprocess.STDOUT,

@@ -6,11 +6,14 @@
 //   node provider.js CONFIG.json
 //
 // CONFIG: {"port": 41234, "issuer": "http://127.0.0.1:41234[/path]",
-//          "account": {"sub": "...", "email": "...", ...claims}}
+//          "account": {"sub": "...", "email": "...", ...claims},
+//          "clients": [{"client_id", "client_secret", "redirect_uris"}]  (optional)}
 // The issuer's path (if any) is where the provider is mounted, so a
 // Microsoft-like tenant issuer "http://127.0.0.1:P/TENANT/v2.0" works.
 //
-// Clients register themselves (RFC 7591) at {issuer}/reg. Interactions are
+// Signing keys (RS256 and ES256) are new at every start, so restarting on the
+// same port is a key rotation. Clients come from CONFIG or register themselves
+// (RFC 7591) at {issuer}/reg. Interactions are
 // non-interactive: the login prompt signs in the current test account and
 // consent is granted for whatever the client asked. Test controls (outside
 // the provider's own routes):
@@ -41,6 +44,7 @@ function signingKeys() {
 const customClaims = ['name', 'given_name', 'family_name', 'department', 'groups', 'hd', 'tid', 'xms_edov'];
 
 const provider = new Provider(config.issuer, {
+  clients: config.clients || [],
   jwks: { keys: signingKeys() },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   // The ID token carries the claims (not only userinfo): what gatehouse reads.
