@@ -10,6 +10,7 @@ allowed() {
 	crypto) echo "base crypto" ;;
 	jose) echo "base crypto jose" ;;
 	oidc_op) echo "base crypto jose model oidc_op" ;;
+	oidc_rp) echo "base crypto jose oidc_rp" ;;
 	config) echo "base config" ;;
 	http) echo "base http" ;;
 	model) echo "base model" ;;
@@ -17,8 +18,8 @@ allowed() {
 	app) echo "base crypto config jose model store app" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
-	routes) echo "base crypto config jose model store app http dns webhook oidc_op routes" ;;
-	cli) echo "base crypto config jose model store app http dns webhook oidc_op routes cli" ;;
+	routes) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp routes" ;;
+	cli) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp routes cli" ;;
 	*) echo "" ;;
 	esac
 }

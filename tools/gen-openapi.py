@@ -110,6 +110,14 @@ SCHEMAS = {
                       "sso_enforced": BOOL}),
     "SignInFailure": obj({"object": STR, "id": STR, "connection_id": STRN, "organization_id": STRN, "code": STR,
                           "detail": STR, "request_id": STRN, "created_at": TS}),
+    "TestSignIn": obj({"object": STR, "id": STR, "connection_id": STR,
+                       "url": {"type": "string", "description": "open in a browser to run the test against the IdP"},
+                       "status": {"enum": ["pending", "passed", "failed", "expired"]},
+                       "name_id": STRN, "email": STRN,
+                       "attributes": {"type": "object", "additionalProperties": {"type": "array"},
+                                      "description": "what the IdP sent: attribute or claim name → values"},
+                       "problems": {"type": "array", "items": obj({"code": STR, "message": STR})},
+                       "created_at": TS, "completed_at": TSN, "expires_at": TS}),
     "User": obj({"object": STR, "id": STR}, extra=True),
     "UserInput": obj({"email_addresses": {"type": "array", "items": STR}, "primary_email": STR,
                       "first_name": STRN, "last_name": STRN, "username": STRN, "external_id": STRN,
@@ -188,6 +196,11 @@ DOCS = {
     ("GET", "/v1/enterprise_connections/{conn}/custom_attributes"): ("List custom attributes", None, "CustomAttribute", True),
     ("PATCH", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Update a custom attribute", "CustomAttributeInput", "CustomAttribute", False),
     ("DELETE", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Delete a custom attribute", None, "Deleted", False),
+    ("POST", "/v1/enterprise_connections/{conn}/test_sign_ins"): ("Start a test sign-in (works on drafts, never provisions); open its url in a browser", None, "TestSignIn", False),
+    ("GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}"): ("A test sign-in and its outcome: what came back and the problems in plain words", None, "TestSignIn", False),
+    ("GET", "/oidc/{conn}/callback"): ("OIDC redirect URI to register at the IdP (browser: a redirect to the app, a test result page, or a generic error page with the request id)", None, None, False),
+    ("GET", "/sso/test/{id}"): ("Browser start of a test sign-in: redirects to the connection's IdP", None, None, False),
+    ("GET", "/sso/start/{conn}"): ("Browser start of a sign-in for the app's pending authorization request (?request=areq_...): redirects to the connection's IdP", None, None, False),
     ("GET", "/v1/sso/lookup"): ("Which connection (if any) must sign this email in (?email=)", None, "SsoLookup", False),
     ("GET", "/v1/sign_in_failures"): ("Failed sign-ins with reason codes (?connection_id=, ?organization_id=)", None, "SignInFailure", True),
 }
@@ -225,6 +238,8 @@ def operation(method, path, auth):
     ok = "201" if method == "POST" and req and not path.endswith(("verify", "revoke")) else "200"
     if path.endswith("/retry"):
         ok = "202"
+    if method == "POST" and path.endswith("/test_sign_ins"):
+        ok = "201"
     if res:
         schema = ref(res)
         if many:

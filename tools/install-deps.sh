@@ -28,18 +28,21 @@ installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
-# The e2e relying party (npm openid-client, pinned by test/e2e/node/package-lock.json).
-# Without npm those tests skip themselves; nothing else needs it.
+# npm packages of the e2e peers, each pinned by its package-lock.json: the relying
+# party (npm openid-client, test/e2e/node) and the OpenID Provider of the OIDC
+# sign-in tests (npm oidc-provider, test/e2e/idp/oidc). Without npm those tests
+# skip themselves; nothing else needs them.
 node_deps() {
 	[ "${1:-}" = --test ] || return 0
-	dir=$(dirname "$0")/../test/e2e/node
-	[ -d "$dir/node_modules/openid-client" ] && return 0
-	if ! command -v npm >/dev/null 2>&1; then
-		echo "install-deps: npm not found; the openid-client e2e tests will be skipped" >&2
-		return 0
-	fi
-	npm ci --prefix "$dir" --no-audit --no-fund >&2 ||
-		echo "install-deps: npm ci failed; the openid-client e2e tests will be skipped" >&2
+	for dir in "$(dirname "$0")/../test/e2e/node" "$(dirname "$0")/../test/e2e/idp/oidc"; do
+		[ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && continue
+		if ! command -v npm >/dev/null 2>&1; then
+			echo "install-deps: npm not found; the e2e tests that need npm packages will be skipped" >&2
+			return 0
+		fi
+		npm ci --prefix "$dir" --no-audit --no-fund >&2 ||
+			echo "install-deps: npm ci failed in $dir; the tests that need it will be skipped" >&2
+	done
 }
 
 missing=

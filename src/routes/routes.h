@@ -78,6 +78,8 @@ extern const struct route routes_oauth_apps[];
 extern const struct route routes_oidc_op[];
 extern const struct route routes_signin[];
 extern const struct route routes_connections[];
+extern const struct route routes_oidc_rp[];
+extern const struct route routes_sso[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];

@@ -14,6 +14,8 @@ const struct route *const routes_all[] = {
 	routes_sessions,
 	routes_audit,
 	routes_connections,
+	routes_oidc_rp,
+	routes_sso,
 	routes_members,
 	routes_users,
 	routes_roles,
