@@ -7,16 +7,14 @@
  *   SAML ACS / OIDC callback, once the person is known and provisioned
  *                     ──► app_oauth_complete() (app/oauth.h) ──► back to the app
  *
- * What exists now: a request that names nothing goes to the email-first
- * page; an email (typed there, or sent as login_hint) goes to the SSO router,
- * organization= and connection= to their connection. The router and the
- * connections are the SSO capability's: until it lands, every route ends on
- * a clear page ("no enterprise connection covers this email"), which is the
- * truth while no connection exists. THE LEAD WIRES: app_signin_route() in
- * signin.c (the only function to replace), which must return a redirect to
- * the IdP (SAML AuthnRequest / OIDC authorization URL) carrying the
- * auth_request id in its RelayState/state, and whose ACS/callback ends with
- * app_oauth_complete(a, auth_request_id, user_id, org_id, &redirect).
+ * Routing: login_hint or the typed email goes to the active connection that
+ * covers its verified domain (app_sso_lookup); organization= to that
+ * organization's active connection; connection= to that connection if it is
+ * active. The browser is sent to /sso/start/{conn}?request=ID, which checks the
+ * request still allows that connection and redirects to the IdP (OIDC/EASIE in
+ * routes/sso.c, SAML likewise); the ACS/callback provisions the person
+ * (app/provisioning.h) and ends with app_oauth_complete(). Nothing covering
+ * the email or organization ends on a page saying so (no_connection).
  */
 #ifndef GATEHOUSE_APP_SIGNIN_H
 #define GATEHOUSE_APP_SIGNIN_H
@@ -47,8 +45,8 @@ int app_signin_email(struct app *a, const struct auth_request *req, const char *
 /*
  * The SSO router: given a request and what it names (an email address, an
  * organization id/slug or a connection id; the others NULL), choose the
- * connection and start sign-in there. Today: no connection exists, so it
- * answers a page (no_connection). Replaced by the SSO capability.
+ * active connection and send the browser to its start page; a page
+ * (no_connection) when none is active.
  */
 int app_signin_route(struct app *a, const struct auth_request *req, const char *email,
                      const char *organization, const char *connection, struct signin_next *out);

@@ -531,3 +531,33 @@ def test_real_sign_in_failures_are_generic_and_recorded(gatehouse, dns, idp):
     # an unknown request
     r = browser().get(f"{gatehouse.url}/sso/start/{conn['id']}?request=areq_nope", allow_redirects=False)
     assert r.status_code == 404
+
+
+def _authorize_url(gh, app, **params):
+    q = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": APP_CB,
+         "scope": "openid email profile", "state": "s1", "nonce": "n1",
+         "code_challenge": CHALLENGE, "code_challenge_method": "S256", **params}
+    return f"{gh.url}/oauth2/authorize?" + urlencode(q)
+
+
+def test_authorize_routes_login_hint_and_organization_to_the_active_connection(gatehouse, dns, idp):
+    gh = gatehouse
+    org, domain, conn = active_connection(gh, dns, idp)
+    idp.set_account(account(f"carol@{domain}", given_name="Carol"))
+    app, _ = app_request(gh)
+    # login_hint: the email's verified domain picks the connection, straight to the IdP
+    back = walk_to_app(_authorize_url(gh, app, login_hint=f"Carol@{domain.upper()}"))
+    assert isinstance(back, str), back.text
+    assert "code" in parse_qs(urlsplit(back).query)
+    # organization=: that organization's active connection
+    back = walk_to_app(_authorize_url(gh, app, organization=org["slug"]))
+    assert isinstance(back, str), back.text
+    # the email-first page: a typed email is routed the same way
+    r = browser().get(_authorize_url(gh, app), allow_redirects=False)
+    assert r.status_code == 302 and "/sign-in?request=" in r.headers["Location"]
+    # an email no active connection covers ends on a page that says so, not at an IdP
+    r = browser().get(_authorize_url(gh, app, login_hint="dave@nowhere.test"), allow_redirects=False)
+    assert r.status_code == 404 and "nowhere.test" in r.text
+    gh.api.post(f"/v1/enterprise_connections/{conn['id']}/deactivate")
+    r = browser().get(_authorize_url(gh, app, login_hint=f"carol@{domain}"), allow_redirects=False)
+    assert r.status_code == 404
