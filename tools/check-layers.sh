@@ -13,6 +13,7 @@ allowed() {
 	model) echo "base model" ;;
 	store) echo "base model store" ;;
 	app) echo "base crypto config model store app" ;;
+	saml) echo "base crypto saml" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
 	routes) echo "base crypto config model store app http dns webhook routes" ;;
