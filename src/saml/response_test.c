@@ -143,6 +143,7 @@ TEST(saml_response, encrypted_accepted)
 	saml_response_result_release(&r);
 	ASSERT(accepted("encrypted-3des", 0));
 	ASSERT(accepted("encrypted-aes256-response-signed", 0));
+	ASSERT(accepted("encrypted-aes256-gcm", 0));
 	ASSERT(accepted("encrypted-aes128", FIX_WANT_ENCRYPTED));
 }
 
