@@ -11,7 +11,8 @@ BUILD    ?= build/san
 OPTFLAGS := -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-PKGS := libmicrohttpd libcurl jansson cjose sqlite3 libpq openssl libsodium
+PKGS := libmicrohttpd libcurl jansson cjose sqlite3 libpq openssl libsodium \
+	lasso xmlsec1-openssl libxml-2.0 glib-2.0 gobject-2.0
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wcast-qual -Wformat=2 -Wvla \
