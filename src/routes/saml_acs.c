@@ -380,9 +380,9 @@ static void flow_release(struct acs_flow *f)
 int routes_saml_acs(struct route_ctx *ctx)
 {
 	struct acs_flow f = { .ctx = ctx, .conn_id = route_param(ctx, "conn") };
-	int rc = fail(&f, read_form(&f), "invalid_form");
+	int rc = fail(&f, load_connection(&f), "connection_not_found");
 	if (rc == 0)
-		rc = fail(&f, load_connection(&f), "connection_not_found");
+		rc = fail(&f, read_form(&f), "invalid_form");
 	if (rc == 0)
 		rc = fail(&f, take_request(&f), "request_unknown");
 	if (rc == 0)

@@ -87,9 +87,10 @@ static void check_expiry(json_t *warnings, const struct saml_cert *c)
 static int field_error(const char *field)
 {
 	const struct error_state *e = error_get();
-	char code[64];
+	char code[64], detail[sizeof(e->detail)];
 	xsnprintf(code, sizeof(code), "%s", e->stable[0] ? e->stable : "invalid_metadata");
-	int rc = error_setc(ERR_INVALID, code, "%s: %s", field, e->detail);
+	xsnprintf(detail, sizeof(detail), "%s", e->detail);
+	int rc = error_setc(ERR_INVALID, code, "%s: %s", field, detail);
 	error_set_status(422);
 	error_add_field(field, code);
 	return rc;
