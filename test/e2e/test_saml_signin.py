@@ -591,3 +591,26 @@ def test_explicit_idp_settings(gatehouse, dns, idp):
     assert codes(out) == ["connection_incomplete"]
     r = gatehouse.api.post(f"/v1/enterprise_connections/{bare['id']}/activate")
     assert r.status_code == 409
+
+
+def test_cli_creates_a_saml_connection_from_metadata(gatehouse, dns, idp):
+    from ghtest.api import cli
+    org, domain = verified_org(gatehouse, dns)
+    body = json.dumps({"saml": {"idp_metadata_xml": idp.metadata()}})
+    out = cli(gatehouse, "connections", "create", "--organization", org["id"], "--protocol", "saml",
+              "--provider", "okta", "--domains", domain, "--data", body, "--json")
+    assert out.returncode == 0, out.stderr
+    made = json.loads(out.stdout)
+    assert made["saml"]["idp_entity_id"] == idp.entity_id
+    assert made["saml"]["idp_sso_url"] == idp.sso_url
+    conn = gatehouse.api.get(f"/v1/enterprise_connections/{made['id']}").json()
+    # the keys the CLI made (sealed with the shared key file) serve the server's sign-ins
+    rows = query(gatehouse, "SELECT saml_sp_signing_cert FROM enterprise_connections "
+                            f"WHERE id = '{made['id']}'")
+    assert "BEGIN CERTIFICATE" in rows[0][0]
+    result, _ = run_test(gatehouse, idp, conn, email=f"alice@{domain}")
+    assert result["status"] == "passed", result
+    # bad metadata is refused as the API refuses it
+    out = cli(gatehouse, "connections", "update", made["id"], "--data",
+              json.dumps({"saml": {"idp_metadata_xml": "<nope/>"}}))
+    assert out.returncode == 6 and "invalid_metadata" in out.stderr, out.stderr
