@@ -219,9 +219,9 @@ static int validate(struct acs_flow *f)
 		return fail(f, rc, "connection_incomplete");
 	saml_response_validate_ctx(&f->res, f->sctx, f->saml_response, f->saml_response_len,
 	                           f->request_taken ? f->in_response_to : NULL, clock_now());
-	error_clear();
 	f->validated = true;
 	add_saml_problems(f);
+	error_clear();
 	if (f->problems.n == 0)
 		fail(f, check_relay_state(f), "relay_state_mismatch");
 	if (f->problems.n == 0 && f->res.assertion_id)
