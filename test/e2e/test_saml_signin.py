@@ -614,3 +614,58 @@ def test_cli_creates_a_saml_connection_from_metadata(gatehouse, dns, idp):
     out = cli(gatehouse, "connections", "update", made["id"], "--data",
               json.dumps({"saml": {"idp_metadata_xml": "<nope/>"}}))
     assert out.returncode == 6 and "invalid_metadata" in out.stderr, out.stderr
+
+
+def _expired_cert_pem():
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TEST ONLY expired IdP")])
+    now = datetime.datetime.utcnow()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=400))
+            .not_valid_after(now - datetime.timedelta(days=35))
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def test_expired_idp_certificate_is_a_warning(gatehouse, dns, idp):
+    org, domain = verified_org(gatehouse, dns)
+    old = _expired_cert_pem()
+    r = gatehouse.api.post("/v1/enterprise_connections", json={
+        "organization_id": org["id"], "protocol": "saml", "provider": "okta", "domains": [domain],
+        "saml": {"idp_metadata_xml": idp.metadata(certs=[idp.cert_pem, old])}})
+    assert r.status_code == 201, r.text
+    conn = r.json()
+    assert [w["code"] for w in conn["warnings"]] == ["certificate_expired"]
+    assert "TEST ONLY expired IdP" in conn["warnings"][0]["message"]
+    assert len(conn["saml"]["idp_certificates"]) == 2
+    # the current key signs in as before
+    result, _ = run_test(gatehouse, idp, conn, email=f"alice@{domain}")
+    assert result["status"] == "passed", result
+    # reads carry no warnings
+    assert "warnings" not in gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}").json()
+
+
+def test_idp_with_post_binding_only_gets_a_form(gatehouse, dns, idp):
+    org, domain = verified_org(gatehouse, dns)
+    r = gatehouse.api.post("/v1/enterprise_connections", json={
+        "organization_id": org["id"], "protocol": "saml", "provider": "custom_saml", "domains": [domain],
+        "saml": {"idp_metadata_xml": idp.metadata(binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")}})
+    assert r.status_code == 201, r.text
+    conn = r.json()
+    t = start_test(gatehouse, conn)
+    page = browser().get(t["url"], allow_redirects=False, timeout=30)
+    assert page.status_code == 200, page.text
+    assert f'action="{idp.sso_url}"' in page.text and 'name="SAMLRequest"' in page.text
+    assert 'name="RelayState"' in page.text and "<script" not in page.text
+    import re
+    value = re.search(r'name="SAMLRequest" value="([^"]+)"', page.text).group(1)
+    xml = base64.b64decode(value).decode()
+    rid = re.search(r' ID="([^"]+)"', xml).group(1)
+    assert [tuple(x) for x in query(gatehouse, "SELECT id, test_sign_in_id FROM saml_requests")] == \
+        [(rid, t["id"])]
