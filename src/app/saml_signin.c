@@ -137,10 +137,12 @@ static int unseal(struct app *a, const struct connection *x, const struct connec
 		                               "(another encryption key?)");
 	}
 	out->signing_cert_pem = xstrdup(x->saml_sp_signing_cert);
-	if (out->encryption_key_pem && x->saml_sp_encryption_cert)
+	if (out->encryption_key_pem && x->saml_sp_encryption_cert) {
 		out->encryption_cert_pem = xstrdup(x->saml_sp_encryption_cert);
-	else
-		wipe_free(out->encryption_key_pem), out->encryption_key_pem = NULL;
+	} else { /* a key without its certificate cannot be announced: not used */
+		wipe_free(out->encryption_key_pem);
+		out->encryption_key_pem = NULL;
+	}
 	return 0;
 }
 

@@ -37,22 +37,41 @@
 #define XS_CLAIMS "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
 
 /* Where each identity field is looked for, best first (Okta, Entra ID, Google, LDAP OIDs). */
-static const char *const email_names[] = { "email",
-	                                   "mail",
-	                                   "Email",
-	                                   "emailAddress",
-	                                   "EmailAddress",
-	                                   XS_CLAIMS "emailaddress",
-	                                   "urn:oid:0.9.2342.19200300.100.1.3",
-	                                   "http://schemas.xmlsoap.org/claims/EmailAddress",
-	                                   NULL };
-static const char *const first_names[] = { "firstName",           "givenName",        "given_name",
-	                                   "first_name",          "FirstName",        "GivenName",
-	                                   XS_CLAIMS "givenname", "urn:oid:2.5.4.42", NULL };
-static const char *const last_names[] = { "lastName",        "surname",   "sn",
-	                                  "family_name",     "last_name", "familyName",
-	                                  "LastName",        "Surname",   XS_CLAIMS "surname",
-	                                  "urn:oid:2.5.4.4", NULL };
+static const char *const email_names[] = {
+	"email",
+	"mail",
+	"Email",
+	"emailAddress",
+	"EmailAddress",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+	"urn:oid:0.9.2342.19200300.100.1.3",
+	"http://schemas.xmlsoap.org/claims/EmailAddress",
+	NULL,
+};
+static const char *const first_names[] = {
+	"firstName",
+	"givenName",
+	"given_name",
+	"first_name",
+	"FirstName",
+	"GivenName",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+	"urn:oid:2.5.4.42",
+	NULL,
+};
+static const char *const last_names[] = {
+	"lastName",
+	"surname",
+	"sn",
+	"family_name",
+	"last_name",
+	"familyName",
+	"LastName",
+	"Surname",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+	"urn:oid:2.5.4.4",
+	NULL,
+};
 
 /* One ACS POST, start to finish. */
 struct acs_flow {
@@ -69,7 +88,7 @@ struct acs_flow {
 	struct saml_assertion_result res;
 	bool validated;
 	/* the identity (borrowed from res, or owned attributes JSON) */
-	const char *email, *first_name, *last_name;
+	char *email, *first_name, *last_name;
 	char *attributes_json;
 	struct oidc_rp_problems problems;
 };
@@ -234,7 +253,7 @@ static int validate(struct acs_flow *f)
 
 /* --- the identity ---------------------------------------------------------------------- */
 
-static const char *first_value(const struct saml_assertion_result *r, const char *const *names)
+static char *first_value(const struct saml_assertion_result *r, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++) {
 		const struct saml_attribute *a = saml_response_attribute(r, names[i]);
@@ -303,7 +322,7 @@ static int finish_test(struct acs_flow *f)
 		fail(f, app_provision_check_domain(f->ctx->app, &f->conn, f->email),
 		     "email_domain_not_covered");
 	struct oidc_rp_identity id = { .sub = f->res.name_id,
-		                       .email = (char *)(uintptr_t)f->email,
+		                       .email = f->email,
 		                       .attributes_json = f->attributes_json };
 	return routes_oidc_rp_test_record(f->ctx, f->test_id, f->conn.id, f->validated ? &id : NULL,
 	                                  &f->problems);
@@ -386,7 +405,7 @@ int routes_saml_acs(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = fail(&f, take_request(&f), "request_unknown");
 	if (rc == 0)
-		rc = validate(&f);
+		validate(&f); /* its problems are in f.problems */
 	if (f.validated)
 		read_identity(&f);
 	error_clear();
