@@ -23,6 +23,11 @@ struct db {
 	/* SQLite has one writer per database: serialising our own writers here
 	 * avoids busy-wait sleeps inside SQLite (its busy handler sleeps in ms). */
 	pthread_mutex_t write_lock;
+	/* SQLite: the one connection write transactions use, only under write_lock.
+	 * In WAL mode a commit on one connection empties the page cache of every
+	 * other connection at its next transaction; a single writer keeps its own
+	 * cache warm across writes instead of re-reading the B-trees each time. */
+	struct db_conn *writer;
 };
 
 static atomic_uint_fast64_t errors_total;
@@ -79,6 +84,8 @@ void db_free(struct db *db)
 		return;
 	for (int i = 0; i < db->nfree; i++)
 		db->ops->close(db->free_conns[i]);
+	if (db->writer)
+		db->ops->close(db->writer);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->cond);
 	pthread_mutex_destroy(&db->write_lock);
@@ -161,16 +168,21 @@ static const char *begin_sql(const struct db *db, unsigned flags)
 int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 {
 	struct db_conn *c = NULL;
-	int rc = acquire(db, &c);
+	bool serialise = db->ops->kind == DB_SQLITE && (flags & DB_TX_WRITE);
+	int rc = serialise ? 0 : acquire(db, &c);
 	if (rc)
 		return rc;
-	bool serialise = db->ops->kind == DB_SQLITE && (flags & DB_TX_WRITE);
-	bool broken = false;
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (attempt)
 			backoff(attempt);
-		if (serialise)
+		if (serialise) {
 			pthread_mutex_lock(&db->write_lock);
+			if (!db->writer && (rc = db->ops->open(&db->writer, db->target)) != 0) {
+				pthread_mutex_unlock(&db->write_lock);
+				break;
+			}
+			c = db->writer;
+		}
 		rc = db->ops->exec(c, begin_sql(db, flags));
 		if (rc == 0) {
 			rc = fn(c, payload);
@@ -185,14 +197,19 @@ int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 				error_restore(&saved);
 			}
 		}
-		if (serialise)
+		if (serialise) {
+			if (rc == ERR_UNAVAILABLE) {
+				/* may be unusable: the next writer opens a fresh one */
+				db->ops->close(db->writer);
+				db->writer = NULL;
+			}
 			pthread_mutex_unlock(&db->write_lock);
+		}
 		if (rc != ERR_RETRY)
 			break;
 	}
-	if (rc == ERR_UNAVAILABLE)
-		broken = true;
-	release(db, c, broken);
+	if (!serialise)
+		release(db, c, rc == ERR_UNAVAILABLE);
 	if (rc == ERR_RETRY)
 		error_setc(ERR_CONFLICT, "concurrent_update",
 			   "the change collided with concurrent updates too many times; retry");
