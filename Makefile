@@ -105,10 +105,13 @@ bench: all
 	/usr/bin/python3 bench/bench.py
 
 lint:
+	clang-tidy -quiet $(LIB_SRC) src/main.c -- -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen \
+		$(shell pkg-config --cflags $(PKGS))
 	sh tools/check-format.sh
 	sh tools/check-layers.sh
+	sh tools/check-banned.sh
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
-		--suppress=missingIncludeSystem -Isrc src
+		--suppress=missingIncludeSystem -D__GNUC__ -DLIBCURL_VERSION_NUM=0x075801 -Isrc src
 
 fmt:
 	clang-format -i $(ALL_SRC) $(shell find src test fuzz -name '*.h') fuzz/*.c

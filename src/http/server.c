@@ -256,7 +256,7 @@ static void raise_fd_limit(unsigned want)
 
 int http_server_start(struct http_server **out, const struct http_server_config *cfg)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t sslen = 0;
 	*out = NULL;
 	int rc = parse_listen(cfg->listen, &ss, &sslen);
@@ -293,9 +293,9 @@ unsigned http_server_port(const struct http_server *s)
 	return s->port;
 }
 
-unsigned http_server_in_flight(const struct http_server *s)
+unsigned http_server_in_flight(struct http_server *s)
 {
-	return atomic_load(&((struct http_server *)(uintptr_t)s)->in_flight);
+	return atomic_load(&s->in_flight);
 }
 
 void http_server_drain(struct http_server *s, unsigned grace_s)

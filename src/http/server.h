@@ -86,7 +86,7 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 /* The bound port (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);
 /* Requests in flight right now. */
-unsigned http_server_in_flight(const struct http_server *s);
+unsigned http_server_in_flight(struct http_server *s);
 /* Stops accepting, waits up to grace_s for in-flight requests, then stops and frees. */
 void http_server_drain(struct http_server *s, unsigned grace_s);
 

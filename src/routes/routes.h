@@ -56,6 +56,7 @@ extern const struct route routes_domains[];
 extern const struct route routes_sessions[];
 extern const struct route routes_webhooks[];
 extern const struct route routes_audit[];
+extern const struct route routes_connections[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];

@@ -13,6 +13,10 @@ const struct route *const routes_all[] = {
 	routes_domains,
 	routes_sessions,
 	routes_audit,
+	routes_connections,
+	routes_members,
+	routes_users,
+	routes_roles,
 	routes_webhooks,
 	NULL,
 };
