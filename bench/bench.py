@@ -414,6 +414,11 @@ def render(rows, apis, duration):
         lines.append("| " + " | ".join(cells + list(tt)) + " |")
     notes = []
     fallback = [b for b, api in apis.items() if api != "users"]
+    users = [b for b, api in apis.items() if api == "users"]
+    if users:
+        notes.append(f"- {', '.join(users)}: API under test: POST /v1/users, GET /v1/users/{{id}} "
+                     f"(pool of {POOL}), GET /v1/organizations/{{org}}/memberships?limit=20 "
+                     f"(org of {MEMBERS} members).")
     if fallback:
         notes.append(f"- {', '.join(fallback)}: the users/memberships routes are not in this build, so the "
                          "rows measure organizations in the same shapes (POST /v1/organizations "
