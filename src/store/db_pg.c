@@ -7,6 +7,7 @@
  */
 #include "base/common.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "store/db_driver.h"
 
 #include <libpq-fe.h>
@@ -63,6 +64,21 @@ static int map_result(struct pg_conn *c, PGresult *res)
 
 static void pg_close(struct db_conn *c);
 
+/* Server notices (e.g. "there is no transaction in progress") go to our log, not stderr. */
+static void notice(void *arg, const char *message)
+{
+	(void)arg;
+	char m[256];
+	xsnprintf(m, sizeof(m), "%s", message);
+	size_t n = strlen(m);
+	while (n && m[n - 1] == '\n')
+		m[--n] = '\0';
+	for (char *p = m; *p; p++)
+		if (*p == '"' || *p == '\\')
+			*p = '\'';
+	log_debug("postgres notice", "detail=\"%s\"", m);
+}
+
 static int pg_open(struct db_conn **out, const char *target)
 {
 	struct pg_conn *c = xcalloc(1, sizeof(*c));
@@ -76,6 +92,7 @@ static int pg_open(struct db_conn **out, const char *target)
 		pg_close(&c->base);
 		return ERR_UNAVAILABLE;
 	}
+	PQsetNoticeProcessor(c->pg, notice, NULL);
 	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
 	PQclear(r);
 	*out = &c->base;
