@@ -184,3 +184,7 @@ def test_webhooks_from_both_nodes_are_all_delivered(gatehouse, webhook_receiver)
     delivered_by = [n.stderr_text().count('msg="webhook delivery"') for n in nodes]
     print(f"deliveries logged per node: {delivered_by}")
     assert all(delivered_by), f"one node delivered nothing: {delivered_by}"
+    # contention makes COMMITs fail: PostgreSQL's notices must not break the logfmt stream
+    for n in nodes:
+        stray = [l for l in n.stderr_text().splitlines() if l and not l.startswith("ts=")]
+        assert not stray, f"{n.name}: lines that are not logfmt records: {stray[:3]}"
