@@ -257,3 +257,23 @@ int app_domain_record_check(struct app *a, const struct actor *who, const char *
 		domain_release(out);
 	return rc;
 }
+
+struct due_op {
+	int64_t since, before, limit;
+	char (**ids)[ID_MAX];
+	char (**org_ids)[ID_MAX];
+	size_t *count;
+};
+
+static int due_tx(struct db_conn *c, void *payload)
+{
+	struct due_op *op = payload;
+	return store_domain_due(c, op->since, op->before, op->limit, op->ids, op->org_ids, op->count);
+}
+
+int app_domain_due(struct app *a, int64_t since, int64_t checked_before, int64_t limit,
+		   char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count)
+{
+	struct due_op op = { since, checked_before, limit, ids, org_ids, count };
+	return app_read(a, due_tx, &op);
+}

@@ -31,6 +31,9 @@ int app_domain_delete(struct app *a, const struct actor *who, const char *org, c
 int app_domain_get(struct app *a, const char *org, const char *id, struct domain *out);
 int app_domain_list(struct app *a, const char *org, const struct page *p, struct domain **items,
 		    size_t *count, int64_t *total);
+/* Domains due for an automatic re-check (see store_domain_due); caller frees both arrays. */
+int app_domain_due(struct app *a, int64_t since, int64_t checked_before, int64_t limit,
+		   char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count);
 int app_domain_record_check(struct app *a, const struct actor *who, const char *org,
 			    const char *id, const struct domain_check *chk, struct domain *out);
 

@@ -5,6 +5,8 @@
 #include "app/audit.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "app/membership.h"
+#include "store/membership.h"
 #include "store/org.h"
 #include "store/role.h"
 
@@ -71,6 +73,58 @@ static int apply(struct db_conn *c, struct org *o, const struct org_input *in)
 	return 0;
 }
 
+/*
+ * Calls fn for every membership of the organization, a page at a time (inside
+ * the caller's transaction), so each gets its own event.
+ */
+static int each_membership(struct db_conn *c, const char *org_id, const struct actor *who,
+			   int (*fn)(struct db_conn *, const struct actor *, struct membership *,
+				     void *),
+			   void *payload)
+{
+	char after[ID_MAX] = "";
+	for (;;) {
+		struct membership *items = NULL;
+		size_t n = 0;
+		int64_t total = 0;
+		int rc = store_membership_list_org(c, org_id, NULL, after[0] ? after : NULL, 200,
+						   &items, &n, &total);
+		for (size_t i = 0; i < n; i++) {
+			if (rc == 0)
+				rc = fn(c, who, &items[i], payload);
+			xsnprintf(after, sizeof(after), "%s", items[i].id);
+			membership_release(&items[i]);
+		}
+		free(items);
+		if (rc || n < 200)
+			return rc;
+	}
+}
+
+static int emit_deleted(struct db_conn *c, const struct actor *who, struct membership *m,
+			void *payload)
+{
+	(void)payload;
+	return app_membership_record(c, who, "organization_membership.deleted", m);
+}
+
+/* Members whose role is the organization's default follow a new default. */
+static int follow_default(struct db_conn *c, const struct actor *who, struct membership *m,
+			  void *payload)
+{
+	const char *role = payload;
+	if (strcmp(m->role_source, ROLE_SOURCE_DEFAULT) != 0 || strcmp(m->role, role) == 0)
+		return 0;
+	int rc = store_membership_update_role(c, m->id, role, ROLE_SOURCE_DEFAULT, clock_now());
+	struct membership now = { 0 };
+	if (rc == 0)
+		rc = store_membership_get_by_id(c, m->id, &now);
+	if (rc == 0)
+		rc = app_membership_record(c, who, "organization_membership.updated", &now);
+	membership_release(&now);
+	return rc;
+}
+
 static int create_tx(struct db_conn *c, void *payload)
 {
 	struct org_op *op = payload;
@@ -121,6 +175,9 @@ static int update_tx(struct db_conn *c, void *payload)
 	}
 	if (rc == 0)
 		rc = record(c, op->who, "organization.updated", op->out);
+	if (rc == 0 && op->in->has_default_role)
+		rc = each_membership(c, op->out->id, op->who, follow_default,
+				     op->out->default_role);
 	return rc;
 }
 
@@ -140,6 +197,8 @@ static int delete_tx(struct db_conn *c, void *payload)
 	struct org_op *op = payload;
 	struct org o = { 0 };
 	int rc = store_org_get(c, op->key, &o);
+	if (rc == 0)
+		rc = each_membership(c, o.id, op->who, emit_deleted, NULL);
 	if (rc == 0)
 		rc = record(c, op->who, "organization.deleted", &o);
 	if (rc == 0)

@@ -31,6 +31,7 @@ struct wh_op {
 	size_t *count;
 	int64_t *total;
 	struct webhook_delivery *delivery;
+	const struct webhook_delivery *finished;
 	int64_t lease_s, status_code, duration_ms, n;
 	const char *error;
 };
@@ -250,7 +251,7 @@ int app_webhook_claim(struct app *a, int64_t lease_s, struct webhook_delivery *o
 static int finish_tx(struct db_conn *c, void *payload)
 {
 	struct wh_op *op = payload;
-	const struct webhook_delivery *d = op->delivery;
+	const struct webhook_delivery *d = op->finished;
 	int64_t now = clock_now();
 	int64_t attempts = d->attempts + 1;
 	const char *status = "pending";
@@ -270,7 +271,7 @@ static int finish_tx(struct db_conn *c, void *payload)
 int app_webhook_finish(struct app *a, const struct webhook_delivery *d, int64_t status_code,
 		       const char *error, int64_t duration_ms)
 {
-	struct wh_op op = { .delivery = (struct webhook_delivery *)(uintptr_t)d,
+	struct wh_op op = { .finished = d,
 			    .status_code = status_code,
 			    .error = error,
 			    .duration_ms = duration_ms };

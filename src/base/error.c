@@ -47,6 +47,15 @@ void error_add_field(const char *field, const char *code)
 	xsnprintf(f->code, sizeof(f->code), "%s", code);
 }
 
+void error_prefix_fields(const char *prefix)
+{
+	for (size_t i = 0; i < slot.nfields; i++) {
+		char old[sizeof(slot.fields[i].field)];
+		memcpy(old, slot.fields[i].field, sizeof(old));
+		xsnprintf(slot.fields[i].field, sizeof(slot.fields[i].field), "%s%s", prefix, old);
+	}
+}
+
 void error_prefix(const char *fmt, ...)
 {
 	char pre[256], old[sizeof(slot.detail)];

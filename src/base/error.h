@@ -50,6 +50,8 @@ int error_setc(int code, const char *stable, const char *fmt, ...) PRINTF_LIKE(3
 void error_set_status(int http_status);
 /* Appends a field error (kept if there is room). */
 void error_add_field(const char *field, const char *code);
+/* Prepends prefix to every field name ("saml." for members of a nested object). */
+void error_prefix_fields(const char *prefix);
 /* Prepends context to the detail: error_prefix("org %s: ", id). */
 void error_prefix(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void error_clear(void);

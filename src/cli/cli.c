@@ -11,10 +11,20 @@ const struct cli_command cli_commands[] = {
 	{ "serve", "run the server (HTTP API, sign-in, SCIM, pages)", cmd_serve },
 	{ "migrate", "apply database migrations and exit", cmd_migrate },
 	{ "orgs", "organizations: list, get, create, update, delete", cmd_orgs },
+	{ "connections", "enterprise connections (SAML, OIDC, EASIE), custom attributes, SSO lookup",
+	  cmd_connections },
 	{ "domains", "organization domains: list, get, add, verify, update, remove", cmd_domains },
+	{ "users", "users: list, get, create, update, deactivate, delete, memberships", cmd_users },
+	{ "members", "organization members: list, add, update, remove", cmd_members },
+	{ "roles", "roles: list, get, create, update, delete, permissions", cmd_roles },
+	{ "permissions", "list the system permissions and custom ones in use", cmd_permissions },
 	{ "keys", "operator secret keys: list, create, revoke", cmd_keys },
 	{ "webhooks", "webhook endpoints: list, get, create, update, delete, deliveries, retry",
 	  cmd_webhooks },
+	{ "apps", "OAuth applications (OIDC clients): list, get, create, update, delete, rotate-secret",
+	  cmd_apps },
+	{ "signing-keys", "the OpenID Provider's ID-token signing keys: list, rotate",
+	  cmd_signing_keys },
 	{ "config", "show the effective configuration (secrets hidden)", cmd_config },
 	{ "version", "print the version", cmd_version },
 	{ NULL, NULL, NULL },
@@ -111,10 +121,11 @@ int cmd_config(int argc, char **argv, const struct config *cfg)
 		config_print_markdown(stdout);
 		return EXIT_OK;
 	}
-	if (argc > 1 && (!strcmp(argv[1], "--help") || strcmp(argv[1], "show") != 0)) {
+	bool help = argc > 1 && !strcmp(argv[1], "--help");
+	if (help || (argc > 1 && strcmp(argv[1], "show") != 0)) {
 		printf("usage: gatehouse config [show|reference]\n\n"
 		       "show: the effective settings, secrets hidden; reference: every setting as Markdown.\n");
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	config_print(cfg, stdout);
 	return EXIT_OK;

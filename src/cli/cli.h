@@ -45,6 +45,13 @@ int cmd_keys(int argc, char **argv, const struct config *cfg);
 int cmd_orgs(int argc, char **argv, const struct config *cfg);
 int cmd_webhooks(int argc, char **argv, const struct config *cfg);
 int cmd_domains(int argc, char **argv, const struct config *cfg);
+int cmd_apps(int argc, char **argv, const struct config *cfg);
+int cmd_signing_keys(int argc, char **argv, const struct config *cfg);
+int cmd_connections(int argc, char **argv, const struct config *cfg);
+int cmd_users(int argc, char **argv, const struct config *cfg);
+int cmd_members(int argc, char **argv, const struct config *cfg);
+int cmd_roles(int argc, char **argv, const struct config *cfg);
+int cmd_permissions(int argc, char **argv, const struct config *cfg);
 
 #define GATEHOUSE_VERSION "0.1.0"
 

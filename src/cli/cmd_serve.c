@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "app/app.h"
 #include "app/key.h"
+#include "app/signing_key.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -15,6 +16,7 @@
 #include "http/server.h"
 #include "routes/routes.h"
 #include "store/migrate.h"
+#include "dns/job.h"
 #include "webhook/worker.h"
 
 #include <pthread.h>
@@ -74,12 +76,16 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		return cli_fail(rc);
 	bool created = false;
 	rc = ensure_operator_key(a, &created);
+	if (rc == 0)
+		rc = app_signing_key_ensure(a); /* the OpenID Provider's first signing key */
 	if (rc) {
 		app_free(a);
 		return cli_fail(rc);
 	}
 	struct webhook_worker *workers = NULL;
 	webhook_worker_start(&workers, a, (int)cfg->webhook_workers);
+	struct dns_job *recheck = NULL;
+	dns_job_start(&recheck, a, cfg->domain_recheck_interval_s);
 	struct http_server_config hc = {
 		.listen = cfg->listen,
 		.max_connections = (unsigned)cfg->max_connections,
@@ -93,6 +99,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	struct http_server *srv = NULL;
 	rc = http_server_start(&srv, &hc);
 	if (rc) {
+		dns_job_stop(recheck);
 		webhook_worker_stop(workers);
 		app_free(a);
 		return cli_fail(rc);
@@ -114,6 +121,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	sigwait(&sigs, &sig);
 	log_info("shutting down", "signal=%d in_flight=%u", sig, http_server_in_flight(srv));
 	http_server_drain(srv, (unsigned)cfg->drain_timeout_s);
+	dns_job_stop(recheck);
 	webhook_worker_stop(workers);
 	app_free(a);
 	log_info("stopped", "%s", "clean=true");

@@ -74,6 +74,16 @@ int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli
 			out->json = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			out->help = true;
+		} else if (!strcmp(a, "--data")) {
+			/* the whole request body as JSON, as the HTTP API takes it */
+			json_error_t jerr;
+			json_t *d = i + 1 < argc ? json_loads(argv[++i], JSON_REJECT_DUPLICATES, &jerr) : NULL;
+			if (!json_is_object(d)) {
+				json_decref(d);
+				return usage_error("--data needs a JSON object", argv[i]);
+			}
+			json_object_update(out->body, d);
+			json_decref(d);
 		} else if (!strcmp(a, "--limit") || !strcmp(a, "--starting-after")) {
 			if (i + 1 >= argc)
 				return usage_error("needs a value", a);
@@ -245,5 +255,6 @@ void cli_print_flags(const struct cli_flag *flags)
 		xsnprintf(left, sizeof(left), "--%s%s", f->flag, arg);
 		printf("  %-28s %s\n", left, f->help);
 	}
+	printf("  %-28s %s\n", "--data JSON", "request body fields as JSON (merged with the flags above)");
 	printf("  %-28s %s\n", "--json", "print JSON (the API's shape) instead of a table");
 }

@@ -38,6 +38,14 @@ const struct config_setting config_settings[] = {
 	  "database connections per process (0: 32 for SQLite, 16 for PostgreSQL)" },
 	{ "webhook_workers", CONFIG_INT, S(webhook_workers), "2", 0, 64, false,
 	  "background threads delivering webhooks (0 disables delivery on this node)" },
+	{ "domain_recheck_interval_s", CONFIG_INT, S(domain_recheck_interval_s), "300", 0, 86400, false,
+	  "seconds between automatic re-checks of domains waiting for their TXT record (0: only on demand)" },
+	{ "easie_google_issuer", CONFIG_STRING, S(easie_google_issuer), "https://accounts.google.com",
+	  0, 0, false,
+	  "issuer of Google's OpenID Provider for EASIE connections (tests point it at a local provider)" },
+	{ "easie_microsoft_authority", CONFIG_STRING, S(easie_microsoft_authority),
+	  "https://login.microsoftonline.com", 0, 0, false,
+	  "Microsoft identity platform authority for EASIE connections; the issuer is AUTHORITY/TENANT-ID/v2.0" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };
@@ -214,7 +222,7 @@ int config_load(struct config *out, int *argc, char **argv)
 		free(out->public_url);
 		out->public_url = xasprintf("http://%s", out->listen);
 	}
-	if (rc == 0 && strcmp(out->log_format, "logfmt") && strcmp(out->log_format, "json"))
+	if (rc == 0 && strcmp(out->log_format, "logfmt") != 0 && strcmp(out->log_format, "json") != 0)
 		rc = error_set(ERR_INVALID, "log_format must be logfmt or json");
 	if (rc == 0) {
 		/* no trailing slash: URLs are built by appending paths */

@@ -24,6 +24,9 @@ struct config {
 	int64_t db_pool_size;
 	int64_t webhook_workers;
 	int64_t drain_timeout_s;
+	int64_t domain_recheck_interval_s;
+	char *easie_google_issuer;
+	char *easie_microsoft_authority;
 	char *config_file; /* where the file values came from, if any */
 };
 

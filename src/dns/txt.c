@@ -309,12 +309,12 @@ static void classify_failure(struct dns_txt_answer *out, int herr)
 	}
 }
 
-/* Points state at the one given server; UDP first, TCP when the answer has TC set. */
+/* Points state at the one given server. */
 static void use_server(struct __res_state *st, const struct sockaddr_in *server)
 {
 	st->nscount = 1;
 	st->nsaddr_list[0] = *server;
-	st->options &= ~(unsigned long)(RES_USEVC | RES_IGNTC);
+	st->options &= ~(unsigned long)RES_USEVC;
 }
 
 int dns_txt_lookup(struct dns_txt_answer *out, const char *name, const char *resolver,
@@ -341,8 +341,15 @@ int dns_txt_lookup(struct dns_txt_answer *out, const char *name, const char *res
 	if (resolver)
 		use_server(&st, &server);
 	st.options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH);
+	/*
+	 * UDP only, with EDNS0 so answers up to ~1.2 KB fit: glibc's TCP fallback
+	 * has no timeout (a server that accepts and never answers blocks the
+	 * lookup forever). A truncated answer comes back with TC set and is
+	 * judged "try again" by the caller unless it already holds the record.
+	 */
+	st.options |= RES_USE_EDNS0 | RES_IGNTC;
 	st.retrans = timeout_ms / 1000 + (timeout_ms % 1000 != 0);
-	st.retry = 1;
+	st.retry = 2; /* one more try: a lost datagram or a restarting server is not "no record" */
 
 	msg = xmalloc(NS_MAXMSG);
 	n = res_nquery(&st, name, ns_c_in, ns_t_txt, msg, NS_MAXMSG);

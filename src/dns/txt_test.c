@@ -642,10 +642,17 @@ TEST(dns_txt, lookup_against_dnsmasq)
 	memset(big, 'x', sizeof(big));
 	memcpy(big, "record-12-", 10);
 	big[100] = '\0';
+	/*
+	 * 12 records of 100 bytes do not fit one EDNS0 UDP answer. The lookup
+	 * never falls back to TCP (glibc's fallback has no timeout), so it comes
+	 * back flagged truncated with the records that fit; dns/verify.c treats
+	 * that as "try again" unless the expected record is among them.
+	 */
 	ASSERT_INT_EQ(dns_txt_lookup(&a, "big.acme.test", resolver, 2000), 0);
-	ASSERT_INT_EQ(a.nrecords, 12);
-	ASSERT(!a.truncated);
-	ASSERT(dns_txt_answer_has(&a, big));
+	ASSERT(a.truncated);
+	ASSERT(a.nrecords >= 1 && a.nrecords < 12);
+	for (size_t i = 0; i < a.nrecords; i++)
+		ASSERT(!a.records[i].truncated && a.records[i].len >= 99); /* whole records only */
 	dns_txt_answer_release(&a);
 
 	ASSERT_INT_EQ(dns_txt_lookup(&a, "missing.acme.test", resolver, 2000), 0);

@@ -20,6 +20,14 @@ static void judge(struct domain_check *chk, const struct dns_txt_answer *ans,
 			xsnprintf(msg, size, "found the expected TXT record");
 			return;
 		}
+		if (ans->truncated) {
+			/* some records did not fit: ours may be among the missing ones */
+			chk->temporary = true;
+			chk->code = "dns_temporary_failure";
+			xsnprintf(msg, size, "the DNS answer for %s was too large to read in full; remove stale TXT records or try again",
+				  d->txt_record_name);
+			return;
+		}
 		chk->code = "record_mismatch";
 		xsnprintf(msg, size,
 			  "%zu TXT record(s) at %s, none with the value %s; check for typos or extra quotes",

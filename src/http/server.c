@@ -49,6 +49,37 @@ const char *http_request_query(const struct http_request *r, const char *name)
 	return MHD_lookup_connection_value(r->engine, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct url_params *p = cls;
+	(void)kind;
+	if (p->n == URL_PARAMS_MAX || strlen(key) > URL_PARAM_MAX_LEN ||
+	    (value && strlen(value) > URL_PARAM_MAX_LEN)) {
+		p->n = URL_PARAMS_MAX + 1; /* marks "too many or too long" */
+		return MHD_NO;
+	}
+	if (!p->duplicate[0] && url_params_get(p, key))
+		xsnprintf(p->duplicate, sizeof(p->duplicate), "%.60s", key);
+	p->names[p->n] = xstrdup(key);
+	p->values[p->n] = xstrdup(value ? value : "");
+	p->n++;
+	return MHD_YES;
+}
+
+int http_request_query_params(const struct http_request *r, struct url_params *out)
+{
+	memset(out, 0, sizeof(*out));
+	MHD_get_connection_values(r->engine, MHD_GET_ARGUMENT_KIND, collect_query, out);
+	if (out->n > URL_PARAMS_MAX) {
+		out->n = URL_PARAMS_MAX;
+		url_params_release(out);
+		return error_setc(ERR_INVALID, "invalid_request",
+				  "too many or too long query parameters");
+	}
+	return 0;
+}
+
 const char *http_request_param(const struct http_request *r, const char *name)
 {
 	for (int i = 0; i < r->nparams; i++)
@@ -306,7 +337,7 @@ static void raise_fd_limit(unsigned want)
 
 int http_server_start(struct http_server **out, const struct http_server_config *cfg)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t sslen = 0;
 	*out = NULL;
 	int rc = parse_listen(cfg->listen, &ss, &sslen);
@@ -344,9 +375,9 @@ unsigned http_server_port(const struct http_server *s)
 	return s->port;
 }
 
-unsigned http_server_in_flight(const struct http_server *s)
+unsigned http_server_in_flight(struct http_server *s)
 {
-	return atomic_load(&((struct http_server *)(uintptr_t)s)->in_flight);
+	return atomic_load(&s->in_flight);
 }
 
 void http_server_drain(struct http_server *s, unsigned grace_s)

@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/id.h"
+#include "base/url.h"
 
 #define HTTP_MAX_PARAMS  6
 #define HTTP_MAX_HEADERS 12
@@ -56,6 +57,12 @@ struct http_response {
 const char *http_request_header(const struct http_request *r, const char *name);
 /* A decoded query parameter, or NULL. Borrowed for the request. */
 const char *http_request_query(const struct http_request *r, const char *name);
+/*
+ * Every decoded query parameter, in order, with the first repeated name in
+ * out->duplicate (OAuth refuses repeats). ERR_INVALID (invalid_request) past
+ * URL_PARAMS_MAX or URL_PARAM_MAX_LEN. Release with url_params_release.
+ */
+int http_request_query_params(const struct http_request *r, struct url_params *out);
 /* A path parameter captured by the router ("org"), or NULL. */
 const char *http_request_param(const struct http_request *r, const char *name);
 
@@ -86,7 +93,7 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 /* The bound port (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);
 /* Requests in flight right now. */
-unsigned http_server_in_flight(const struct http_server *s);
+unsigned http_server_in_flight(struct http_server *s);
 /* Stops accepting, waits up to grace_s for in-flight requests, then stops and frees. */
 void http_server_drain(struct http_server *s, unsigned grace_s);
 

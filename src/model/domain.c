@@ -68,9 +68,9 @@ int domain_input_from_json(struct domain_input *out, json_t *body, bool create)
 	if (out->has_name && !out->name)
 		return invalid("name", "invalid_domain", "name must be a domain like example.com");
 	if (out->has_enrollment_mode &&
-	    (!out->enrollment_mode || (strcmp(out->enrollment_mode, "manual_invitation") &&
-				       strcmp(out->enrollment_mode, "automatic_invitation") &&
-				       strcmp(out->enrollment_mode, "automatic_suggestion"))))
+	    (!out->enrollment_mode || (strcmp(out->enrollment_mode, "manual_invitation") != 0 &&
+				       strcmp(out->enrollment_mode, "automatic_invitation") != 0 &&
+				       strcmp(out->enrollment_mode, "automatic_suggestion") != 0)))
 		return invalid("enrollment_mode", "invalid",
 			       "enrollment_mode must be manual_invitation, automatic_invitation or automatic_suggestion");
 	return 0;

@@ -6,10 +6,14 @@
 #include "base/common.h"
 #include "routes/routes.h"
 #include "app/key.h"
+#include "app/oauth_app.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
+#include "oidc_op/oidc_op.h"
+
+#include <strings.h>
 
 static bool segment_eq(const char *seg, size_t len, const char *pat, size_t plen)
 {
@@ -172,11 +176,45 @@ void routes_problem(struct http_response *res, const struct error_state *e)
 		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse\"");
 }
 
+/* AUTH_CLIENT: the form body, then client_secret_basic or client_secret_post. */
+static int authenticate_client(struct route_ctx *ctx)
+{
+	const char *ct = http_request_header(ctx->req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return error_setc(ERR_INVALID, "invalid_request",
+				  "send the parameters as application/x-www-form-urlencoded");
+	int rc = url_params_parse(&ctx->form, ctx->req->body.data ? ctx->req->body.data : "",
+				  ctx->req->body.len);
+	if (rc)
+		return rc;
+	struct oidc_op_client_credentials cred;
+	rc = oidc_op_client_auth_parse(&cred, http_request_header(ctx->req, "Authorization"),
+				       &ctx->form);
+	if (rc)
+		return rc;
+	rc = app_oauth_app_authenticate(ctx->app, cred.client_id, cred.client_secret, &ctx->client);
+	oidc_op_client_credentials_release(&cred);
+	if (rc)
+		return rc;
+	ctx->actor.type = "oauth_client";
+	ctx->actor.id = ctx->client.id;
+	return 0;
+}
+
 static int authenticate(struct route_ctx *ctx, const struct route *r)
 {
 	if (r->auth == AUTH_NONE)
 		return 0;
+	if (r->auth == AUTH_CLIENT)
+		return authenticate_client(ctx);
 	const char *h = http_request_header(ctx->req, "Authorization");
+	if (r->auth == AUTH_BEARER) {
+		if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
+			return error_setc(ERR_UNAUTHENTICATED, "missing_token",
+					  "send an access token: Authorization: Bearer ...");
+		ctx->bearer = h + 7;
+		return 0;
+	}
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return error_setc(ERR_UNAUTHENTICATED, "missing_api_key",
 				  "send a secret key: Authorization: Bearer sk_...");
@@ -186,6 +224,43 @@ static int authenticate(struct route_ctx *ctx, const struct route *r)
 	ctx->actor.type = "secret_key";
 	ctx->actor.id = ctx->actor_id;
 	return 0;
+}
+
+/*
+ * OAuth endpoints answer errors as RFC 6749 5.2 / RFC 6750 3 JSON, the
+ * stable code being the OAuth error; 5xx become server_error without detail.
+ */
+static void oauth_problem(struct http_response *res, const struct error_state *e,
+			  enum route_auth auth)
+{
+	int status = error_http_status(e);
+	const char *code = e->stable[0] ? e->stable : "invalid_request";
+	const char *detail = e->detail;
+	if (status >= 500) {
+		code = status == 503 ? "temporarily_unavailable" : "server_error";
+		detail = "the request id is in the X-Request-Id header";
+	} else if (!strcmp(code, "invalid_client") || !strcmp(code, "invalid_token") ||
+		   !strcmp(code, "missing_token")) {
+		status = 401;
+	} else {
+		status = 400; /* RFC 6749 5.2 */
+	}
+	if (!strcmp(code, "missing_token"))
+		code = "invalid_token";
+	char *text = oidc_op_error_json(code, detail);
+	http_response_text(res, status, "application/json", text);
+	free(text);
+	http_response_header(res, "Cache-Control", "no-store");
+	if (status != 401)
+		return;
+	if (auth == AUTH_CLIENT) {
+		http_response_header(res, "WWW-Authenticate", "Basic realm=\"gatehouse\"");
+	} else if (!strcmp(e->stable, "missing_token")) {
+		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse\"");
+	} else {
+		http_response_header(res, "WWW-Authenticate",
+				     "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+	}
 }
 
 static bool has_body_method(const char *m)
@@ -230,7 +305,10 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 		if (status >= 500)
 			log_error("request failed", "route=\"%s\" err=\"%s\"",
 				  r ? r->metric_name : "none", e->detail);
-		routes_problem(res, e);
+		if (r && (r->auth == AUTH_CLIENT || r->auth == AUTH_BEARER))
+			oauth_problem(res, e, r->auth);
+		else
+			routes_problem(res, e);
 		if (status == 405) {
 			struct buf allow;
 			buf_init(&allow, 256);
@@ -239,6 +317,8 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 			buf_release(&allow);
 		}
 	}
+	url_params_release(&ctx.form);
+	oauth_app_release(&ctx.client);
 	if (strcmp(req->method, "HEAD") == 0)
 		buf_reset(&res->body);
 	log_set_request_id(NULL);
@@ -271,6 +351,17 @@ int route_json(struct route_ctx *ctx, int status, json_t *obj)
 	int rc = buf_appends(&ctx->res->body, text);
 	free(text);
 	return rc;
+}
+
+int route_redirect(struct route_ctx *ctx, const char *location)
+{
+	ctx->res->status = 302;
+	ctx->res->content_type = NULL;
+	buf_reset(&ctx->res->body);
+	http_response_header(ctx->res, "Location", location);
+	http_response_header(ctx->res, "Cache-Control", "no-store");
+	http_response_header(ctx->res, "Referrer-Policy", "no-referrer");
+	return 0;
 }
 
 int route_no_content(struct route_ctx *ctx)

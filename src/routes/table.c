@@ -13,7 +13,16 @@ const struct route *const routes_all[] = {
 	routes_domains,
 	routes_sessions,
 	routes_audit,
+	routes_connections,
+	routes_oidc_rp,
+	routes_sso,
+	routes_members,
+	routes_users,
+	routes_roles,
 	routes_webhooks,
+	routes_oauth_apps,
+	routes_oidc_op,
+	routes_signin,
 	NULL,
 };
 

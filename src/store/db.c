@@ -57,7 +57,7 @@ int db_open(struct db **out, const char *url, int pool_size)
 	db->ops = ops;
 	db->target = xstrdup(target);
 	db->size = pool_size > 0 ? pool_size : (ops->kind == DB_SQLITE ? 32 : 16);
-	db->free_conns = xcalloc((size_t)db->size, sizeof(*db->free_conns));
+	db->free_conns = xcalloc((size_t)db->size, sizeof(struct db_conn *));
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->cond, NULL);
 	pthread_mutex_init(&db->write_lock, NULL);
@@ -199,6 +199,16 @@ int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 	return rc == ERR_RETRY ? ERR_CONFLICT : rc;
 }
 
+/* A programmer error caught at once: every '?' needs exactly one type letter. */
+static void check_arity(const char *sql, const char *types)
+{
+	size_t marks = 0;
+	for (const char *p = sql; *p; p++)
+		marks += *p == '?';
+	if (marks != strlen(types))
+		die("SQL has %zu parameters but %zu types were given: %.80s", marks, strlen(types), sql);
+}
+
 static int bind_args(struct db_stmt *s, const char *types, va_list ap)
 {
 	int rc = 0;
@@ -224,6 +234,7 @@ int db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const cha
 {
 	struct db_stmt *s = NULL;
 	*out = NULL;
+	check_arity(sql, types);
 	int rc = c->ops->prepare(c, sql, &s);
 	if (rc)
 		return rc;
@@ -269,6 +280,7 @@ void db_done(struct db_stmt *s)
 int64_t db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 {
 	struct db_stmt *s = NULL;
+	check_arity(sql, types);
 	int rc = c->ops->prepare(c, sql, &s);
 	if (rc)
 		return rc;
@@ -296,25 +308,32 @@ void *db_stmt_cache_get(struct db_stmt_cache *c, const char *sql)
 	return NULL;
 }
 
+/* Open addressing; cap is a power of two and the table is at most half full. */
+static void slot_put(const char **keys, void **vals, size_t cap, const char *sql, void *stmt)
+{
+	size_t h = ((uintptr_t)sql >> 3) & (cap - 1);
+	while (keys[h])
+		h = (h + 1) & (cap - 1);
+	keys[h] = sql;
+	vals[h] = stmt;
+}
+
 void db_stmt_cache_put(struct db_stmt_cache *c, const char *sql, void *stmt)
 {
 	if ((c->count + 1) * 2 > c->cap) {
-		struct db_stmt_cache n = { 0 };
-		n.cap = c->cap ? c->cap * 2 : 64;
-		n.keys = xcalloc(n.cap, sizeof(*n.keys));
-		n.vals = xcalloc(n.cap, sizeof(*n.vals));
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		const char **keys = xcalloc(cap, sizeof(*keys));
+		void **vals = xcalloc(cap, sizeof(*vals));
 		for (size_t i = 0; i < c->cap; i++)
 			if (c->keys[i])
-				db_stmt_cache_put(&n, c->keys[i], c->vals[i]);
+				slot_put(keys, vals, cap, c->keys[i], c->vals[i]);
 		free(c->keys);
 		free(c->vals);
-		*c = n;
+		c->keys = keys;
+		c->vals = vals;
+		c->cap = cap;
 	}
-	size_t h = ((uintptr_t)sql >> 3) & (c->cap - 1);
-	while (c->keys[h])
-		h = (h + 1) & (c->cap - 1);
-	c->keys[h] = sql;
-	c->vals[h] = stmt;
+	slot_put(c->keys, c->vals, c->cap, sql, stmt);
 	c->count++;
 }
 

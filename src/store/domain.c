@@ -137,3 +137,32 @@ int store_domain_list(struct db_conn *c, const char *org_id, const char *startin
 	*count = n;
 	return rc < 0 ? rc : 0;
 }
+
+int store_domain_due(struct db_conn *c, int64_t since, int64_t checked_before, int64_t limit,
+		     char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count)
+{
+	struct db_stmt *s;
+	*ids = NULL;
+	*org_ids = NULL;
+	*count = 0;
+	int rc = db_query(c, &s,
+			  "SELECT id, org_id FROM domains WHERE status <> 'verified' AND created_at >= ? "
+			  "AND COALESCE(last_checked_at, 0) < ? "
+			  "ORDER BY COALESCE(last_checked_at, 0), id LIMIT ?",
+			  "iii", since, checked_before, limit);
+	if (rc)
+		return rc;
+	char(*v)[ID_MAX] = xcalloc((size_t)limit, ID_MAX);
+	char(*o)[ID_MAX] = xcalloc((size_t)limit, ID_MAX);
+	size_t n = 0;
+	while ((rc = db_step(s)) == DB_ROW && n < (size_t)limit) {
+		xsnprintf(v[n], ID_MAX, "%s", db_text(s, 0));
+		xsnprintf(o[n], ID_MAX, "%s", db_text(s, 1));
+		n++;
+	}
+	db_done(s);
+	*ids = v;
+	*org_ids = o;
+	*count = n;
+	return rc < 0 ? rc : 0;
+}

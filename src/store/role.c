@@ -80,6 +80,21 @@ int store_role_delete(struct db_conn *c, const char *key)
 	return n < 0 ? (int)n : 0;
 }
 
+int store_role_default_of_org(struct db_conn *c, const char *key, char org_id_out[ID_MAX])
+{
+	struct db_stmt *s;
+	int rc = db_query(c, &s,
+			  "SELECT id FROM organizations WHERE default_role = ? ORDER BY id LIMIT 1",
+			  "t", key);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		xsnprintf(org_id_out, ID_MAX, "%s", db_text(s, 0));
+	db_done(s);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
 int store_role_list(struct db_conn *c, struct role **items, size_t *count)
 {
 	struct db_stmt *s;

@@ -85,7 +85,8 @@ static int compute_mac(unsigned char mac[CRYPTO_SHA256_LEN], const char *secret,
 		memcpy(content + hn, body, body_len);
 
 	crypto_hmac_sha256(mac, key, key_len, content, total);
-	explicit_bzero(key, key_len);
+	if (key)
+		explicit_bzero(key, key_len);
 	free(key);
 	free(content);
 	return 0;

@@ -76,7 +76,7 @@ def test_delivery_is_signed_per_standard_webhooks(gatehouse, dns, webhook_receiv
         verify_webhook(ep["secret"], req)
 
     # the attempt is recorded after the receiver answered: poll
-    log = wait_until(lambda: [d for d in deliveries(gatehouse, ep["id"]) if d["status"] == "succeeded"], 5,
+    log = wait_until(lambda: [d for d in deliveries(gatehouse, ep["id"]) if d["status"] == "succeeded"], 10,
                      what="the delivery recorded as succeeded")
     assert len(log) == 1
     dl = log[0]
