@@ -254,7 +254,12 @@ int app_webhook_claim(struct app *a, int64_t lease_s, struct webhook_delivery *o
 	if (rc || op.n == 0)
 		return rc;
 	rc = db_tx(a->db, DB_TX_WRITE, claim_tx, &op);
-	return rc ? rc : (int)op.n;
+	if (rc) {
+		/* claim_tx may have filled *out before the COMMIT failed: nothing was claimed */
+		webhook_delivery_release(out);
+		return rc;
+	}
+	return (int)op.n;
 }
 
 static int finish_tx(struct db_conn *c, void *payload)

@@ -64,19 +64,20 @@ static int map_result(struct pg_conn *c, PGresult *res)
 
 static void pg_close(struct db_conn *c);
 
-/* Server notices (e.g. "there is no transaction in progress") go to our log, not stderr. */
-static void notice(void *arg, const char *message)
+/*
+ * Server notices (e.g. "there is no transaction in progress" for the
+ * ROLLBACK after a failed COMMIT) go to the log, not raw to stderr where
+ * they would break the logfmt/JSON stream.
+ */
+static void pg_notice(void *arg, const char *message)
 {
+	char msg[256];
 	(void)arg;
-	char m[256];
-	xsnprintf(m, sizeof(m), "%s", message);
-	size_t n = strlen(m);
-	while (n && m[n - 1] == '\n')
-		m[--n] = '\0';
-	for (char *p = m; *p; p++)
-		if (*p == '"' || *p == '\\')
-			*p = '\'';
-	log_debug("postgres notice", "detail=\"%s\"", m);
+	xsnprintf(msg, sizeof(msg), "%s", message);
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '"')
+			*p = ' ';
+	log_debug("postgres notice", "msg=\"%s\"", msg);
 }
 
 static int pg_open(struct db_conn **out, const char *target)
@@ -92,7 +93,7 @@ static int pg_open(struct db_conn **out, const char *target)
 		pg_close(&c->base);
 		return ERR_UNAVAILABLE;
 	}
-	PQsetNoticeProcessor(c->pg, notice, NULL);
+	PQsetNoticeProcessor(c->pg, pg_notice, NULL);
 	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
 	PQclear(r);
 	*out = &c->base;
