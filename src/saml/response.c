@@ -88,16 +88,14 @@ static bool check_shape(struct run *r)
 /* Step 3: lasso verifies signatures and decrypts. */
 static void run_lasso(struct run *r)
 {
-	/* Re-encoded from the bytes we parsed, so lasso decodes exactly those bytes. */
-	char *canonical = crypto_b64_encode(r->xml, r->xml_len);
 	r->login = lasso_login_new(saml_sp_ctx_server(r->ctx));
-	if (!r->login) {
-		free(canonical);
+	if (!r->login)
 		die("lasso_login_new failed");
-	}
 	/* MAYBE: accept assertion-only signatures (pitfall 2); our policy is applied after. */
 	lasso_profile_set_signature_verify_hint(LASSO_PROFILE(r->login),
 	                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_MAYBE);
+	/* Re-encoded from the bytes we parsed, so lasso decodes exactly those bytes. */
+	char *canonical = crypto_b64_encode(r->xml, r->xml_len);
 	r->lasso_rc = lasso_login_process_authn_response_msg(r->login, canonical);
 	free(canonical);
 }

@@ -32,10 +32,10 @@ static void route_glib(const gchar *domain, GLogLevelFlags level, const gchar *m
  * messages. The name breaks our prefix rule on purpose: it must be lasso's.
  */
 void lasso_log(GLogLevelFlags level, const char *filename, int line, const char *function,
-	       const char *format, ...) PRINTF_LIKE(5, 6);
+               const char *format, ...) PRINTF_LIKE(5, 6);
 
 void lasso_log(GLogLevelFlags level, const char *filename, int line, const char *function,
-	       const char *format, ...)
+               const char *format, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -45,7 +45,7 @@ void lasso_log(GLogLevelFlags level, const char *filename, int line, const char 
 	vsnprintf(msg, sizeof(msg), format, ap);
 	va_end(ap);
 	log_debug("saml library message", "lib=lasso at=%s:%d func=%s detail=\"%.300s\"",
-		  filename ? filename : "", line, function ? function : "", msg);
+	          filename ? filename : "", line, function ? function : "", msg);
 }
 
 static void route_xmlsec(const char *file, int line, const char *func, const char *object,
