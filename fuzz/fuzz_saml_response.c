@@ -48,6 +48,7 @@ static const char *const known_codes[] = {
 	"signature_invalid",
 	"unknown_certificate",
 	"wrong_issuer",
+	"missing_issuer",
 	"wrong_audience",
 	"unknown_condition",
 	"wrong_destination",

@@ -311,6 +311,11 @@ static void check_rules(struct run *r, const char *expected_irt, int64_t now)
 	};
 	saml_view_read(&r->view, r->st.response, r->assertion);
 	saml_rules_check_all(&r->view, &in, r->p);
+	/* lasso looks up the IdP's keys by the Response Issuer, optional in SAML Core 3.2.2. */
+	if (!r->view.response_issuer)
+		saml_problem_add(
+		        r->p, "missing_issuer",
+		        "the Response has no Issuer; this SP needs it to find the IdP's keys (every common IdP sends one)");
 	const struct saml_view_confirmation *c = saml_rules_pick_bearer(&r->view, &in);
 	struct saml_assertion_result *o = r->out;
 	o->idp_entity_id = dup_or_null(r->view.assertion_issuer);

@@ -22,7 +22,7 @@
  *   sha1_not_allowed, weak_key_transport, invalid_encrypted_assertion,
  *   decryption_failed, unsigned_assertion,
  *   unsigned_response, unencrypted_assertion, signature_invalid,
- *   unknown_certificate, wrong_issuer, wrong_audience, unknown_condition,
+ *   unknown_certificate, wrong_issuer, missing_issuer, wrong_audience, unknown_condition,
  *   wrong_destination, no_bearer_confirmation, wrong_recipient,
  *   missing_not_on_or_after, invalid_time, expired, not_yet_valid, clock_skew,
  *   in_response_to_mismatch, unsolicited_response, missing_name_id,

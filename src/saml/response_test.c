@@ -291,6 +291,30 @@ static char *edited(const char *name, const char *from, const char *to)
 	return out;
 }
 
+TEST(saml_response, response_issuer_needed)
+{
+	/* Assertion-signed, so removing the Response's Issuer breaks no signature. */
+	const char *rel = "responses/okta-assertion-signed.b64";
+	size_t len = 0, n = 0;
+	char *b64 = fixture_read(rel, &len);
+	unsigned char *xml = NULL;
+	ASSERT(b64 && saml_b64_decode(&xml, &n, b64, len) == 0);
+	char *start = strstr((char *)xml, "<ns1:Issuer");
+	char *end = strstr(start, "</ns1:Issuer>") + strlen("</ns1:Issuer>");
+	memmove(start, end, strlen(end) + 1);
+	char *edited_b64 = crypto_b64_encode(xml, strlen((char *)xml));
+	struct saml_assertion_result r;
+	struct saml_sp_ctx *ctx = fixture_ctx(0);
+	ASSERT(saml_response_validate_ctx(&r, ctx, edited_b64, strlen(edited_b64), FIX_REQUEST_ID,
+	                                  TEST_FAKE_NOW) != 0);
+	ASSERT(saml_problem_has(&r.problems, "missing_issuer"));
+	saml_response_result_release(&r);
+	saml_sp_ctx_unref(ctx);
+	free(edited_b64);
+	free(xml);
+	free(b64);
+}
+
 TEST(saml_response, malformed_encrypted_assertion_stops_before_lasso)
 {
 	/* lasso's decryption leaks its key copy on these shapes (found by fuzzing). */
