@@ -42,7 +42,7 @@ static struct saml_sp_ctx *context(void)
 	struct saml_idp idp;
 	struct saml_sp_ctx *ctx = NULL;
 	char *pems[2] = { slurp(DIR "keys/idp-cert.pem", NULL),
-			  slurp(DIR "keys/idp-rollover-cert.pem", NULL) };
+		          slurp(DIR "keys/idp-rollover-cert.pem", NULL) };
 	saml_sp_config_init(&sp);
 	saml_sp_config_set_urls(&sp, "https://sso.acme.test", "conn_test");
 	sp.signing_key_pem = slurp(DIR "keys/sp-sign-key.pem", NULL);
@@ -50,8 +50,8 @@ static struct saml_sp_ctx *context(void)
 	sp.encryption_key_pem = slurp(DIR "keys/sp-enc-key.pem", NULL);
 	sp.encryption_cert_pem = slurp(DIR "keys/sp-enc-cert.pem", NULL);
 	if (saml_idp_metadata_from_parts(&idp, "https://idp.example.test/metadata",
-					 "https://idp.example.test/sso", (const char *const *)pems,
-					 2) != 0)
+	                                 "https://idp.example.test/sso", (const char *const *)pems,
+	                                 2) != 0)
 		die("idp: %s", error_get()->detail);
 	int64_t t0 = clock_mono_us();
 	if (saml_sp_ctx_new(&ctx, &sp, &idp) != 0)
@@ -100,8 +100,8 @@ static double measure(struct saml_sp_ctx *ctx, const char *b64, size_t len, long
 int main(int argc, char **argv)
 {
 	static const char *const names[] = { "entra-assertion-signed", "okta-assertion-signed",
-					     "okta-response-signed", "okta-both-signed",
-					     "encrypted-aes128", "encrypted-aes256-gcm" };
+		                             "okta-response-signed",   "okta-both-signed",
+		                             "encrypted-aes128",       "encrypted-aes256-gcm" };
 	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 2000;
 	int threads = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 2;
 	setenv("TZ", "UTC", 1); /* STACK.md pitfall 5, as main does */
@@ -120,7 +120,8 @@ int main(int argc, char **argv)
 		printf("%-24s %5zu B xml  1 thread: %6.0f/s (%4.0f us)", names[i], len * 3 / 4, one,
 		       1e6 / one);
 		if (threads > 1)
-			printf("  %d threads: %6.0f/s", threads, measure(ctx, b64, len, n, threads));
+			printf("  %d threads: %6.0f/s", threads,
+			       measure(ctx, b64, len, n, threads));
 		printf("\n");
 		free(b64);
 		free(path);
