@@ -16,10 +16,11 @@ allowed() {
 	model) echo "base model" ;;
 	store) echo "base model store" ;;
 	app) echo "base crypto config jose model store app" ;;
+	saml) echo "base crypto saml" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
-	routes) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp routes" ;;
-	cli) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp routes cli" ;;
+	routes) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp saml routes" ;;
+	cli) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp saml routes cli" ;;
 	*) echo "" ;;
 	esac
 }
