@@ -32,6 +32,17 @@ TEST(id, shape_and_order)
 	ASSERT(!id_is_valid("org_0123456789abcdefghjkmnpqrI", "org"));
 }
 
+TEST(id, monotonic_within_one_millisecond)
+{
+	char prev[ID_MAX], next[ID_MAX];
+	id_new(prev, "user");
+	for (int i = 0; i < 1000; i++) { /* the fake clock stands still */
+		id_new(next, "user");
+		ASSERT(strcmp(prev, next) < 0);
+		memcpy(prev, next, sizeof(prev));
+	}
+}
+
 TEST(clock, rfc3339_round_trip)
 {
 	char s[32];
@@ -66,4 +77,14 @@ TEST(json_field, contract_errors)
 	ASSERT_INT_EQ(json_field_string(o, "n", 10, &name, NULL), ERR_INVALID);
 	ASSERT_STR_EQ(error_get()->stable, "invalid_type");
 	json_decref(o);
+}
+
+TEST(error, a_new_error_may_quote_the_previous_one)
+{
+	error_setc(ERR_PEER, "peer_error", "connect to %s failed", "idp.test");
+	error_setc(ERR_PEER, "metadata_unreachable", "cannot fetch metadata: %s", error_get()->detail);
+	ASSERT_STR_EQ(error_get()->detail, "cannot fetch metadata: connect to idp.test failed");
+	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
+	error_setc(ERR_PEER, error_get()->stable, "again: %s", error_get()->detail);
+	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
 }

@@ -88,16 +88,14 @@ static bool check_shape(struct run *r)
 /* Step 3: lasso verifies signatures and decrypts. */
 static void run_lasso(struct run *r)
 {
-	/* Re-encoded from the bytes we parsed, so lasso decodes exactly those bytes. */
-	char *canonical = crypto_b64_encode(r->xml, r->xml_len);
 	r->login = lasso_login_new(saml_sp_ctx_server(r->ctx));
-	if (!r->login) {
-		free(canonical);
+	if (!r->login)
 		die("lasso_login_new failed");
-	}
 	/* MAYBE: accept assertion-only signatures (pitfall 2); our policy is applied after. */
 	lasso_profile_set_signature_verify_hint(LASSO_PROFILE(r->login),
 	                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_MAYBE);
+	/* Re-encoded from the bytes we parsed, so lasso decodes exactly those bytes. */
+	char *canonical = crypto_b64_encode(r->xml, r->xml_len);
 	r->lasso_rc = lasso_login_process_authn_response_msg(r->login, canonical);
 	free(canonical);
 }
@@ -313,6 +311,11 @@ static void check_rules(struct run *r, const char *expected_irt, int64_t now)
 	};
 	saml_view_read(&r->view, r->st.response, r->assertion);
 	saml_rules_check_all(&r->view, &in, r->p);
+	/* lasso looks up the IdP's keys by the Response Issuer, optional in SAML Core 3.2.2. */
+	if (!r->view.response_issuer)
+		saml_problem_add(
+		        r->p, "missing_issuer",
+		        "the Response has no Issuer; this SP needs it to find the IdP's keys (every common IdP sends one)");
 	const struct saml_view_confirmation *c = saml_rules_pick_bearer(&r->view, &in);
 	struct saml_assertion_result *o = r->out;
 	o->idp_entity_id = dup_or_null(r->view.assertion_issuer);

@@ -7,6 +7,8 @@
 #include "base/common.h"
 
 #include "base/error.h"
+#include "crypto/crypto.h"
+#include "saml/b64.h"
 #include "saml/fixture_test.h"
 #include "saml/response.h"
 #include "saml/saml.h"
@@ -269,6 +271,69 @@ TEST(saml_response, signature_wrapping)
 	for (size_t i = 0; i < ARRAY_SIZE(xsw); i++)
 		ASSERT(refused(xsw[i], 0, "multiple_assertions"));
 	ASSERT(refused("xml-id-clash", 0, "duplicate_id"));
+}
+
+/* The fixture's XML with every `from` replaced by `to` (same length), re-encoded. */
+static char *edited(const char *name, const char *from, const char *to)
+{
+	char *rel = xasprintf("responses/%s.b64", name);
+	size_t len = 0, n = 0;
+	char *b64 = fixture_read(rel, &len);
+	unsigned char *xml = NULL;
+	free(rel);
+	if (!b64 || saml_b64_decode(&xml, &n, b64, len) != 0 || strlen(from) != strlen(to))
+		die("edited: %s", name);
+	for (char *p = strstr((char *)xml, from); p; p = strstr(p, from))
+		memcpy(p, to, strlen(to));
+	char *out = crypto_b64_encode(xml, n);
+	free(xml);
+	free(b64);
+	return out;
+}
+
+TEST(saml_response, response_issuer_needed)
+{
+	/* Assertion-signed, so removing the Response's Issuer breaks no signature. */
+	const char *rel = "responses/okta-assertion-signed.b64";
+	size_t len = 0, n = 0;
+	char *b64 = fixture_read(rel, &len);
+	unsigned char *xml = NULL;
+	ASSERT(b64 && saml_b64_decode(&xml, &n, b64, len) == 0);
+	char *start = strstr((char *)xml, "<ns1:Issuer");
+	char *end = strstr(start, "</ns1:Issuer>") + strlen("</ns1:Issuer>");
+	memmove(start, end, strlen(end) + 1);
+	char *edited_b64 = crypto_b64_encode(xml, strlen((char *)xml));
+	struct saml_assertion_result r;
+	struct saml_sp_ctx *ctx = fixture_ctx(0);
+	ASSERT(saml_response_validate_ctx(&r, ctx, edited_b64, strlen(edited_b64), FIX_REQUEST_ID,
+	                                  TEST_FAKE_NOW) != 0);
+	ASSERT(saml_problem_has(&r.problems, "missing_issuer"));
+	saml_response_result_release(&r);
+	saml_sp_ctx_unref(ctx);
+	free(edited_b64);
+	free(xml);
+	free(b64);
+}
+
+TEST(saml_response, malformed_encrypted_assertion_stops_before_lasso)
+{
+	/* lasso's decryption leaks its key copy on these shapes (found by fuzzing). */
+	static const char *const breaks[][2] = {
+		{ ":EncryptedKey", ":EncryptedKex" },
+		{ ":EncryptionMethod", ":EncryptionMethox" },
+		{ ":CipherValue", ":CipherValux" },
+	};
+	struct saml_sp_ctx *ctx = fixture_ctx(0);
+	for (size_t i = 0; i < ARRAY_SIZE(breaks); i++) {
+		struct saml_assertion_result r;
+		char *b64 = edited("encrypted-aes128", breaks[i][0], breaks[i][1]);
+		ASSERT(saml_response_validate_ctx(&r, ctx, b64, strlen(b64), FIX_REQUEST_ID,
+		                                  TEST_FAKE_NOW) != 0);
+		ASSERT(saml_problem_has(&r.problems, "invalid_encrypted_assertion"));
+		saml_response_result_release(&r);
+		free(b64);
+	}
+	saml_sp_ctx_unref(ctx);
 }
 
 TEST(saml_response, dtd_and_entities)
