@@ -13,10 +13,11 @@ allowed() {
 	model) echo "base model" ;;
 	store) echo "base model store" ;;
 	app) echo "base crypto config model store app" ;;
+	scim) echo "base crypto model scim" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
-	routes) echo "base crypto config model store app http dns webhook routes" ;;
-	cli) echo "base crypto config model store app http dns webhook routes cli" ;;
+	routes) echo "base crypto config model store app http dns webhook scim routes" ;;
+	cli) echo "base crypto config model store app http dns webhook scim routes cli" ;;
 	*) echo "" ;;
 	esac
 }
