@@ -35,10 +35,10 @@ static void user(json_t *body)
 
 static void group(json_t *body)
 {
-	struct scim_member_ops m = { 0 };
+	struct directory_member_ops m = { 0 };
 	int rc = scim_members_from_value(&m, json_object_get(body, "members"));
 	check(rc);
-	scim_member_ops_release(&m);
+	directory_member_ops_release(&m);
 	struct directory_group_input in;
 	rc = scim_group_decode(&in, body);
 	check(rc);
@@ -53,11 +53,11 @@ static void patch(json_t *body, bool members)
 	check(rc);
 	if (rc)
 		return;
-	struct scim_member_ops m = { 0 };
+	struct directory_member_ops m = { 0 };
 	if (members) {
 		rc = scim_patch_take_members(&p, &m);
 		check(rc);
-		scim_member_ops_release(&m);
+		directory_member_ops_release(&m);
 	}
 	json_t *res = json_pack("{s:s, s:[{s:s, s:b}], s:{s:s}}", "userName", "u", "emails",
 	                        "value", "u@x.io", "primary", 1, "name", "givenName", "G");

@@ -40,6 +40,8 @@ const struct config_setting config_settings[] = {
 	  "background threads delivering webhooks (0 disables delivery on this node)" },
 	{ "domain_recheck_interval_s", CONFIG_INT, S(domain_recheck_interval_s), "300", 0, 86400, false,
 	  "seconds between automatic re-checks of domains waiting for their TXT record (0: only on demand)" },
+	{ "scim_log_retention_s", CONFIG_INT, S(scim_log_retention_s), "2592000", 0, 315360000, false,
+	  "how long the inbound SCIM request log keeps an entry (default 30 days; 0 keeps them all)" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };

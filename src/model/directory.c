@@ -116,6 +116,17 @@ json_t *directory_group_to_json(const struct directory_group *g, const char *org
 	return j;
 }
 
+void directory_member_ops_release(struct directory_member_ops *m)
+{
+	for (size_t i = 0; i < m->nops; i++) {
+		for (size_t k = 0; k < m->ops[i].nids; k++)
+			free(m->ops[i].ids[k]);
+		free(m->ops[i].ids);
+	}
+	free(m->ops);
+	memset(m, 0, sizeof(*m));
+}
+
 void role_mapping_release(struct role_mapping *m)
 {
 	free(m->role);
@@ -270,7 +281,7 @@ json_t *scim_request_to_json(const struct scim_request *r)
 	model_json_str(j, "detail", r->detail);
 	model_json_str(j, "changes", r->changes);
 	model_json_str(j, "request_body", r->request_body);
-	json_object_set_new(j, "duration_ms", json_real((double)r->duration_us / 1000.0));
+	json_object_set_new(j, "duration_us", json_integer(r->duration_us));
 	model_json_time(j, "created_at", r->created_at);
 	return j;
 }

@@ -18,6 +18,7 @@
 #define DIRECTORY_MAX_MAPPINGS    100
 #define DIRECTORY_TOKEN_OVERLAP_S 600 /* a rotated token keeps working for 10 minutes */
 #define DIRECTORY_TOKEN_PREFIX    "scim_"
+#define DIRECTORY_HASH_LEN        65 /* SHA-256 in hex, with NUL */
 
 /* The directory of one connection. */
 struct directory {
@@ -87,6 +88,30 @@ struct directory_group {
 };
 void directory_group_release(struct directory_group *g);
 json_t *directory_group_to_json(const struct directory_group *g, const char *org_id);
+
+/*
+ * Changes to a group's members by member id, in order (taken out of a SCIM
+ * PATCH, or a POST/PUT member list), so a group of any size changes without
+ * its member list being loaded.
+ */
+enum directory_member_kind {
+	DIRECTORY_MEMBERS_ADD,
+	DIRECTORY_MEMBERS_REMOVE,
+	DIRECTORY_MEMBERS_REMOVE_ALL
+};
+
+struct directory_member_op {
+	enum directory_member_kind kind;
+	char **ids; /* owned; the members' SCIM ids */
+	size_t nids;
+};
+
+struct directory_member_ops {
+	struct directory_member_op *ops;
+	size_t nops;
+	size_t total_ids;
+};
+void directory_member_ops_release(struct directory_member_ops *m);
 
 /* One member of a group, for SCIM output. */
 struct directory_member {

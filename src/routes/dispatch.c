@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
+#include "scim/error.h"
 
 static bool segment_eq(const char *seg, size_t len, const char *pat, size_t plen)
 {
@@ -154,10 +155,29 @@ void routes_problem(struct http_response *res, const struct error_state *e)
 		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse\"");
 }
 
+/* RFC 7644 §2: the connection's own bearer token; one connection's token opens no other. */
+static int authenticate_scim(struct route_ctx *ctx)
+{
+	const char *h = http_request_header(ctx->req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return error_setc(ERR_UNAUTHENTICATED, "invalid_scim_token",
+				  "send the connection's Directory Sync token: Authorization: Bearer scim_...");
+	int rc = app_scim_authenticate(ctx->app, route_param(ctx, "conn"), h + 7, &ctx->scim);
+	/* a valid token for a turned-off directory still identifies the connection */
+	ctx->scim_authenticated = rc == 0 || rc == ERR_FORBIDDEN;
+	if (rc == 0) {
+		ctx->actor.type = "scim";
+		ctx->actor.id = ctx->scim.connection_id;
+	}
+	return rc;
+}
+
 static int authenticate(struct route_ctx *ctx, const struct route *r)
 {
 	if (r->auth == AUTH_NONE)
 		return 0;
+	if (r->auth == AUTH_SCIM)
+		return authenticate_scim(ctx);
 	const char *h = http_request_header(ctx->req, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return error_setc(ERR_UNAUTHENTICATED, "missing_api_key",
@@ -168,6 +188,34 @@ static int authenticate(struct route_ctx *ctx, const struct route *r)
 	ctx->actor.type = "secret_key";
 	ctx->actor.id = ctx->actor_id;
 	return 0;
+}
+
+void routes_scim_error(struct http_response *res, const struct error_state *e)
+{
+	struct scim_error se;
+	scim_error_from_state(&se, e);
+	json_t *j = scim_error_json(&se);
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	http_response_text(res, se.status, "application/scim+json", text ? text : "{}");
+	free(text);
+	if (se.status == 401)
+		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse-scim\"");
+}
+
+void routes_too_large(struct http_request *req, struct http_response *res, void *payload)
+{
+	const struct route *r = req->route;
+	(void)payload;
+	error_clear();
+	error_setc(ERR_TOO_LARGE, "payload_too_large",
+		   "the request body is larger than this endpoint accepts (%zu bytes)",
+		   req->body_max_bytes);
+	if (r && r->auth == AUTH_SCIM)
+		routes_scim_error(res, error_get());
+	else
+		routes_problem(res, error_get());
+	error_clear();
 }
 
 static bool has_body_method(const char *m)
@@ -206,14 +254,20 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 		if (rc == 0)
 			rc = r->handler(&ctx);
 	}
+	bool scim = r ? r->auth == AUTH_SCIM : strncmp(req->path, "/scim/", 6) == 0;
 	if (rc) {
 		const struct error_state *e = error_get();
 		int status = error_http_status(e);
 		if (status >= 500)
 			log_error("request failed", "route=\"%s\" err=\"%s\"",
 				  r ? r->metric_name : "none", e->detail);
-		routes_problem(res, e);
+		if (scim)
+			routes_scim_error(res, e);
+		else
+			routes_problem(res, e);
 	}
+	if (r && scim && ctx.scim_authenticated)
+		routes_scim_log(&ctx, res->status);
 	if (strcmp(req->method, "HEAD") == 0)
 		buf_reset(&res->body);
 	log_set_request_id(NULL);

@@ -15,17 +15,20 @@
 #include <jansson.h>
 
 #include "app/app.h"
+#include "app/directory.h"
 #include "base/error.h"
 #include "http/server.h"
 
 enum route_auth {
 	AUTH_NONE,       /* public: health, metrics, discovery */
 	AUTH_SECRET_KEY, /* Backend API: Authorization: Bearer sk_... */
+	AUTH_SCIM,       /* SCIM: the bearer token of the connection named by {conn}; SCIM errors */
 };
 
 #define BODY_NONE    0
 #define BODY_SMALL   (64 * 1024)
 #define BODY_DEFAULT (256 * 1024)
+#define BODY_SCIM    (1024 * 1024) /* STACK.md pitfall 14: about 1 MB for SCIM */
 
 struct route_ctx {
 	struct app *app;
@@ -33,6 +36,9 @@ struct route_ctx {
 	struct http_response *res;
 	struct actor actor;
 	char actor_id[ID_MAX];
+	struct scim_principal scim; /* AUTH_SCIM: who the token is */
+	bool scim_authenticated;    /* the token was valid (the request goes to its log) */
+	char scim_changes[512];     /* what the request changed, for the request log */
 };
 
 typedef int (*route_handler_fn)(struct route_ctx *ctx);
@@ -57,6 +63,10 @@ extern const struct route routes_sessions[];
 extern const struct route routes_webhooks[];
 extern const struct route routes_audit[];
 extern const struct route routes_connections[];
+extern const struct route routes_directory[];
+extern const struct route routes_scim[];
+extern const struct route routes_scim_users[];
+extern const struct route routes_scim_groups[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
@@ -87,6 +97,12 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 void routes_finished(struct http_request *req, int status, void *payload);
 /* Writes a problem document for the error slot into res. */
 void routes_problem(struct http_response *res, const struct error_state *e);
+/* Writes a SCIM Error message (RFC 7644 §3.12) for the error slot into res. */
+void routes_scim_error(struct http_response *res, const struct error_state *e);
+/* The 413 answer for a body over the route's limit (SCIM routes answer in SCIM's format). */
+void routes_too_large(struct http_request *req, struct http_response *res, void *payload);
+/* After a SCIM route's handler: its request log entry (routes/scim.c). */
+void routes_scim_log(struct route_ctx *ctx, int status);
 
 /* Prometheus text exposition of the request metrics (routes/metrics.c). */
 void routes_metrics_observe(const struct route *r, int status, int64_t duration_us);

@@ -26,15 +26,17 @@ int scim_list_query_parse(struct scim_list_query *q, const char *filter, const c
 	memset(q, 0, sizeof(*q));
 	q->start_index = 1;
 	q->count = SCIM_DEFAULT_COUNT;
-	q->attributes = attributes && *attributes ? attributes : NULL;
-	q->excluded_attributes = excluded && *excluded ? excluded : NULL;
+	q->attributes = attributes && *attributes ? xstrdup(attributes) : NULL;
+	q->excluded_attributes = excluded && *excluded ? xstrdup(excluded) : NULL;
 	int rc = 0;
 	if (start_index)
 		rc = number("startIndex", start_index, &q->start_index);
 	if (rc == 0 && count)
 		rc = number("count", count, &q->count);
-	if (rc)
+	if (rc) {
+		scim_list_query_release(q);
 		return rc;
+	}
 	if (q->start_index < 1)
 		q->start_index = 1;
 	if (q->count < 0)
@@ -43,12 +45,16 @@ int scim_list_query_parse(struct scim_list_query *q, const char *filter, const c
 		q->count = SCIM_MAX_RESULTS;
 	if (filter && *filter)
 		rc = scim_filter_parse(&q->filter, filter, strlen(filter));
+	if (rc)
+		scim_list_query_release(q);
 	return rc;
 }
 
 void scim_list_query_release(struct scim_list_query *q)
 {
 	scim_filter_free(q->filter);
+	free(q->attributes);
+	free(q->excluded_attributes);
 	memset(q, 0, sizeof(*q));
 }
 

@@ -14,10 +14,10 @@
 #define SCIM_DEFAULT_COUNT 100
 
 struct scim_list_query {
-	struct scim_filter *filter;                   /* owned; NULL: all */
-	int64_t start_index;                          /* 1-based */
-	int64_t count;                                /* 0..SCIM_MAX_RESULTS */
-	const char *attributes, *excluded_attributes; /* borrowed */
+	struct scim_filter *filter;             /* owned; NULL: all */
+	int64_t start_index;                    /* 1-based */
+	int64_t count;                          /* 0..SCIM_MAX_RESULTS */
+	char *attributes, *excluded_attributes; /* owned; NULL when not given */
 };
 
 /*

@@ -14,27 +14,17 @@
 
 #define MEMBERS_MAX_IDS 100000
 
-void scim_member_ops_release(struct scim_member_ops *m)
-{
-	for (size_t i = 0; i < m->nops; i++) {
-		for (size_t k = 0; k < m->ops[i].nids; k++)
-			free(m->ops[i].ids[k]);
-		free(m->ops[i].ids);
-	}
-	free(m->ops);
-	memset(m, 0, sizeof(*m));
-}
-
-static struct scim_member_op *push(struct scim_member_ops *m, enum scim_member_kind kind)
+static struct directory_member_op *push(struct directory_member_ops *m,
+                                        enum directory_member_kind kind)
 {
 	m->ops = xrealloc(m->ops, (m->nops + 1) * sizeof(*m->ops));
-	struct scim_member_op *o = &m->ops[m->nops++];
+	struct directory_member_op *o = &m->ops[m->nops++];
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	return o;
 }
 
-static int add_id(struct scim_member_ops *m, struct scim_member_op *o, const char *id)
+static int add_id(struct directory_member_ops *m, struct directory_member_op *o, const char *id)
 {
 	if (!*id || strlen(id) > 200)
 		return error_setc(ERR_INVALID, "invalidValue", "a member value must be an id");
@@ -47,7 +37,7 @@ static int add_id(struct scim_member_ops *m, struct scim_member_op *o, const cha
 }
 
 /* One member: {"value": "id", "type": "User"} (a bare id string is accepted). */
-static int member_id(struct scim_member_ops *m, struct scim_member_op *o, json_t *v)
+static int member_id(struct directory_member_ops *m, struct directory_member_op *o, json_t *v)
 {
 	if (json_is_string(v))
 		return add_id(m, o, json_string_value(v));
@@ -64,9 +54,9 @@ static int member_id(struct scim_member_ops *m, struct scim_member_op *o, json_t
 	return add_id(m, o, json_string_value(id));
 }
 
-static int member_list(struct scim_member_ops *m, enum scim_member_kind kind, json_t *v)
+static int member_list(struct directory_member_ops *m, enum directory_member_kind kind, json_t *v)
 {
-	struct scim_member_op *o = push(m, kind);
+	struct directory_member_op *o = push(m, kind);
 	if (!json_is_array(v))
 		return member_id(m, o, v);
 	size_t i;
@@ -80,17 +70,17 @@ static int member_list(struct scim_member_ops *m, enum scim_member_kind kind, js
 	return 0;
 }
 
-int scim_members_from_value(struct scim_member_ops *out, json_t *members)
+int scim_members_from_value(struct directory_member_ops *out, json_t *members)
 {
 	if (!members || json_is_null(members))
 		return 0;
 	if (!json_is_array(members))
 		return error_setc(ERR_INVALID, "invalidValue", "members must be an array");
-	return member_list(out, SCIM_MEMBERS_ADD, members);
+	return member_list(out, DIRECTORY_MEMBERS_ADD, members);
 }
 
 /* members[value eq "a" or value eq "b"] → ids; false for any other filter. */
-static bool filter_ids(struct scim_member_ops *m, struct scim_member_op *o,
+static bool filter_ids(struct directory_member_ops *m, struct directory_member_op *o,
                        const struct scim_filter *f, int *rc)
 {
 	if (f->kind == SCIM_NODE_OR || f->kind == SCIM_NODE_AND) {
@@ -126,14 +116,14 @@ static bool names_members(const struct scim_path *p)
 	       strcasecmp(p->attr.name, "members") == 0;
 }
 
-static int take_pathed(struct scim_member_ops *m, const struct scim_patch_op *o)
+static int take_pathed(struct directory_member_ops *m, const struct scim_patch_op *o)
 {
 	if (o->path->filter) {
 		if (o->op != SCIM_PATCH_REMOVE || o->path->filter_sub)
 			return error_setc(ERR_INVALID, "invalidPath",
 			                  "members[...] is only supported with remove");
 		int rc = 0;
-		struct scim_member_op *r = push(m, SCIM_MEMBERS_REMOVE);
+		struct directory_member_op *r = push(m, DIRECTORY_MEMBERS_REMOVE);
 		if (!filter_ids(m, r, o->path->filter, &rc))
 			return error_setc(
 			        ERR_INVALID, "invalidFilter",
@@ -142,18 +132,18 @@ static int take_pathed(struct scim_member_ops *m, const struct scim_patch_op *o)
 	}
 	if (o->op == SCIM_PATCH_REMOVE) {
 		if (!o->value || json_is_null(o->value)) {
-			push(m, SCIM_MEMBERS_REMOVE_ALL);
+			push(m, DIRECTORY_MEMBERS_REMOVE_ALL);
 			return 0;
 		}
-		return member_list(m, SCIM_MEMBERS_REMOVE, o->value);
+		return member_list(m, DIRECTORY_MEMBERS_REMOVE, o->value);
 	}
 	if (o->op == SCIM_PATCH_REPLACE)
-		push(m, SCIM_MEMBERS_REMOVE_ALL);
-	return member_list(m, SCIM_MEMBERS_ADD, o->value);
+		push(m, DIRECTORY_MEMBERS_REMOVE_ALL);
+	return member_list(m, DIRECTORY_MEMBERS_ADD, o->value);
 }
 
 /* A path-less add/replace: its "members" key moves out; the rest stays in the op. */
-static int take_pathless(struct scim_member_ops *m, struct scim_patch_op *o, bool *empty)
+static int take_pathless(struct directory_member_ops *m, struct scim_patch_op *o, bool *empty)
 {
 	const char *key = scim_json_key(o->value, "members");
 	*empty = false;
@@ -167,14 +157,14 @@ static int take_pathless(struct scim_member_ops *m, struct scim_patch_op *o, boo
 	*empty = json_object_size(rest) == 0;
 	int rc = 0;
 	if (o->op == SCIM_PATCH_REPLACE)
-		push(m, SCIM_MEMBERS_REMOVE_ALL);
+		push(m, DIRECTORY_MEMBERS_REMOVE_ALL);
 	if (!json_is_null(members))
-		rc = member_list(m, SCIM_MEMBERS_ADD, members);
+		rc = member_list(m, DIRECTORY_MEMBERS_ADD, members);
 	json_decref(members);
 	return rc;
 }
 
-int scim_patch_take_members(struct scim_patch *p, struct scim_member_ops *out)
+int scim_patch_take_members(struct scim_patch *p, struct directory_member_ops *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t keep = 0;
@@ -198,6 +188,6 @@ int scim_patch_take_members(struct scim_patch *p, struct scim_member_ops *out)
 	}
 	p->nops = keep;
 	if (rc)
-		scim_member_ops_release(out);
+		directory_member_ops_release(out);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #ifndef GATEHOUSE_SCIM_PATCH_H
 #define GATEHOUSE_SCIM_PATCH_H
 
+#include "model/directory.h"
 #include "scim/filter.h"
 
 #include <jansson.h>
@@ -49,24 +50,6 @@ void scim_patch_release(struct scim_patch *p);
 int scim_patch_apply(json_t *resource, const struct scim_patch *p, const char *core_urn);
 
 /*
- * Group membership changes, taken out of a Group PATCH so that a group of
- * any size is changed by member id without loading its member list.
- */
-enum scim_member_kind { SCIM_MEMBERS_ADD, SCIM_MEMBERS_REMOVE, SCIM_MEMBERS_REMOVE_ALL };
-
-struct scim_member_op {
-	enum scim_member_kind kind;
-	char **ids; /* owned; member "value"s */
-	size_t nids;
-};
-
-struct scim_member_ops {
-	struct scim_member_op *ops;
-	size_t nops;
-	size_t total_ids;
-};
-
-/*
  * Moves every operation on "members" out of p into out, in order: add
  * (path "members", or a path-less add/replace value with "members"),
  * replace (remove all, then add), remove of all members, of the values
@@ -75,12 +58,11 @@ struct scim_member_ops {
  * is not "User" is refused (invalidValue: nested groups are not supported);
  * other member filters are refused with invalidFilter.
  */
-int scim_patch_take_members(struct scim_patch *p, struct scim_member_ops *out);
-void scim_member_ops_release(struct scim_member_ops *m);
+int scim_patch_take_members(struct scim_patch *p, struct directory_member_ops *out);
 /*
  * The member values of a Group body ("members": [{"value": ...}]) as
- * SCIM_MEMBERS_ADD into out (for POST and PUT). Absent or null: nothing.
+ * DIRECTORY_MEMBERS_ADD into out (for POST and PUT). Absent or null: nothing.
  */
-int scim_members_from_value(struct scim_member_ops *out, json_t *members);
+int scim_members_from_value(struct directory_member_ops *out, json_t *members);
 
 #endif

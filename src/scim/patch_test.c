@@ -265,7 +265,7 @@ TEST(scim_patch, syntax_errors)
 	              0);
 }
 
-static int members_of(const char *body, struct scim_member_ops *m, size_t *left)
+static int members_of(const char *body, struct directory_member_ops *m, size_t *left)
 {
 	struct scim_patch p;
 	json_t *b = json_loads(body, 0, NULL);
@@ -281,7 +281,7 @@ static int members_of(const char *body, struct scim_member_ops *m, size_t *left)
 
 TEST(scim_patch, group_members)
 {
-	struct scim_member_ops m;
+	struct directory_member_ops m;
 	size_t left = 0;
 	/* Okta Group Push: remove by filter, then add */
 	ASSERT_INT_EQ(members_of(OPS("{\"op\":\"remove\",\"path\":\"members[value eq "
@@ -290,12 +290,12 @@ TEST(scim_patch, group_members)
 	                         &m, &left),
 	              0);
 	ASSERT_INT_EQ(m.nops, 2);
-	ASSERT_INT_EQ(m.ops[0].kind, SCIM_MEMBERS_REMOVE);
+	ASSERT_INT_EQ(m.ops[0].kind, DIRECTORY_MEMBERS_REMOVE);
 	ASSERT_STR_EQ(m.ops[0].ids[0], "89bb1940");
-	ASSERT_INT_EQ(m.ops[1].kind, SCIM_MEMBERS_ADD);
+	ASSERT_INT_EQ(m.ops[1].kind, DIRECTORY_MEMBERS_ADD);
 	ASSERT_STR_EQ(m.ops[1].ids[0], "23a35c27");
 	ASSERT_INT_EQ(left, 0);
-	scim_member_ops_release(&m);
+	directory_member_ops_release(&m);
 	/* Entra ID without the flag: Remove with a value array; replace = remove all + add */
 	ASSERT_INT_EQ(
 	        members_of(OPS("{\"op\":\"Remove\",\"path\":\"members\",\"value\":[{"
@@ -305,11 +305,11 @@ TEST(scim_patch, group_members)
 	                   &m, &left),
 	        0);
 	ASSERT_INT_EQ(m.nops, 3);
-	ASSERT_INT_EQ(m.ops[0].kind, SCIM_MEMBERS_REMOVE);
-	ASSERT_INT_EQ(m.ops[1].kind, SCIM_MEMBERS_REMOVE_ALL);
+	ASSERT_INT_EQ(m.ops[0].kind, DIRECTORY_MEMBERS_REMOVE);
+	ASSERT_INT_EQ(m.ops[1].kind, DIRECTORY_MEMBERS_REMOVE_ALL);
 	ASSERT_INT_EQ(m.ops[2].nids, 2);
 	ASSERT_INT_EQ(left, 1);
-	scim_member_ops_release(&m);
+	directory_member_ops_release(&m);
 	/* a path-less add of members and a rename together */
 	ASSERT_INT_EQ(members_of(OPS("{\"op\":\"add\",\"value\":{\"members\":[{\"value\":\"x\"}],"
 	                             "\"displayName\":\"d\"}}"),
@@ -317,7 +317,7 @@ TEST(scim_patch, group_members)
 	              0);
 	ASSERT_INT_EQ(m.nops, 1);
 	ASSERT_INT_EQ(left, 1);
-	scim_member_ops_release(&m);
+	directory_member_ops_release(&m);
 	/* nested groups and other filters are refused */
 	ASSERT(members_of(OPS("{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"g\","
 	                      "\"type\":\"Group\"}]}"),
