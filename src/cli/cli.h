@@ -46,6 +46,7 @@ int cmd_orgs(int argc, char **argv, const struct config *cfg);
 int cmd_webhooks(int argc, char **argv, const struct config *cfg);
 int cmd_domains(int argc, char **argv, const struct config *cfg);
 int cmd_connections(int argc, char **argv, const struct config *cfg);
+int cmd_directory(int argc, char **argv, const struct config *cfg);
 int cmd_users(int argc, char **argv, const struct config *cfg);
 int cmd_members(int argc, char **argv, const struct config *cfg);
 int cmd_roles(int argc, char **argv, const struct config *cfg);
