@@ -32,8 +32,9 @@ class ScimClient(Api):
     def request(self, method, url, *args, **kwargs):
         if url.startswith("/"):
             url = self.base + url
-        if "json" in kwargs:
-            kwargs["data"] = json.dumps(kwargs.pop("json"))
+        body = kwargs.pop("json", None)
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
             kwargs.setdefault("headers", {}).setdefault("Content-Type", SCIM_CT)
         kwargs.setdefault("timeout", 30)
         return requests.Session.request(self, method, url, *args, **kwargs)
