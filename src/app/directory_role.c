@@ -243,11 +243,11 @@ static int batch_tx(struct db_conn *c, void *payload)
 	if (op->job.total < op->job.done)
 		op->job.total = op->job.done;
 	op->finished = n < APP_DIRECTORY_JOB_BATCH;
-	if (rc == 0 && op->finished)
-		rc = store_directory_job_finish(c, op->job.id, "succeeded", NULL, now);
-	else if (rc == 0)
+	if (rc == 0)
 		rc = store_directory_job_progress(c, &op->job, now,
 		                                  now + APP_DIRECTORY_JOB_LEASE_S);
+	if (rc == 0 && op->finished)
+		rc = store_directory_job_finish(c, op->job.id, "succeeded", NULL, now);
 	for (size_t i = 0; i < n; i++)
 		directory_user_release(&v[i]);
 	free(v);
