@@ -35,6 +35,17 @@ struct dir_op {
 	void *one;
 };
 
+uint64_t app_directory_lock_key(const char *conn_id)
+{
+	/* FNV-1a over "directory:" + the id, kept positive for pg_advisory_lock's bigint */
+	uint64_t h = 14695981039346656037ULL;
+	for (const char *p = "directory:"; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (const char *p = conn_id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (h & 0x7fffffffffffffffULL) | 1;
+}
+
 static int record(struct db_conn *c, const struct actor *who, const char *action,
                   const struct directory *d)
 {
@@ -104,7 +115,7 @@ static int with_token(struct app *a, const struct actor *who, const char *conn_i
 	};
 	memset(out, 0, sizeof(*out));
 	*token_out = NULL;
-	int rc = app_write(a, fn, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(conn_id), fn, &op);
 	if (rc) {
 		free(token);
 		directory_release(out);
@@ -163,7 +174,7 @@ int app_directory_disable(struct app *a, const struct actor *who, const char *co
 {
 	struct dir_op op = { .who = who, .conn_id = conn_id, .out = out };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, disable_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(conn_id), disable_tx, &op);
 	if (rc)
 		directory_release(out);
 	return rc;
@@ -312,7 +323,7 @@ int app_directory_mappings_set(struct app *a, const struct actor *who, const cha
 	struct dir_op op = {
 		.who = who, .conn_id = conn_id, .mappings = m, .nmappings = n, .job_id = job_id_out
 	};
-	int rc = app_write(a, mappings_set_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(conn_id), mappings_set_tx, &op);
 	if (rc == 0 && job_id_out[0])
 		app_directory_role_wake();
 	return rc;

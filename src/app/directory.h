@@ -83,6 +83,13 @@ int app_scim_authenticate(struct app *a, const char *conn_id, const char *token,
 /* The same check inside a use case's transaction (authoritative; uncached). */
 int app_scim_check_tx(struct db_conn *c, const struct scim_principal *p);
 
+/*
+ * The key that serialises a directory's writes (app_write_keyed): on
+ * PostgreSQL concurrent SCIM writes to one directory queue rather than fail
+ * serialisation (they all touch its organization's memberships).
+ */
+uint64_t app_directory_lock_key(const char *conn_id);
+
 /* 412 when the version an If-Match names is not the current one (RFC 7644 §3.14). */
 int app_directory_precondition(int64_t if_match, int64_t version);
 

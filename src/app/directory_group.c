@@ -213,7 +213,7 @@ int app_directory_group_create(struct app *a, const struct scim_principal *p,
 {
 	struct dg_op op = { .p = p, .codec = codec, .members = members, .out = out, .fx = fx };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, create_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), create_tx, &op);
 	if (rc)
 		directory_group_release(out);
 	return rc;
@@ -281,7 +281,7 @@ int app_directory_group_update(struct app *a, const struct scim_principal *p, co
 		            .out = out,
 		            .fx = fx };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, update_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), update_tx, &op);
 	if (rc == 0 && fx->job_id[0])
 		app_directory_role_wake();
 	if (rc)
@@ -321,7 +321,7 @@ int app_directory_group_delete(struct app *a, const struct scim_principal *p, co
                                int64_t if_match, struct scim_effects *fx)
 {
 	struct dg_op op = { .p = p, .id = id, .if_match = if_match, .fx = fx };
-	int rc = app_write(a, delete_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), delete_tx, &op);
 	if (rc == 0 && fx->job_id[0])
 		app_directory_role_wake();
 	return rc;

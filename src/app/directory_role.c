@@ -265,7 +265,8 @@ int app_directory_jobs_run_once(struct app *a)
 	}
 	while (rc == 0 && !op.finished) {
 		struct batch_op attempt = op; /* a retried transaction starts from the same state */
-		rc = app_write(a, batch_tx, &attempt);
+		rc = app_write_keyed(a, app_directory_lock_key(op.job.connection_id), batch_tx,
+		                     &attempt);
 		if (rc == 0)
 			op = attempt;
 	}

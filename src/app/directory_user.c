@@ -433,7 +433,7 @@ int app_directory_user_create(struct app *a, const struct scim_principal *p,
 {
 	struct du_op op = { .p = p, .codec = codec, .out = out, .fx = fx };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, create_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), create_tx, &op);
 	if (rc)
 		directory_user_release(out);
 	return rc;
@@ -519,7 +519,7 @@ int app_directory_user_update(struct app *a, const struct scim_principal *p, con
 		.p = p, .codec = codec, .id = id, .if_match = if_match, .out = out, .fx = fx
 	};
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, update_tx, &op);
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), update_tx, &op);
 	if (rc)
 		directory_user_release(out);
 	return rc;
@@ -573,7 +573,7 @@ int app_directory_user_delete(struct app *a, const struct scim_principal *p, con
                               int64_t if_match, struct scim_effects *fx)
 {
 	struct du_op op = { .p = p, .id = id, .if_match = if_match, .fx = fx };
-	return app_write(a, delete_tx, &op);
+	return app_write_keyed(a, app_directory_lock_key(p->connection_id), delete_tx, &op);
 }
 
 static int get_tx(struct db_conn *c, void *payload)

@@ -43,6 +43,8 @@ void scim_error_from_state(struct scim_error *out, const struct error_state *e)
 		out->scim_type = "invalidValue";
 	} else if (e->code == ERR_CONFLICT && is_uniqueness(e->stable)) {
 		out->scim_type = "uniqueness";
+	} else if (strcmp(e->stable, "concurrent_update") == 0) {
+		out->status = 503; /* retries ran out: transient, not "it exists" (a 409 to Okta) */
 	}
 }
 

@@ -158,12 +158,45 @@ static const char *begin_sql(const struct db *db, unsigned flags)
 				     : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 }
 
+/*
+ * PostgreSQL: a session advisory lock taken before BEGIN (and released after
+ * COMMIT/ROLLBACK), so the transaction's snapshot is taken after the
+ * previous holder committed and the two never conflict. SQLite serialises
+ * writers already.
+ */
+static int key_lock(struct db *db, struct db_conn *c, uint64_t key, bool lock)
+{
+	char sql[80];
+	if (!key || db->ops->kind != DB_POSTGRES)
+		return 0;
+	xsnprintf(sql, sizeof(sql), "SELECT pg_advisory_%slock(%lld)", lock ? "" : "un",
+		  (long long)key);
+	return db->ops->exec(c, sql);
+}
+
+static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload);
+
 int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
+{
+	return tx_run(db, flags, 0, fn, payload);
+}
+
+int db_tx_keyed(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
+{
+	return tx_run(db, flags, key, fn, payload);
+}
+
+static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
 {
 	struct db_conn *c = NULL;
 	int rc = acquire(db, &c);
 	if (rc)
 		return rc;
+	rc = key_lock(db, c, key, true);
+	if (rc) {
+		release(db, c, rc == ERR_UNAVAILABLE);
+		return rc;
+	}
 	bool serialise = db->ops->kind == DB_SQLITE && (flags & DB_TX_WRITE);
 	bool broken = false;
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
@@ -192,6 +225,8 @@ int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 	}
 	if (rc == ERR_UNAVAILABLE)
 		broken = true;
+	if (!broken && key_lock(db, c, key, false))
+		broken = true; /* closing the session is what releases the lock then */
 	release(db, c, broken);
 	if (rc == ERR_RETRY)
 		error_setc(ERR_CONFLICT, "concurrent_update",
