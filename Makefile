@@ -11,7 +11,7 @@ BUILD    ?= build/san
 OPTFLAGS := -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-PKGS := libmicrohttpd libcurl jansson sqlite3 libpq openssl libsodium
+PKGS := libmicrohttpd libcurl jansson cjose sqlite3 libpq openssl libsodium
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wcast-qual -Wformat=2 -Wvla \
@@ -28,7 +28,8 @@ ALL_SRC   := $(shell find src -name '*.c' | sort)
 TEST_SRC  := $(filter %_test.c,$(ALL_SRC))
 LIB_SRC   := $(filter-out %_test.c src/main.c,$(ALL_SRC))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/test/harness/test.o
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/test/harness/test.o \
+	$(BUILD)/obj/test/harness/fixture.o
 GEN_ASSETS := $(BUILD)/gen/assets.c
 ASSET_FILES := $(shell (find web src/store/migrations -type f 2>/dev/null; echo docs/openapi.json) | LC_ALL=C sort)
 FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
@@ -62,6 +63,13 @@ $(UNIT): $(LIB_OBJ) $(TEST_OBJ) $(BUILD)/obj/gen/assets.o
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# TEST ONLY: finishes a sign-in on the server's database until SSO exists (test/op_hook/op_hook.c).
+OP_HOOK := $(BUILD)/test/op-hook
+$(OP_HOOK): test/op_hook/op_hook.c $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 # Fuzz targets built with gcc + standalone.c replay their corpus as regression tests.
 $(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/standalone.c fuzz/fuzz.h $(LIB_OBJ) $(BUILD)/obj/gen/assets.o

@@ -8,6 +8,8 @@
 #   sh test/pg.sh stop DIR              stops that server (pg_ctl, by its pid file)
 #   sh test/pg.sh createdb DSN NAME     CREATE DATABASE NAME; prints its DSN
 #   sh test/pg.sh dropdb DSN NAME       DROP DATABASE IF EXISTS NAME WITH (FORCE)
+#   sh test/pg.sh createschema DSN NAME CREATE SCHEMA NAME; prints a DSN whose search_path is it
+#   sh test/pg.sh dropschema DSN NAME   DROP SCHEMA IF EXISTS NAME CASCADE
 #
 # As root the server runs as the postgres system user (PostgreSQL refuses
 # root), so DIR is chowned to postgres and its parents must be traversable.
@@ -105,6 +107,19 @@ cmd_createdb() {
 	echo "${1%/*}/$2"
 }
 
+# A schema per test is much cheaper than a database per test: DROP DATABASE
+# forces a checkpoint (about 0.9 s each here), DROP SCHEMA does not.
+cmd_createschema() {
+	check_dbname "$2"
+	psql_admin "$1" -c "CREATE SCHEMA $2"
+	echo "$1?options=-csearch_path%3D$2"
+}
+
+cmd_dropschema() {
+	check_dbname "$2"
+	psql_admin "$1" -c "DROP SCHEMA IF EXISTS $2 CASCADE"
+}
+
 cmd_dropdb() {
 	check_dbname "$2"
 	psql_admin "$1" -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)"
@@ -112,7 +127,7 @@ cmd_dropdb() {
 
 case ${1:-} in
 start | stop) [ $# -eq 2 ] || die "usage: pg.sh $1 DIR" ;;
-createdb | dropdb) [ $# -eq 3 ] || die "usage: pg.sh $1 ADMIN_DSN NAME" ;;
+createdb | dropdb | createschema | dropschema) [ $# -eq 3 ] || die "usage: pg.sh $1 ADMIN_DSN NAME" ;;
 *) die "usage: pg.sh start DIR | stop DIR | createdb ADMIN_DSN NAME | dropdb ADMIN_DSN NAME" ;;
 esac
 cmd=$1

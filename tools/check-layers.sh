@@ -8,16 +8,19 @@ allowed() {
 	case "$1" in
 	base) echo "base" ;;
 	crypto) echo "base crypto" ;;
+	jose) echo "base crypto jose" ;;
+	oidc_op) echo "base crypto jose model oidc_op" ;;
+	oidc_rp) echo "base crypto jose oidc_rp" ;;
 	config) echo "base config" ;;
 	http) echo "base http" ;;
 	model) echo "base model" ;;
 	store) echo "base model store" ;;
-	app) echo "base crypto config model store app" ;;
+	app) echo "base crypto config jose model store app" ;;
 	scim) echo "base crypto model scim" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
-	routes) echo "base crypto config model store app http dns webhook scim routes" ;;
-	cli) echo "base crypto config model store app http dns webhook scim routes cli" ;;
+	routes) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp scim routes" ;;
+	cli) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp scim routes cli" ;;
 	*) echo "" ;;
 	esac
 }

@@ -110,6 +110,14 @@ SCHEMAS = {
                       "sso_enforced": BOOL}),
     "SignInFailure": obj({"object": STR, "id": STR, "connection_id": STRN, "organization_id": STRN, "code": STR,
                           "detail": STR, "request_id": STRN, "created_at": TS}),
+    "TestSignIn": obj({"object": STR, "id": STR, "connection_id": STR,
+                       "url": {"type": "string", "description": "open in a browser to run the test against the IdP"},
+                       "status": {"enum": ["pending", "passed", "failed", "expired"]},
+                       "name_id": STRN, "email": STRN,
+                       "attributes": {"type": "object", "additionalProperties": {"type": "array"},
+                                      "description": "what the IdP sent: attribute or claim name → values"},
+                       "problems": {"type": "array", "items": obj({"code": STR, "message": STR})},
+                       "created_at": TS, "completed_at": TSN, "expires_at": TS}),
     "User": obj({"object": STR, "id": STR}, extra=True),
     "UserInput": obj({"email_addresses": {"type": "array", "items": STR}, "primary_email": STR,
                       "first_name": STRN, "last_name": STRN, "username": STRN, "external_id": STRN,
@@ -153,6 +161,16 @@ SCHEMAS = {
                              "startIndex": INT, "Resources": {"type": "array", "items": {"$ref": "#/components/schemas/ScimResource"}}}),
     "ScimPatchOp": obj({"schemas": {"type": "array", "items": STR},
                         "Operations": {"type": "array", "items": obj({"op": STR, "path": STR, "value": {}}, extra=True)}}),
+    "OAuthApplication": obj({"object": STR, "id": STR, "name": STR, "client_id": STR,
+                             "client_secret": {"type": "string", "description": "gh_secret_...; only in the create and rotate_secret responses"},
+                             "client_secret_hint": STR,
+                             "redirect_uris": {"type": "array", "items": STR},
+                             "post_logout_redirect_uris": {"type": "array", "items": STR},
+                             "created_at": TS, "updated_at": TS}),
+    "OAuthApplicationInput": obj({"name": STR,
+                                  "redirect_uris": {"type": "array", "items": STR, "maxItems": 20,
+                                                    "description": "exact match; https, or http to localhost/127.0.0.1/[::1]; no fragment, no wildcard"},
+                                  "post_logout_redirect_uris": {"type": "array", "items": STR, "maxItems": 20}}),
 }
 
 # (method, path) → (summary, request schema or None, response schema, list?)
@@ -182,6 +200,22 @@ DOCS = {
     ("DELETE", "/v1/webhook_endpoints/{whe}"): ("Delete a webhook endpoint", None, "Deleted", False),
     ("GET", "/v1/webhook_endpoints/{whe}/deliveries"): ("Delivery log with attempts and status codes", None, "WebhookDelivery", True),
     ("POST", "/v1/webhook_endpoints/{whe}/deliveries/{evt}/retry"): ("Deliver an event again now", None, "WebhookDelivery", False),
+    ("POST", "/v1/oauth_applications"): ("Create an OAuth application (client_secret shown once)", "OAuthApplicationInput", "OAuthApplication", False),
+    ("GET", "/v1/oauth_applications"): ("List OAuth applications", None, "OAuthApplication", True),
+    ("GET", "/v1/oauth_applications/{app}"): ("Get an OAuth application by id or client_id", None, "OAuthApplication", False),
+    ("PATCH", "/v1/oauth_applications/{app}"): ("Update name and redirect URIs", "OAuthApplicationInput", "OAuthApplication", False),
+    ("DELETE", "/v1/oauth_applications/{app}"): ("Delete an OAuth application (its sessions end)", None, "Deleted", False),
+    ("POST", "/v1/oauth_applications/{app}/rotate_secret"): ("Replace the client secret (the new one is shown once)", None, "OAuthApplication", False),
+    ("GET", "/.well-known/openid-configuration"): ("OpenID Provider metadata (OIDC Discovery 1.0)", None, None, False),
+    ("GET", "/oauth2/jwks"): ("The OpenID Provider's signing keys (JWK Set)", None, None, False),
+    ("GET", "/oauth2/authorize"): ("Authorization endpoint: response_type=code, PKCE S256 required; redirects to sign-in", None, None, False),
+    ("POST", "/oauth2/token"): ("Token endpoint: authorization_code and refresh_token grants (form body, client authentication)", None, None, False),
+    ("GET", "/oauth2/userinfo"): ("UserInfo (Authorization: Bearer access token)", None, None, False),
+    ("POST", "/oauth2/userinfo"): ("UserInfo (Authorization: Bearer access token)", None, None, False),
+    ("POST", "/oauth2/revoke"): ("Token revocation (RFC 7009; form body, client authentication)", None, None, False),
+    ("GET", "/oauth2/logout"): ("RP-initiated logout: id_token_hint, post_logout_redirect_uri, state", None, None, False),
+    ("GET", "/sign-in"): ("The email-first sign-in page (HTML)", None, None, False),
+    ("POST", "/sign-in"): ("Submit the email-first form (form body)", None, None, False),
     ("POST", "/v1/enterprise_connections"): ("Create an enterprise connection (draft)", "EnterpriseConnectionInput", "EnterpriseConnection", False),
     ("GET", "/v1/enterprise_connections"): ("List connections (?organization_id=)", None, "EnterpriseConnection", True),
     ("GET", "/v1/enterprise_connections/{conn}"): ("Get a connection, with the values to paste into the IdP", None, "EnterpriseConnection", False),
@@ -193,6 +227,11 @@ DOCS = {
     ("GET", "/v1/enterprise_connections/{conn}/custom_attributes"): ("List custom attributes", None, "CustomAttribute", True),
     ("PATCH", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Update a custom attribute", "CustomAttributeInput", "CustomAttribute", False),
     ("DELETE", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Delete a custom attribute", None, "Deleted", False),
+    ("POST", "/v1/enterprise_connections/{conn}/test_sign_ins"): ("Start a test sign-in (works on drafts, never provisions); open its url in a browser", None, "TestSignIn", False),
+    ("GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}"): ("A test sign-in and its outcome: what came back and the problems in plain words", None, "TestSignIn", False),
+    ("GET", "/oidc/{conn}/callback"): ("OIDC redirect URI to register at the IdP (browser: a redirect to the app, a test result page, or a generic error page with the request id)", None, None, False),
+    ("GET", "/sso/test/{id}"): ("Browser start of a test sign-in: redirects to the connection's IdP", None, None, False),
+    ("GET", "/sso/start/{conn}"): ("Browser start of a sign-in for the app's pending authorization request (?request=areq_...): redirects to the connection's IdP", None, None, False),
     ("GET", "/v1/sso/lookup"): ("Which connection (if any) must sign this email in (?email=)", None, "SsoLookup", False),
     ("GET", "/v1/sign_in_failures"): ("Failed sign-ins with reason codes (?connection_id=, ?organization_id=)", None, "SignInFailure", True),
     ("POST", "/v1/enterprise_connections/{conn}/directory_sync"): ("Turn Directory Sync on: SCIM base URL and bearer token (shown once)", None, "DirectorySync", False),
@@ -288,6 +327,8 @@ def operation(method, path, auth):
     ok = "201" if method == "POST" and (req or path.endswith("/directory_sync")) and not path.endswith(("verify", "revoke")) else "200"
     if path.endswith("/retry"):
         ok = "202"
+    if method == "POST" and path.endswith("/test_sign_ins"):
+        ok = "201"
     if res:
         schema = ref(res)
         if many:
@@ -296,6 +337,13 @@ def operation(method, path, auth):
     else:
         op["responses"][ok] = {"description": "OK"}
     problem = {"content": {"application/problem+json": {"schema": ref("Problem")}}}
+    if auth == "AUTH_CLIENT":
+        op["security"] = [{"clientSecretBasic": []}, {}]
+        op["responses"]["400"] = {"description": "OAuth error ({\"error\": ...}, RFC 6749 5.2)"}
+        op["responses"]["401"] = {"description": "invalid_client"}
+    if auth == "AUTH_BEARER":
+        op["security"] = [{"accessToken": []}]
+        op["responses"]["401"] = {"description": "invalid_token (RFC 6750)"}
     if auth == "AUTH_SECRET_KEY":
         op["security"] = [{"secretKey": []}]
         op["responses"]["401"] = {"description": "missing or invalid secret key", **problem}
@@ -325,7 +373,9 @@ def main():
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
         "components": {"securitySchemes": {"secretKey": {"type": "http", "scheme": "bearer", "description": "an operator secret key, sk_..."},
-                                           "scimBearer": {"type": "http", "scheme": "bearer", "description": "the connection's Directory Sync token, scim_..."}},
+                                           "scimBearer": {"type": "http", "scheme": "bearer", "description": "the connection's Directory Sync token, scim_..."},
+                                           "clientSecretBasic": {"type": "http", "scheme": "basic", "description": "client_id:client_secret of an OAuth application (or client_id and client_secret in the form)"},
+                                           "accessToken": {"type": "http", "scheme": "bearer", "description": "an access token from /oauth2/token"}},
                        "schemas": SCHEMAS},
     }
     json.dump(doc, sys.stdout, indent=1, sort_keys=False)

@@ -8,11 +8,12 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev
-	libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
+	libcjose-dev libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
 # dnsmasq-base is the dnsmasq binary alone: the dnsmasq package would also
 # start a system DNS service on port 53 of every interface. The tests run
 # their own dnsmasq on a loopback port.
-TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests curl sqlite3 wrk clang"
+TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests python3-jwcrypto curl sqlite3 wrk
+	clang"
 
 case ${1:-} in
 "") want=$BUILD_PKGS ;;
@@ -27,11 +28,31 @@ installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
+# npm packages of the e2e peers, each pinned by its package-lock.json: the relying
+# party (npm openid-client, test/e2e/node) and the OpenID Provider of the OIDC
+# sign-in tests (npm oidc-provider, test/e2e/idp/oidc). Without npm those tests
+# skip themselves; nothing else needs them.
+node_deps() {
+	[ "${1:-}" = --test ] || return 0
+	for dir in "$(dirname "$0")/../test/e2e/node" "$(dirname "$0")/../test/e2e/idp/oidc"; do
+		[ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && continue
+		if ! command -v npm >/dev/null 2>&1; then
+			echo "install-deps: npm not found; the e2e tests that need npm packages will be skipped" >&2
+			return 0
+		fi
+		npm ci --prefix "$dir" --no-audit --no-fund >&2 ||
+			echo "install-deps: npm ci failed in $dir; the tests that need it will be skipped" >&2
+	done
+}
+
 missing=
 for p in $want; do
 	installed "$p" || missing="$missing $p"
 done
-[ -n "$missing" ] || exit 0
+if [ -z "$missing" ]; then
+	node_deps "${1:-}"
+	exit 0
+fi
 
 echo "install-deps: installing$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -61,3 +82,4 @@ case $missing in
 esac
 # shellcheck disable=SC2086 # one word per package
 apt install --no-install-recommends $missing
+node_deps "${1:-}"

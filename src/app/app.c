@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Opening the application: database, migrations, sealing key (see app.h). */
 #include "base/common.h"
+
 #include "app/app.h"
+
 #include "app/audit.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -36,7 +38,7 @@ static int load_seal_key(unsigned char key[CRYPTO_AEAD_KEY_LEN], const char *pat
 			log_info("created encryption key file", "path=\"%s\"", path);
 		} else if (errno != EEXIST) {
 			return error_set(ERR_INVALID, "cannot create key file %s: %s", path,
-					 strerror(errno));
+			                 strerror(errno));
 		}
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
@@ -53,7 +55,7 @@ static int load_seal_key(unsigned char key[CRYPTO_AEAD_KEY_LEN], const char *pat
 		v = (unsigned)strtoul(pair, &end, 16);
 		if (!end || *end)
 			return error_set(ERR_INVALID, "key file %s must hold 64 hex characters",
-					 path);
+			                 path);
 		key[i] = (unsigned char)v;
 	}
 	return 0;
@@ -63,6 +65,7 @@ int app_open(struct app **out, const struct config *cfg, bool migrate)
 {
 	struct app *a = xcalloc(1, sizeof(*a));
 	a->cfg = cfg;
+	jose_jwks_slot_init(&a->keyring);
 	*out = NULL;
 	int rc = load_seal_key(a->seal_key, cfg->encryption_key_file);
 	if (rc == 0)
@@ -82,6 +85,7 @@ void app_free(struct app *a)
 	if (!a)
 		return;
 	db_free(a->db);
+	jose_jwks_slot_release(&a->keyring);
 	memset(a->seal_key, 0, sizeof(a->seal_key));
 	free(a);
 }

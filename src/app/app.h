@@ -10,12 +10,18 @@
 
 #include "config/config.h"
 #include "crypto/crypto.h"
+#include "jose/jwks.h"
 #include "store/db.h"
+
+#include <stdatomic.h>
 
 struct app {
 	struct db *db;
 	const struct config *cfg;
 	unsigned char seal_key[CRYPTO_AEAD_KEY_LEN];
+	/* The OpenID Provider's signing keys: an immutable snapshot (app/signing_key.c). */
+	struct jose_jwks_slot keyring;
+	atomic_llong keyring_loaded_ms; /* when the snapshot was last compared with the database */
 };
 
 /* Who made a change, for the audit log. */
@@ -37,8 +43,6 @@ struct page {
 	int64_t limit;
 	const char *starting_after; /* an id, or NULL */
 };
-
-
 
 /* db_tx(DB_TX_WRITE) that wakes the webhook workers after a commit. */
 int app_write(struct app *a, db_tx_fn fn, void *payload);

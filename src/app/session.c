@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions (see session.h). */
 #include "base/common.h"
+
 #include "app/session.h"
+
 #include "app/audit.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -51,20 +53,24 @@ static int list_tx(struct db_conn *c, void *payload)
 {
 	struct sess_op *op = payload;
 	return store_session_list(c, op->user_id, op->status, op->page->starting_after,
-				  op->page->limit, clock_now(), op->items, op->count, op->total);
+	                          op->page->limit, clock_now(), op->items, op->count, op->total);
 }
 
-int app_session_list(struct app *a, const char *user_id, const char *status,
-		     const struct page *p, struct session **items, size_t *count, int64_t *total)
+int app_session_list(struct app *a, const char *user_id, const char *status, const struct page *p,
+                     struct session **items, size_t *count, int64_t *total)
 {
-	struct sess_op op = { .user_id = user_id, .status = status, .page = p, .items = items,
-			      .count = count, .total = total };
+	struct sess_op op = { .user_id = user_id,
+		              .status = status,
+		              .page = p,
+		              .items = items,
+		              .count = count,
+		              .total = total };
 	return app_read(a, list_tx, &op);
 }
 
 /* Revokes one session and records it; s is filled with the revoked session. */
-static int revoke_one(struct db_conn *c, const struct actor *who, const char *id,
-		      struct session *s)
+int app_session_revoke_tx(struct db_conn *c, const struct actor *who, const char *id,
+                          struct session *s)
 {
 	int64_t now = clock_now();
 	int rc = store_session_revoke(c, id, now);
@@ -77,8 +83,8 @@ static int revoke_one(struct db_conn *c, const struct actor *who, const char *id
 	json_t *j = app_session_to_json(s);
 	char *data = model_json_text(j);
 	json_decref(j);
-	struct change ch = { who, "session.revoked", "session", s->id, s->org_id, data,
-			     "session.revoked" };
+	struct change ch = { who,  "session.revoked", "session", s->id, s->org_id,
+		             data, "session.revoked" };
 	rc = app_audit_change(c, &ch);
 	free(data);
 	return rc;
@@ -91,13 +97,12 @@ static int revoke_tx(struct db_conn *c, void *payload)
 	int rc = store_session_get(c, op->id, clock_now(), &cur);
 	if (rc == 0 && strcmp(cur.status, "active") != 0)
 		rc = error_setc(ERR_CONFLICT, "session_not_active", "session %s is %s", op->id,
-				cur.status);
+		                cur.status);
 	session_release(&cur);
-	return rc ? rc : revoke_one(c, op->who, op->id, op->out);
+	return rc ? rc : app_session_revoke_tx(c, op->who, op->id, op->out);
 }
 
-int app_session_revoke(struct app *a, const struct actor *who, const char *id,
-		       struct session *out)
+int app_session_revoke(struct app *a, const struct actor *who, const char *id, struct session *out)
 {
 	struct sess_op op = { .who = who, .id = id, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -114,7 +119,7 @@ int app_session_revoke_all_tx(struct db_conn *c, const struct actor *who, const 
 	int rc = store_session_active_ids(c, user_id, clock_now(), &ids, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct session s = { 0 };
-		rc = revoke_one(c, who, ids[i], &s);
+		rc = app_session_revoke_tx(c, who, ids[i], &s);
 		session_release(&s);
 	}
 	free(ids);

@@ -14,11 +14,19 @@
 
 json_t *app_session_to_json(const struct session *s);
 int app_session_get(struct app *a, const char *id, struct session *out);
-int app_session_list(struct app *a, const char *user_id, const char *status,
-		     const struct page *p, struct session **items, size_t *count, int64_t *total);
+int app_session_list(struct app *a, const char *user_id, const char *status, const struct page *p,
+                     struct session **items, size_t *count, int64_t *total);
 /* ERR_NOT_FOUND, ERR_CONFLICT (session_not_active). */
-int app_session_revoke(struct app *a, const struct actor *who, const char *id,
-		       struct session *out);
+int app_session_revoke(struct app *a, const struct actor *who, const char *id, struct session *out);
+/*
+ * Inside the caller's transaction: revokes one active session (ERR_CONFLICT
+ * session_not_active otherwise), with its audit row and session.revoked
+ * event; s is filled with the revoked session (caller releases it). The
+ * tokens issued under it stop working at once: every token check reads the
+ * session's status.
+ */
+int app_session_revoke_tx(struct db_conn *c, const struct actor *who, const char *id,
+                          struct session *s);
 /* Inside the caller's transaction: revokes every active session of user_id. */
 int app_session_revoke_all_tx(struct db_conn *c, const struct actor *who, const char *user_id);
 

@@ -45,6 +45,8 @@ int cmd_keys(int argc, char **argv, const struct config *cfg);
 int cmd_orgs(int argc, char **argv, const struct config *cfg);
 int cmd_webhooks(int argc, char **argv, const struct config *cfg);
 int cmd_domains(int argc, char **argv, const struct config *cfg);
+int cmd_apps(int argc, char **argv, const struct config *cfg);
+int cmd_signing_keys(int argc, char **argv, const struct config *cfg);
 int cmd_connections(int argc, char **argv, const struct config *cfg);
 int cmd_directory(int argc, char **argv, const struct config *cfg);
 int cmd_users(int argc, char **argv, const struct config *cfg);

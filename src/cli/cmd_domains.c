@@ -116,6 +116,15 @@ int cmd_domains(int argc, char **argv, const struct config *cfg)
 		cli_args_release(&args);
 		return rc ? rc : help();
 	}
+	static const struct cli_sub subs[] = {
+		{ "list", 1 }, { "get", 2 }, { "add", 2 }, { "verify", 2 }, { "update", 2 },
+		{ "remove", 2 }, { NULL, 0 },
+	};
+	rc = cli_check_sub("domains", argv[1], &args, subs);
+	if (rc) {
+		cli_args_release(&args);
+		return rc;
+	}
 	struct app *a = NULL;
 	int ex = EXIT_OK;
 	if (cli_open(&a, cfg, &ex) == 0) {

@@ -96,6 +96,14 @@ int cmd_keys(int argc, char **argv, const struct config *cfg)
 		cli_args_release(&args);
 		return rc ? rc : help();
 	}
+	static const struct cli_sub subs[] = {
+		{ "list", 0 }, { "create", 0 }, { "revoke", 1 }, { NULL, 0 },
+	};
+	rc = cli_check_sub("keys", argv[1], &args, subs);
+	if (rc) {
+		cli_args_release(&args);
+		return rc;
+	}
 	struct app *a = NULL;
 	int ex = EXIT_OK;
 	if (cli_open(&a, cfg, &ex) == 0) {

@@ -105,6 +105,15 @@ int cmd_orgs(int argc, char **argv, const struct config *cfg)
 		cli_args_release(&args);
 		return rc ? rc : help();
 	}
+	static const struct cli_sub subs[] = {
+		{ "list", 0 }, { "create", 0 }, { "get", 1 }, { "update", 1 }, { "delete", 1 },
+		{ NULL, 0 },
+	};
+	rc = cli_check_sub("orgs", argv[1], &args, subs);
+	if (rc) {
+		cli_args_release(&args);
+		return rc;
+	}
 	struct app *a = NULL;
 	int ex = EXIT_OK;
 	if (cli_open(&a, cfg, &ex) == 0) {

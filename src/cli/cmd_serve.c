@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "app/directory_role.h"
 #include "app/key.h"
+#include "app/signing_key.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -76,6 +77,8 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		return cli_fail(rc);
 	bool created = false;
 	rc = ensure_operator_key(a, &created);
+	if (rc == 0)
+		rc = app_signing_key_ensure(a); /* the OpenID Provider's first signing key */
 	if (rc) {
 		app_free(a);
 		return cli_fail(rc);

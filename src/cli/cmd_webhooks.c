@@ -171,6 +171,15 @@ int cmd_webhooks(int argc, char **argv, const struct config *cfg)
 		cli_args_release(&args);
 		return rc ? rc : help();
 	}
+	static const struct cli_sub subs[] = {
+		{ "list", 0 }, { "create", 0 }, { "get", 1 }, { "update", 1 }, { "delete", 1 },
+		{ "deliveries", 1 }, { "retry", 2 }, { NULL, 0 },
+	};
+	rc = cli_check_sub("webhooks", argv[1], &args, subs);
+	if (rc) {
+		cli_args_release(&args);
+		return rc;
+	}
 	http_client_global_init(cfg->allow_loopback_targets);
 	struct app *a = NULL;
 	int ex = EXIT_OK;

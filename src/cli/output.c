@@ -137,6 +137,22 @@ void cli_args_release(struct cli_args *a)
 	a->body = NULL;
 }
 
+int cli_check_sub(const char *command, const char *sub, const struct cli_args *args,
+		  const struct cli_sub *subs)
+{
+	for (const struct cli_sub *s = subs; s->name; s++) {
+		if (strcmp(s->name, sub) != 0)
+			continue;
+		if (args->npositional >= s->positional)
+			return EXIT_OK;
+		fprintf(stderr, "gatehouse: %s %s needs %d argument%s (see --help)\n", command, sub,
+			s->positional, s->positional == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "gatehouse: unknown %s command '%s' (see --help)\n", command, sub);
+	return EXIT_USAGE;
+}
+
 int cli_open(struct app **out, const struct config *cfg, int *exit_out)
 {
 	int rc = app_open(out, cfg, true);

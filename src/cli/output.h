@@ -34,6 +34,21 @@ struct cli_args {
 int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli_flag *flags);
 void cli_args_release(struct cli_args *a);
 
+/* A subcommand and how many positional arguments it needs ("get" ORG: 1). */
+struct cli_sub {
+	const char *name;
+	int positional;
+};
+
+/*
+ * EXIT_OK when sub is one of subs (ended by a NULL name) and args hold its
+ * positional arguments, else EXIT_USAGE with a message. Data commands check
+ * this before cli_open(), so a mistyped command opens (and so creates and
+ * migrates) no database and writes no key file.
+ */
+int cli_check_sub(const char *command, const char *sub, const struct cli_args *args,
+		  const struct cli_sub *subs);
+
 /* Opens the database (migrating it) for a data command; prints the error on failure. */
 int cli_open(struct app **out, const struct config *cfg, int *exit_out);
 

@@ -42,6 +42,12 @@ const struct config_setting config_settings[] = {
 	  "seconds between automatic re-checks of domains waiting for their TXT record (0: only on demand)" },
 	{ "scim_log_retention_s", CONFIG_INT, S(scim_log_retention_s), "2592000", 0, 315360000, false,
 	  "how long the inbound SCIM request log keeps an entry (default 30 days; 0 keeps them all)" },
+	{ "easie_google_issuer", CONFIG_STRING, S(easie_google_issuer), "https://accounts.google.com",
+	  0, 0, false,
+	  "issuer of Google's OpenID Provider for EASIE connections (tests point it at a local provider)" },
+	{ "easie_microsoft_authority", CONFIG_STRING, S(easie_microsoft_authority),
+	  "https://login.microsoftonline.com", 0, 0, false,
+	  "Microsoft identity platform authority for EASIE connections; the issuer is AUTHORITY/TENANT-ID/v2.0" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };

@@ -349,7 +349,7 @@ int dns_txt_lookup(struct dns_txt_answer *out, const char *name, const char *res
 	 */
 	st.options |= RES_USE_EDNS0 | RES_IGNTC;
 	st.retrans = timeout_ms / 1000 + (timeout_ms % 1000 != 0);
-	st.retry = 1;
+	st.retry = 2; /* one more try: a lost datagram or a restarting server is not "no record" */
 
 	msg = xmalloc(NS_MAXMSG);
 	n = res_nquery(&st, name, ns_c_in, ns_t_txt, msg, NS_MAXMSG);

@@ -51,7 +51,7 @@ struct dns_txt_answer {
  * resolver is "IPv4:PORT" (e.g. "127.0.0.1:15353"), used as the only server;
  * NULL means the servers of /etc/resolv.conf (never use NULL in tests: see
  * STACK.md pitfall 24). timeout_ms bounds each UDP attempt, rounded up to
- * whole seconds; one attempt is made, over UDP with EDNS0 only: glibc's TCP
+ * whole seconds; two attempts are made, over UDP with EDNS0 only: glibc's TCP
  * fallback has no timeout in glibc 2.36 (a server that accepts and never
  * answers would block the call), so a truncated answer is returned as is,
  * with out->truncated set and the records that fit.

@@ -24,11 +24,19 @@ struct http_server {
 	unsigned port;
 };
 
+/*
+ * A chunked body over the route's limit is read on and thrown away, up to
+ * this many bytes, so the client gets its 413; past that the connection is
+ * closed without an answer (an endless body must not hold a thread).
+ */
+#define DISCARD_MAX (1024 * 1024)
+
 struct req_state {
 	struct http_request req;
 	struct http_server *server;
 	int status;
 	bool responded;
+	size_t discarded; /* bytes of a too-large chunked body skipped so far */
 };
 
 const char *http_request_header(const struct http_request *r, const char *name)
@@ -39,6 +47,37 @@ const char *http_request_header(const struct http_request *r, const char *name)
 const char *http_request_query(const struct http_request *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->engine, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct url_params *p = cls;
+	(void)kind;
+	if (p->n == URL_PARAMS_MAX || strlen(key) > URL_PARAM_MAX_LEN ||
+	    (value && strlen(value) > URL_PARAM_MAX_LEN)) {
+		p->n = URL_PARAMS_MAX + 1; /* marks "too many or too long" */
+		return MHD_NO;
+	}
+	if (!p->duplicate[0] && url_params_get(p, key))
+		xsnprintf(p->duplicate, sizeof(p->duplicate), "%.60s", key);
+	p->names[p->n] = xstrdup(key);
+	p->values[p->n] = xstrdup(value ? value : "");
+	p->n++;
+	return MHD_YES;
+}
+
+int http_request_query_params(const struct http_request *r, struct url_params *out)
+{
+	memset(out, 0, sizeof(*out));
+	MHD_get_connection_values(r->engine, MHD_GET_ARGUMENT_KIND, collect_query, out);
+	if (out->n > URL_PARAMS_MAX) {
+		out->n = URL_PARAMS_MAX;
+		url_params_release(out);
+		return error_setc(ERR_INVALID, "invalid_request",
+				  "too many or too long query parameters");
+	}
+	return 0;
 }
 
 const char *http_request_param(const struct http_request *r, const char *name)
@@ -161,17 +200,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_data_size) {
 		if (st->responded)
 			return MHD_NO;
-		if (buf_append(&st->req.body, upload_data, *upload_data_size)) {
-			/* chunked body over the limit: stop reading, close the connection */
-			st->req.body_too_large = true;
-			st->status = 413;
-			return MHD_NO;
+		if (!st->req.body_too_large &&
+		    buf_append(&st->req.body, upload_data, *upload_data_size) == 0) {
+			*upload_data_size = 0;
+			return MHD_YES;
 		}
+		/* chunked body over the limit: skip the rest, answer 413 at its end */
+		st->req.body_too_large = true;
+		st->status = 413;
+		st->discarded += *upload_data_size;
 		*upload_data_size = 0;
-		return MHD_YES;
+		return st->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 	}
 	if (st->responded)
 		return MHD_YES;
+	if (st->req.body_too_large)
+		return reply_simple(st, c, 413, "payload_too_large",
+				    "The request body is larger than this endpoint accepts");
 	struct http_response res = { 0 };
 	res.status = 500;
 	buf_init(&res.body, 64 * 1024 * 1024);
@@ -200,6 +245,42 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(st);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static int hex_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes %HH in the path and query arguments in place, except %00: a decoded
+ * NUL would end the C string early, so "/v1/organizations/X/%00/anything"
+ * would be routed as "/v1/organizations/X". It stays "%00" and matches no route.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	const char *r = s;
+	while (*r) {
+		int hi = r[0] == '%' ? hex_value(r[1]) : -1;
+		int lo = hi >= 0 ? hex_value(r[2]) : -1;
+		if (lo >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -283,7 +364,8 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEAD_MEMORY_LIMIT,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+		NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
 		NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);

@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/id.h"
+#include "base/url.h"
 
 #define HTTP_MAX_PARAMS  6
 #define HTTP_MAX_HEADERS 12
@@ -56,6 +57,12 @@ struct http_response {
 const char *http_request_header(const struct http_request *r, const char *name);
 /* A decoded query parameter, or NULL. Borrowed for the request. */
 const char *http_request_query(const struct http_request *r, const char *name);
+/*
+ * Every decoded query parameter, in order, with the first repeated name in
+ * out->duplicate (OAuth refuses repeats). ERR_INVALID (invalid_request) past
+ * URL_PARAMS_MAX or URL_PARAM_MAX_LEN. Release with url_params_release.
+ */
+int http_request_query_params(const struct http_request *r, struct url_params *out);
 /* A path parameter captured by the router ("org"), or NULL. */
 const char *http_request_param(const struct http_request *r, const char *name);
 

@@ -79,14 +79,20 @@ int model_domain_normalize(char **norm_out, const char *name)
 		return error_setc(ERR_INVALID, "invalid_domain",
 				  "'%.80s' is not a domain name (like example.com)", name);
 	const char *p = name, *end = name + n;
+	bool numeric_tld = false;
 	while (p < end) {
 		const char *dot = memchr(p, '.', (size_t)(end - p));
 		size_t len = dot ? (size_t)(dot - p) : (size_t)(end - p);
 		if (!label_ok(p, len))
 			return error_setc(ERR_INVALID, "invalid_domain",
 					  "'%.80s' is not a domain name (like example.com)", name);
+		numeric_tld = strspn(p, "0123456789") >= len;
 		p += len + (dot ? 1 : 0);
 	}
+	/* No top-level domain is all digits (RFC 3696 section 2): this refuses IPv4 addresses. */
+	if (numeric_tld)
+		return error_setc(ERR_INVALID, "invalid_domain",
+				  "'%.80s' is an IP address, not a domain name (like example.com)", name);
 	char *out = xstrndup(name, n);
 	for (char *q = out; *q; q++)
 		*q = (char)tolower((unsigned char)*q);

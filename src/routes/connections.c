@@ -237,6 +237,29 @@ static int failures(struct route_ctx *ctx)
 	return route_list(ctx, data, total, &p);
 }
 
+static int test_reply(struct route_ctx *ctx, int status, struct test_sign_in *t)
+{
+	json_t *j = app_test_sign_in_to_json(t, ctx->app->cfg->public_url);
+	test_sign_in_release(t);
+	return route_json(ctx, status, j);
+}
+
+/* Starts a test sign-in: its url is opened by the admin's browser (GET /sso/test/{id}). */
+static int test_create(struct route_ctx *ctx)
+{
+	struct test_sign_in t;
+	int rc = app_test_sign_in_create(ctx->app, &ctx->actor, route_param(ctx, "conn"), &t);
+	return rc ? rc : test_reply(ctx, 201, &t);
+}
+
+static int test_get(struct route_ctx *ctx)
+{
+	struct test_sign_in t;
+	int rc = app_test_sign_in_get(ctx->app, route_param(ctx, "conn"), route_param(ctx, "id"),
+				      &t);
+	return rc ? rc : test_reply(ctx, 200, &t);
+}
+
 const struct route routes_connections[] = {
 	{ "POST", "/v1/enterprise_connections", create, AUTH_SECRET_KEY, BODY_DEFAULT, "connections.create" },
 	{ "GET", "/v1/enterprise_connections", list, AUTH_SECRET_KEY, BODY_NONE, "connections.list" },
@@ -249,6 +272,10 @@ const struct route routes_connections[] = {
 	  "connections.activate" },
 	{ "POST", "/v1/enterprise_connections/{conn}/deactivate", deactivate, AUTH_SECRET_KEY,
 	  BODY_SMALL, "connections.deactivate" },
+	{ "POST", "/v1/enterprise_connections/{conn}/test_sign_ins", test_create, AUTH_SECRET_KEY,
+	  BODY_SMALL, "connections.test_sign_in_create" },
+	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}", test_get, AUTH_SECRET_KEY,
+	  BODY_NONE, "connections.test_sign_in_get" },
 	{ "POST", "/v1/enterprise_connections/{conn}/custom_attributes", attr_create, AUTH_SECRET_KEY,
 	  BODY_SMALL, "attributes.create" },
 	{ "GET", "/v1/enterprise_connections/{conn}/custom_attributes", attr_list, AUTH_SECRET_KEY,

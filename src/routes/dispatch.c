@@ -6,11 +6,15 @@
 #include "base/common.h"
 #include "routes/routes.h"
 #include "app/key.h"
+#include "app/oauth_app.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
 #include "scim/error.h"
+#include "oidc_op/oidc_op.h"
+
+#include <strings.h>
 
 static bool segment_eq(const char *seg, size_t len, const char *pat, size_t plen)
 {
@@ -55,17 +59,23 @@ static bool match_pattern(const char *pattern, const char *path, struct http_req
 	return true;
 }
 
+/* The path routes are matched against: without one trailing slash. */
+static const char *match_path(const char *path, char trimmed[1024])
+{
+	size_t n = strlen(path);
+	if (n > 1 && path[n - 1] == '/' && n < 1024) {
+		memcpy(trimmed, path, n - 1);
+		trimmed[n - 1] = '\0';
+		return trimmed;
+	}
+	return path;
+}
+
 const struct route *routes_match(struct http_request *req, bool *path_exists)
 {
 	*path_exists = false;
-	const char *path = req->path;
-	size_t n = strlen(path);
 	char trimmed[1024];
-	if (n > 1 && path[n - 1] == '/' && n < sizeof(trimmed)) {
-		memcpy(trimmed, path, n - 1);
-		trimmed[n - 1] = '\0';
-		path = trimmed;
-	}
+	const char *path = match_path(req->path, trimmed);
 	for (const struct route *const *t = routes_all; *t; t++) {
 		for (const struct route *r = *t; r->method; r++) {
 			if (!match_pattern(r->pattern, path, req, false))
@@ -79,6 +89,18 @@ const struct route *routes_match(struct http_request *req, bool *path_exists)
 		}
 	}
 	return NULL;
+}
+
+/* The Allow header of a 405: every method served on req's path ("GET, HEAD, PATCH"). */
+static void allowed_methods(struct http_request *req, struct buf *out)
+{
+	char trimmed[1024];
+	const char *path = match_path(req->path, trimmed);
+	for (const struct route *const *t = routes_all; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (match_pattern(r->pattern, path, req, false))
+				buf_appendf(out, "%s%s%s", out->len ? ", " : "", r->method,
+					    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 }
 
 size_t routes_begin(struct http_request *req, void *payload)
@@ -172,13 +194,47 @@ static int authenticate_scim(struct route_ctx *ctx)
 	return rc;
 }
 
+/* AUTH_CLIENT: the form body, then client_secret_basic or client_secret_post. */
+static int authenticate_client(struct route_ctx *ctx)
+{
+	const char *ct = http_request_header(ctx->req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return error_setc(ERR_INVALID, "invalid_request",
+				  "send the parameters as application/x-www-form-urlencoded");
+	int rc = url_params_parse(&ctx->form, ctx->req->body.data ? ctx->req->body.data : "",
+				  ctx->req->body.len);
+	if (rc)
+		return rc;
+	struct oidc_op_client_credentials cred;
+	rc = oidc_op_client_auth_parse(&cred, http_request_header(ctx->req, "Authorization"),
+				       &ctx->form);
+	if (rc)
+		return rc;
+	rc = app_oauth_app_authenticate(ctx->app, cred.client_id, cred.client_secret, &ctx->client);
+	oidc_op_client_credentials_release(&cred);
+	if (rc)
+		return rc;
+	ctx->actor.type = "oauth_client";
+	ctx->actor.id = ctx->client.id;
+	return 0;
+}
+
 static int authenticate(struct route_ctx *ctx, const struct route *r)
 {
 	if (r->auth == AUTH_NONE)
 		return 0;
 	if (r->auth == AUTH_SCIM)
 		return authenticate_scim(ctx);
+	if (r->auth == AUTH_CLIENT)
+		return authenticate_client(ctx);
 	const char *h = http_request_header(ctx->req, "Authorization");
+	if (r->auth == AUTH_BEARER) {
+		if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
+			return error_setc(ERR_UNAUTHENTICATED, "missing_token",
+					  "send an access token: Authorization: Bearer ...");
+		ctx->bearer = h + 7;
+		return 0;
+	}
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return error_setc(ERR_UNAUTHENTICATED, "missing_api_key",
 				  "send a secret key: Authorization: Bearer sk_...");
@@ -216,6 +272,43 @@ void routes_too_large(struct http_request *req, struct http_response *res, void 
 	else
 		routes_problem(res, error_get());
 	error_clear();
+}
+
+/*
+ * OAuth endpoints answer errors as RFC 6749 5.2 / RFC 6750 3 JSON, the
+ * stable code being the OAuth error; 5xx become server_error without detail.
+ */
+static void oauth_problem(struct http_response *res, const struct error_state *e,
+			  enum route_auth auth)
+{
+	int status = error_http_status(e);
+	const char *code = e->stable[0] ? e->stable : "invalid_request";
+	const char *detail = e->detail;
+	if (status >= 500) {
+		code = status == 503 ? "temporarily_unavailable" : "server_error";
+		detail = "the request id is in the X-Request-Id header";
+	} else if (!strcmp(code, "invalid_client") || !strcmp(code, "invalid_token") ||
+		   !strcmp(code, "missing_token")) {
+		status = 401;
+	} else {
+		status = 400; /* RFC 6749 5.2 */
+	}
+	if (!strcmp(code, "missing_token"))
+		code = "invalid_token";
+	char *text = oidc_op_error_json(code, detail);
+	http_response_text(res, status, "application/json", text);
+	free(text);
+	http_response_header(res, "Cache-Control", "no-store");
+	if (status != 401)
+		return;
+	if (auth == AUTH_CLIENT) {
+		http_response_header(res, "WWW-Authenticate", "Basic realm=\"gatehouse\"");
+	} else if (!strcmp(e->stable, "missing_token")) {
+		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse\"");
+	} else {
+		http_response_header(res, "WWW-Authenticate",
+				     "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+	}
 }
 
 static bool has_body_method(const char *m)
@@ -263,11 +356,22 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 				  r ? r->metric_name : "none", e->detail);
 		if (scim)
 			routes_scim_error(res, e);
+		else if (r && (r->auth == AUTH_CLIENT || r->auth == AUTH_BEARER))
+			oauth_problem(res, e, r->auth);
 		else
 			routes_problem(res, e);
+		if (status == 405) {
+			struct buf allow;
+			buf_init(&allow, 256);
+			allowed_methods(req, &allow);
+			http_response_header(res, "Allow", allow.data ? allow.data : "");
+			buf_release(&allow);
+		}
 	}
 	if (r && scim && ctx.scim_authenticated)
 		routes_scim_log(&ctx, res->status);
+	url_params_release(&ctx.form);
+	oauth_app_release(&ctx.client);
 	if (strcmp(req->method, "HEAD") == 0)
 		buf_reset(&res->body);
 	log_set_request_id(NULL);
@@ -300,6 +404,17 @@ int route_json(struct route_ctx *ctx, int status, json_t *obj)
 	int rc = buf_appends(&ctx->res->body, text);
 	free(text);
 	return rc;
+}
+
+int route_redirect(struct route_ctx *ctx, const char *location)
+{
+	ctx->res->status = 302;
+	ctx->res->content_type = NULL;
+	buf_reset(&ctx->res->body);
+	http_response_header(ctx->res, "Location", location);
+	http_response_header(ctx->res, "Cache-Control", "no-store");
+	http_response_header(ctx->res, "Referrer-Policy", "no-referrer");
+	return 0;
 }
 
 int route_no_content(struct route_ctx *ctx)
@@ -336,6 +451,8 @@ int route_page(struct route_ctx *ctx, struct page *out)
 			return bad_query("limit", "must be an integer from 1 to 500");
 		out->limit = v;
 	}
+	ctx->page_limit = out->limit;
+	out->limit++; /* the extra row tells whether another page follows */
 	if (out->starting_after && (strlen(out->starting_after) > 64 || !*out->starting_after))
 		return bad_query("starting_after", "must be an id from the previous page");
 	return 0;
@@ -344,7 +461,10 @@ int route_page(struct route_ctx *ctx, struct page *out)
 int route_list(struct route_ctx *ctx, json_t *data, int64_t total, const struct page *p)
 {
 	json_t *j = json_object();
-	bool more = (int64_t)json_array_size(data) == p->limit;
+	size_t want = (size_t)(ctx->page_limit ? ctx->page_limit : p->limit);
+	bool more = json_array_size(data) > want;
+	while (json_array_size(data) > want)
+		json_array_remove(data, json_array_size(data) - 1);
 	json_object_set_new(j, "object", json_string("list"));
 	json_object_set_new(j, "data", data);
 	json_object_set_new(j, "total_count", json_integer(total));

@@ -17,12 +17,26 @@
 #include "app/app.h"
 #include "app/directory.h"
 #include "base/error.h"
+#include "base/url.h"
 #include "http/server.h"
+#include "model/oauth.h"
 
 enum route_auth {
-	AUTH_NONE,       /* public: health, metrics, discovery */
+	AUTH_NONE,       /* public: health, metrics, discovery, browser pages */
 	AUTH_SECRET_KEY, /* Backend API: Authorization: Bearer sk_... */
 	AUTH_SCIM,       /* SCIM: the bearer token of the connection named by {conn}; SCIM errors */
+	/*
+	 * OAuth client authentication (RFC 6749 2.3.1): a form body, with
+	 * client_secret_basic or client_secret_post; ctx->client and ctx->form
+	 * are set. Errors are OAuth JSON ({"error":...}), 401 invalid_client.
+	 */
+	AUTH_CLIENT,
+	/*
+	 * An OAuth access token (RFC 6750 2.1: Authorization: Bearer ...);
+	 * ctx->bearer is set, the handler checks it. Errors are OAuth JSON
+	 * with WWW-Authenticate: Bearer error="invalid_token".
+	 */
+	AUTH_BEARER,
 };
 
 #define BODY_NONE    0
@@ -39,6 +53,10 @@ struct route_ctx {
 	struct scim_principal scim; /* AUTH_SCIM: who the token is */
 	bool scim_authenticated;    /* the token was valid (the request goes to its log) */
 	char scim_changes[512];     /* what the request changed, for the request log */
+	struct url_params form;  /* AUTH_CLIENT: the decoded form body */
+	struct oauth_app client; /* AUTH_CLIENT: the authenticated client */
+	const char *bearer;      /* AUTH_BEARER: the presented token */
+	int64_t page_limit; /* the ?limit= asked for; route_page() fetches one more row */
 };
 
 typedef int (*route_handler_fn)(struct route_ctx *ctx);
@@ -62,11 +80,16 @@ extern const struct route routes_domains[];
 extern const struct route routes_sessions[];
 extern const struct route routes_webhooks[];
 extern const struct route routes_audit[];
+extern const struct route routes_oauth_apps[];
+extern const struct route routes_oidc_op[];
+extern const struct route routes_signin[];
 extern const struct route routes_connections[];
 extern const struct route routes_directory[];
 extern const struct route routes_scim[];
 extern const struct route routes_scim_users[];
 extern const struct route routes_scim_groups[];
+extern const struct route routes_oidc_rp[];
+extern const struct route routes_sso[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
@@ -84,7 +107,11 @@ int route_json(struct route_ctx *ctx, int status, json_t *obj);
 int route_no_content(struct route_ctx *ctx);
 /* Parses the body as one JSON object (400 invalid_json); caller json_decref()s. */
 int route_body(struct route_ctx *ctx, json_t **out);
-/* Reads ?limit= and ?starting_after= (422 on bad values). */
+/*
+ * Reads ?limit= and ?starting_after= (422 on bad values). out->limit is one
+ * more than asked for: route_list() drops that extra row and sets has_more
+ * from it.
+ */
 int route_page(struct route_ctx *ctx, struct page *out);
 /* Replies {"data": data, "total_count": total, "has_more": ...} (steals data). */
 int route_list(struct route_ctx *ctx, json_t *data, int64_t total, const struct page *p);
@@ -95,6 +122,21 @@ const char *route_param(struct route_ctx *ctx, const char *name);
 size_t routes_begin(struct http_request *req, void *payload);
 void routes_handle(struct http_request *req, struct http_response *res, void *payload);
 void routes_finished(struct http_request *req, int status, void *payload);
+/* Replies 302 to location (Cache-Control: no-store). */
+int route_redirect(struct route_ctx *ctx, const char *location);
+/*
+ * Replies with a small HTML page: title and message are plain text (escaped
+ * here); form_request_id, when set, adds the email-first form for that
+ * sign-in request. Headers: a CSP without scripts, no framing, no referrer,
+ * no caching.
+ */
+int route_html(struct route_ctx *ctx, int status, const char *title, const char *message,
+	       const char *form_request_id);
+/* Sends the browser where sign-in goes next (a redirect or a page); releases next. */
+struct signin_next;
+int routes_signin_next(struct route_ctx *ctx, struct signin_next *next);
+/* Appends s with & < > " ' escaped. */
+int route_html_escape(struct buf *b, const char *s);
 /* Writes a problem document for the error slot into res. */
 void routes_problem(struct http_response *res, const struct error_state *e);
 /* Writes a SCIM Error message (RFC 7644 §3.12) for the error slot into res. */

@@ -14,6 +14,8 @@ const struct route *const routes_all[] = {
 	routes_sessions,
 	routes_audit,
 	routes_connections,
+	routes_oidc_rp,
+	routes_sso,
 	routes_directory,
 	routes_scim,
 	routes_scim_users,
@@ -22,6 +24,9 @@ const struct route *const routes_all[] = {
 	routes_users,
 	routes_roles,
 	routes_webhooks,
+	routes_oauth_apps,
+	routes_oidc_op,
+	routes_signin,
 	NULL,
 };
 

@@ -18,6 +18,14 @@ struct pg_conn {
 	PGconn *pg;
 	struct db_stmt_cache cache;
 	int next_name;
+	/*
+	 * Set when a statement of the open transaction failed with ERR_RETRY.
+	 * PostgreSQL then refuses every later statement (25P02) and turns COMMIT
+	 * into ROLLBACK; if a caller did not pass the first error on, those must
+	 * still end the transaction as retryable, not as an internal error or,
+	 * worse, as a commit that did not happen.
+	 */
+	bool retry_pending;
 };
 
 struct pg_stmt {
@@ -40,8 +48,12 @@ static int map_result(struct pg_conn *c, PGresult *res)
 	    strcmp(state, "57P01") == 0)
 		return error_set(ERR_UNAVAILABLE, "postgres: %s", msg);
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-	    strcmp(state, "55P03") == 0)
+	    strcmp(state, "55P03") == 0) {
+		c->retry_pending = true;
 		return error_set(ERR_RETRY, "postgres: %s", msg);
+	}
+	if (strcmp(state, "25P02") == 0 && c->retry_pending)
+		return error_set(ERR_RETRY, "postgres: %s (after a serialization failure)", msg);
 	if (strncmp(state, "23", 2) == 0)
 		return error_setc(ERR_CONFLICT, "db_constraint", "postgres: %s", msg);
 	if (strcmp(state, "53100") == 0)
@@ -93,9 +105,19 @@ static void pg_close(struct db_conn *c)
 static int pg_exec(struct db_conn *c, const char *sql)
 {
 	struct pg_conn *pc = (struct pg_conn *)c;
+	if (strncmp(sql, "BEGIN", 5) == 0)
+		pc->retry_pending = false;
 	PGresult *r = PQexec(pc->pg, sql);
 	ExecStatusType st = PQresultStatus(r);
 	int rc = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? 0 : map_result(pc, r);
+	/* COMMIT of a failed transaction "succeeds" with the tag ROLLBACK */
+	if (rc == 0 && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+		db_note_error();
+		if (pc->retry_pending)
+			rc = error_set(ERR_RETRY, "postgres: rolled back after a serialization failure");
+		else
+			rc = error_set(ERR_INTERNAL, "postgres: COMMIT rolled back a failed transaction");
+	}
 	PQclear(r);
 	return rc;
 }

@@ -63,12 +63,20 @@ static int migrate_tx(struct db_conn *c, void *payload)
 	if (rc)
 		return rc;
 	struct db_stmt *st;
-	rc = db_query(c, &st, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+	rc = db_query(c, &st, "SELECT version FROM schema_migrations ORDER BY version", "");
 	if (rc)
 		return rc;
 	int current = 0;
-	if ((rc = db_step(st)) == DB_ROW)
-		current = (int)db_int(st, 0);
+	/* Versions applied, as a bitmap: a lower-numbered file merged after a
+	 * higher one was applied (parallel branches) is still applied. */
+	unsigned char done[1250] = { 0 };
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t v = db_int(st, 0);
+		if (v > 0 && v < (int64_t)sizeof(done) * 8)
+			done[v / 8] |= (unsigned char)(1u << (v % 8));
+		if (v > current)
+			current = (int)v;
+	}
 	db_done(st);
 	if (rc < 0)
 		return rc;
@@ -80,7 +88,7 @@ static int migrate_tx(struct db_conn *c, void *payload)
 	/* assets_table is sorted by path, so by version */
 	for (const struct asset *a = assets_table; a->path; a++) {
 		int v = version_of(a, kind);
-		if (v <= current)
+		if (v <= 0 || v >= (int)sizeof(done) * 8 || (done[v / 8] & (1u << (v % 8))))
 			continue;
 		rc = db_conn_exec(c, (const char *)a->data);
 		if (rc) {
@@ -94,7 +102,7 @@ static int migrate_tx(struct db_conn *c, void *payload)
 		if (n < 0)
 			return (int)n;
 		run->applied++;
-		current = v;
+		done[v / 8] |= (unsigned char)(1u << (v % 8));
 	}
 	return 0;
 }

@@ -184,6 +184,51 @@ int store_saml_assertion_remember(struct db_conn *c, const char *conn_id, const 
 	return n < 0 ? (int)n : 0;
 }
 
+void oidc_state_row_release(struct oidc_state_row *r)
+{
+	free(r->nonce);
+	free(r->code_verifier);
+	memset(r, 0, sizeof(*r));
+}
+
+int store_oidc_state_insert(struct db_conn *c, const char *state_hash, const char *conn_id,
+			    const char *nonce, const char *code_verifier,
+			    const char *auth_request_id, const char *test_id, int64_t now,
+			    int64_t expires_at)
+{
+	int64_t n = db_exec(c,
+			    "INSERT INTO oidc_rp_states (state_hash, connection_id, nonce, code_verifier, "
+			    "auth_request_id, test_sign_in_id, created_at, expires_at) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    "ttttttii", state_hash, conn_id, nonce, code_verifier, auth_request_id,
+			    test_id, now, expires_at);
+	return n < 0 ? (int)n : 0;
+}
+
+int store_oidc_state_take(struct db_conn *c, const char *state_hash, const char *conn_id,
+			  int64_t now, struct oidc_state_row *out)
+{
+	struct db_stmt *s;
+	memset(out, 0, sizeof(*out));
+	int rc = db_query(c, &s,
+			  "DELETE FROM oidc_rp_states WHERE state_hash = ? AND connection_id = ? "
+			  "AND expires_at > ? RETURNING connection_id, COALESCE(auth_request_id, ''), "
+			  "COALESCE(test_sign_in_id, ''), nonce, code_verifier",
+			  "tti", state_hash, conn_id, now);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		xsnprintf(out->connection_id, sizeof(out->connection_id), "%s", db_text(s, 0));
+		xsnprintf(out->auth_request_id, sizeof(out->auth_request_id), "%s", db_text(s, 1));
+		xsnprintf(out->test_sign_in_id, sizeof(out->test_sign_in_id), "%s", db_text(s, 2));
+		out->nonce = db_text_dup(s, 3);
+		out->code_verifier = db_text_dup(s, 4);
+	}
+	db_done(s);
+	return rc < 0 ? rc : (rc == DB_ROW ? 1 : 0);
+}
+
 int64_t store_signin_sweep(struct db_conn *c, int64_t now)
 {
 	int64_t total = 0;

@@ -50,6 +50,25 @@ int store_saml_request_take(struct db_conn *c, const char *id, const char *conn_
 /* Remembers an assertion until it expires: ERR_CONFLICT (assertion_replayed) when already seen. */
 int store_saml_assertion_remember(struct db_conn *c, const char *conn_id, const char *assertion_id,
 				  int64_t expires_at, int64_t now);
+/* An OIDC sign-in in flight toward an IdP (oidc_rp_states), found by the hash of its state. */
+struct oidc_state_row {
+	char connection_id[ID_MAX];
+	char auth_request_id[ID_MAX]; /* "" when none */
+	char test_sign_in_id[ID_MAX]; /* "" when none */
+	char *nonce, *code_verifier;
+};
+void oidc_state_row_release(struct oidc_state_row *r);
+int store_oidc_state_insert(struct db_conn *c, const char *state_hash, const char *conn_id,
+			    const char *nonce, const char *code_verifier,
+			    const char *auth_request_id, const char *test_id, int64_t now,
+			    int64_t expires_at);
+/*
+ * Takes (deletes) the live state of this connection with this hash: returns 1
+ * with the row copied out, 0 when there is none (unknown, expired, used, or
+ * another connection's).
+ */
+int store_oidc_state_take(struct db_conn *c, const char *state_hash, const char *conn_id,
+			  int64_t now, struct oidc_state_row *out);
 /* Deletes expired sign-in state (requests, replay entries, states). Returns rows removed. */
 int64_t store_signin_sweep(struct db_conn *c, int64_t now);
 

@@ -173,8 +173,9 @@ def gatehouse_factory(request, tmp_path, backend, gatehouse_bin, pg_admin_dsn, _
     def new_db_url():
         if backend == "sqlite":
             return "sqlite:" + str(tmp_path / f"gatehouse-{len(databases) + 1}.db")
+        # one schema per test in the shared database (see pg.sh createschema)
         name = "gh_" + secrets.token_hex(6)
-        url = _pg("createdb", pg_admin_dsn, name)
+        url = _pg("createschema", pg_admin_dsn, name)
         databases.append(name)
         return url
 
@@ -207,7 +208,7 @@ def gatehouse_factory(request, tmp_path, backend, gatehouse_bin, pg_admin_dsn, _
         problems.extend(gh.problems())
     for name in databases:
         try:
-            _pg("dropdb", pg_admin_dsn, name)
+            _pg("dropschema", pg_admin_dsn, name)
         except RuntimeError as e:
             problems.append(str(e))
     if problems:

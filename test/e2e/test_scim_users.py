@@ -276,3 +276,27 @@ def test_the_body_limit_is_one_mebibyte(d):
     r = d["scim"].post("/Users", data="{" + " " * (1024 * 1024 + 10) + "}",
                        headers={"Content-Type": "application/scim+json"})
     assert_scim_error(r, 413)
+
+
+def test_deactivation_kills_refresh_tokens_too(gatehouse, dns):
+    """journey 3: "every session and refresh token revoked at once"."""
+    from urllib.parse import parse_qs, urlparse
+
+    from ghtest.oidc import complete_sign_in, require_op_hook
+    from test_oidc_op import CB, VERIFIER, authorize, good_params, make_app, token
+
+    require_op_hook(gatehouse)
+    d = new_directory(gatehouse, dns)
+    u = create(d, "rt@acme.test")
+    user = gh_user(gatehouse, "rt@acme.test")
+    app = make_app(gatehouse)
+    r = authorize(gatehouse, **good_params(app, scope="openid email offline_access"))
+    back = complete_sign_in(gatehouse, r.headers["Location"], user["id"], d["org"]["id"])
+    code = parse_qs(urlparse(back).query)["code"][0]
+    r = token(gatehouse, app, {"grant_type": "authorization_code", "code": code, "redirect_uri": CB,
+                               "code_verifier": VERIFIER})
+    assert r.status_code == 200, r.text
+    refresh = r.json()["refresh_token"]
+    assert d["scim"].patch(f"/Users/{u['id']}", json=patch({"op": "replace", "path": "active", "value": False})).status_code == 200
+    r = token(gatehouse, app, {"grant_type": "refresh_token", "refresh_token": refresh})
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant", r.text

@@ -15,6 +15,7 @@ class Request:
         self.headers = headers  # case-insensitive (email.message.Message)
         self.body = body  # bytes
         self.time = at  # time.time() when it arrived
+        self.status = None  # the status it was answered with
 
     def json(self):
         return json.loads(self.body)
@@ -26,10 +27,12 @@ class Request:
 class WebhookReceiver:
     """url: the base URL (http://127.0.0.1:PORT); any path is accepted.
     respond_with(500, 500, 200): the next requests get these statuses in
-    order, then default_status (200). requests: everything received so far."""
+    order, then default_status (200). requests: everything received so far.
+    delay_s: seconds to hold each request before answering (a slow endpoint)."""
 
     def __init__(self, default_status=200):
         self.default_status = default_status
+        self.delay_s = 0.0
         self.requests = []
         self._statuses = []
         self._cond = threading.Condition()
@@ -42,6 +45,8 @@ class WebhookReceiver:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
                 status = receiver._record(Request(self.command, self.path, self.headers, body, time.time()))
+                if receiver.delay_s:
+                    time.sleep(receiver.delay_s)
                 payload = b'{"ok":true}' if status < 400 else b'{"ok":false}'
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -54,6 +59,12 @@ class WebhookReceiver:
             def log_message(self, *args):
                 pass
 
+            def handle(self):
+                try:
+                    super().handle()
+                except OSError:
+                    pass  # the sender went away (e.g. killed while a slow answer was pending)
+
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
@@ -65,6 +76,7 @@ class WebhookReceiver:
         with self._cond:
             self.requests.append(req)
             status = self._statuses.pop(0) if self._statuses else self.default_status
+            req.status = status
             self._cond.notify_all()
             return status
 

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The hand-off between the OpenID Provider and enterprise sign-in.
+ *
+ *   /oauth2/authorize ──► app_signin_begin() ──► where the browser goes next
+ *   /sign-in (email)  ──► app_signin_email() ──► where the browser goes next
+ *   SAML ACS / OIDC callback, once the person is known and provisioned
+ *                     ──► app_oauth_complete() (app/oauth.h) ──► back to the app
+ *
+ * Routing: login_hint or the typed email goes to the active connection that
+ * covers its verified domain (app_sso_lookup); organization= to that
+ * organization's active connection; connection= to that connection if it is
+ * active. The browser is sent to /sso/start/{conn}?request=ID, which checks the
+ * request still allows that connection and redirects to the IdP (OIDC/EASIE in
+ * routes/sso.c, SAML likewise); the ACS/callback provisions the person
+ * (app/provisioning.h) and ends with app_oauth_complete(). Nothing covering
+ * the email or organization ends on a page saying so (no_connection).
+ */
+#ifndef GATEHOUSE_APP_SIGNIN_H
+#define GATEHOUSE_APP_SIGNIN_H
+
+#include "app/app.h"
+#include "model/oauth.h"
+
+enum signin_next_kind {
+	SIGNIN_NEXT_REDIRECT = 1, /* 302 to url */
+	SIGNIN_NEXT_PAGE = 2,     /* show a page: status, code, message */
+};
+
+struct signin_next {
+	enum signin_next_kind kind;
+	char *url;     /* REDIRECT: absolute URL or a path on this server (owned) */
+	int status;    /* PAGE: HTTP status */
+	char code[48]; /* PAGE: stable code, e.g. "no_connection" */
+	char *message; /* PAGE: plain words for the person (owned, not HTML) */
+};
+void signin_next_release(struct signin_next *n);
+
+/* Where a stored, pending authorization request goes first. */
+int app_signin_begin(struct app *a, const struct auth_request *req, struct signin_next *out);
+/* Where an email typed on the email-first page (or sent as login_hint) goes. */
+int app_signin_email(struct app *a, const struct auth_request *req, const char *email,
+                     struct signin_next *out);
+
+/*
+ * The SSO router: given a request and what it names (an email address, an
+ * organization id/slug or a connection id; the others NULL), choose the
+ * active connection and send the browser to its start page; a page
+ * (no_connection) when none is active.
+ */
+int app_signin_route(struct app *a, const struct auth_request *req, const char *email,
+                     const char *organization, const char *connection, struct signin_next *out);
+
+#endif
