@@ -15,7 +15,6 @@
 #include "store/connection.h"
 #include "store/directory_group.h"
 #include "store/membership.h"
-#include "store/org.h"
 #include "store/session.h"
 #include "store/user.h"
 
@@ -132,23 +131,16 @@ static int find_owner(struct db_conn *c, const struct email_plan *pl, char owner
 {
 	owner[0] = '\0';
 	for (size_t i = 0; i < pl->n; i++) {
-		struct user_filter f = { .email_norm = pl->norm[i] };
-		struct user *found = NULL;
-		size_t n = 0;
-		int64_t total = 0;
-		int rc = store_user_list(c, &f, NULL, 1, &found, &n, &total);
-		if (rc)
+		char id[ID_MAX];
+		int rc = store_directory_email_owner(c, pl->norm[i], id);
+		if (rc < 0)
 			return rc;
-		bool other = n == 1 && owner[0] && strcmp(owner, found[0].id) != 0;
-		if (n == 1 && !owner[0])
-			xsnprintf(owner, ID_MAX, "%s", found[0].id);
-		for (size_t k = 0; k < n; k++)
-			user_release(&found[k]);
-		free(found);
-		if (other)
+		if (rc == 1 && owner[0] && strcmp(owner, id) != 0)
 			return error_setc(
 			        ERR_CONFLICT, "email_taken",
 			        "the addresses of this user belong to two different users");
+		if (rc == 1)
+			xsnprintf(owner, ID_MAX, "%s", id);
 	}
 	return owner[0] != '\0';
 }
@@ -293,20 +285,22 @@ static int revoke(struct db_conn *c, const struct actor *who, const char *user_i
 static int join(struct db_conn *c, const struct actor *who, const char *org_id, const char *user_id,
                 struct scim_effects *fx)
 {
-	struct org o = { 0 };
 	struct membership m = { 0 }, saved = { 0 };
-	int rc = store_org_get(c, org_id, &o);
+	char *default_role = NULL;
+	int64_t max = 0, members = 0;
+	int rc = store_membership_exists(c, org_id, user_id);
 	if (rc == 0)
-		rc = store_membership_exists(c, o.id, user_id);
-	if (rc == 0 && o.max_memberships > 0 && o.members_count >= o.max_memberships)
+		rc = store_directory_org_seats(c, org_id, &default_role, &max, &members);
+	if (rc == 0 && max > 0 && members >= max)
 		rc = error_setc(ERR_CONFLICT, "membership_limit_reached",
-		                "organization %s has no free seat (limit %lld)", o.id,
-		                (long long)o.max_memberships);
+		                "organization %s has no free seat (limit %lld)", org_id,
+		                (long long)max);
 	if (rc == 0) {
 		id_new(m.id, "mem");
-		xsnprintf(m.org_id, sizeof(m.org_id), "%s", o.id);
+		xsnprintf(m.org_id, sizeof(m.org_id), "%s", org_id);
 		xsnprintf(m.user_id, sizeof(m.user_id), "%s", user_id);
-		m.role = xstrdup(o.default_role);
+		m.role = default_role;
+		default_role = NULL;
 		m.role_source = xstrdup(ROLE_SOURCE_DEFAULT);
 		m.created_at = m.updated_at = clock_now();
 		rc = store_membership_insert(c, &m);
@@ -317,19 +311,23 @@ static int join(struct db_conn *c, const struct actor *who, const char *org_id, 
 			                           &saved);
 		fx->member_joined = rc == 0;
 	}
+	free(default_role);
 	membership_release(&m);
 	membership_release(&saved);
-	org_release(&o);
 	return rc == 1 ? 0 : rc;
 }
 
-/* An active user is a member, with the role its groups give (else the default). */
+/*
+ * An active user is a member, with the role its groups give (else the
+ * default). A directory user that was just created is in no group yet, so
+ * resolve is false then.
+ */
 static int ensure_member(struct db_conn *c, const struct actor *who, const struct connection *conn,
-                         const struct directory_user *du, struct scim_effects *fx)
+                         const struct directory_user *du, bool resolve, struct scim_effects *fx)
 {
 	int rc = join(c, who, conn->org_id, du->user_id, fx);
 	bool changed = false;
-	if (rc == 0)
+	if (rc == 0 && resolve)
 		rc = app_directory_resolve_member_tx(c, who, conn->id, du->id, &changed);
 	fx->roles_changed += changed;
 	return rc;
@@ -416,7 +414,7 @@ static int create_tx(struct db_conn *c, void *payload)
 		rc = store_directory_user_insert(c, &du);
 	}
 	if (rc == 0 && in.active)
-		rc = ensure_member(c, &who, &conn, &du, op->fx);
+		rc = ensure_member(c, &who, &conn, &du, false, op->fx);
 	if (rc == 0)
 		rc = store_directory_user_get(c, conn.id, du.id, op->out);
 	directory_user_release(&du);
@@ -501,7 +499,7 @@ static int update_tx(struct db_conn *c, void *payload)
 		rc = store_directory_user_update(c, &du);
 	}
 	if (rc == 0 && in.active)
-		rc = ensure_member(c, &who, &conn, &du, op->fx);
+		rc = ensure_member(c, &who, &conn, &du, true, op->fx);
 	if (rc == 0)
 		rc = store_directory_user_get(c, conn.id, du.id, op->out);
 	directory_user_release(&du);

@@ -81,6 +81,8 @@ typedef int (*db_tx_fn)(struct db_conn *c, void *payload);
  * returns 0; rolls back otherwise. ERR_RETRY from fn or from COMMIT reruns fn
  * (with backoff) up to a few times, so fn must have no effects outside the
  * database. Returns fn's code, or ERR_UNAVAILABLE/ERR_RETRY from the store.
+ * An SQLite write may run fn on another waiting thread (group commit): fn
+ * sees this thread's error slot and request id, but no other thread-local.
  */
 int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload);
 

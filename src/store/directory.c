@@ -160,6 +160,51 @@ int store_directory_mapped_memberships(struct db_conn *c, const char *conn_id, c
 	return 0;
 }
 
+int store_directory_org_seats(struct db_conn *c, const char *org_id, char **default_role_out,
+                              int64_t *max_out, int64_t *members_out)
+{
+	struct db_stmt *s;
+	*default_role_out = NULL;
+	*max_out = *members_out = 0;
+	int rc = db_query(c, &s,
+	                  "SELECT default_role, max_memberships FROM organizations WHERE id = ?",
+	                  "t", org_id);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*default_role_out = db_text_dup(s, 0);
+		*max_out = db_int(s, 1);
+	}
+	db_done(s);
+	if (rc == DB_DONE)
+		return error_setc(ERR_NOT_FOUND, "organization_not_found", "no organization %.80s",
+		                  org_id);
+	if (rc < 0 || *max_out <= 0)
+		return rc < 0 ? rc : 0;
+	rc = db_query(c, &s, "SELECT COUNT(*) FROM memberships WHERE org_id = ?", "t", org_id);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*members_out = db_int(s, 0);
+	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int store_directory_email_owner(struct db_conn *c, const char *norm, char user_out[ID_MAX])
+{
+	struct db_stmt *s;
+	int rc = db_query(c, &s, "SELECT user_id FROM user_emails WHERE email_norm = ?", "t", norm);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		xsnprintf(user_out, ID_MAX, "%s", db_text(s, 0));
+	db_done(s);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
 /* --- directory users --- */
 
 #define DU_COLS                                                                                    \

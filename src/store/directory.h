@@ -42,6 +42,16 @@ int store_directory_org(struct db_conn *c, const char *conn_id, char org_out[ID_
 int store_directory_mapped_memberships(struct db_conn *c, const char *conn_id, const char *org_id,
                                        char (**ids)[ID_MAX], size_t *count);
 
+/*
+ * An organization's default role and seat limit, and (only when there is a
+ * limit) its member count — without counting members on every provisioning.
+ */
+int store_directory_org_seats(struct db_conn *c, const char *org_id, char **default_role_out,
+			      int64_t *max_out, int64_t *members_out);
+
+/* The user holding a (normalised) address: 1 (its id into user_out), 0, or an error. */
+int store_directory_email_owner(struct db_conn *c, const char *norm, char user_out[ID_MAX]);
+
 /* --- directory users --- */
 
 /* By SCIM id within the connection. ERR_NOT_FOUND (scim_not_found). */
