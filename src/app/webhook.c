@@ -235,12 +235,31 @@ static int claim_tx(struct db_conn *c, void *payload)
 	return rc < 0 ? rc : 0;
 }
 
+static int due_tx(struct db_conn *c, void *payload)
+{
+	struct wh_op *op = payload;
+	int rc = store_webhook_due(c, clock_now());
+	op->n = rc > 0 ? 1 : 0;
+	return rc < 0 ? rc : 0;
+}
+
 int app_webhook_claim(struct app *a, int64_t lease_s, struct webhook_delivery *out)
 {
 	struct wh_op op = { .lease_s = lease_s, .delivery = out };
 	memset(out, 0, sizeof(*out));
-	int rc = db_tx(a->db, DB_TX_WRITE, claim_tx, &op);
-	return rc ? rc : (int)op.n;
+	/* Workers are woken after every write. Most writes queue no delivery, so
+	 * look first with a read: the claim itself is a write transaction, and on
+	 * SQLite it would take a turn on the single writer after each change. */
+	int rc = app_read(a, due_tx, &op);
+	if (rc || op.n == 0)
+		return rc;
+	rc = db_tx(a->db, DB_TX_WRITE, claim_tx, &op);
+	if (rc) {
+		/* claim_tx may have filled *out before the COMMIT failed: nothing was claimed */
+		webhook_delivery_release(out);
+		return rc;
+	}
+	return (int)op.n;
 }
 
 static int finish_tx(struct db_conn *c, void *payload)

@@ -32,6 +32,17 @@ TEST(id, shape_and_order)
 	ASSERT(!id_is_valid("org_0123456789abcdefghjkmnpqrI", "org"));
 }
 
+TEST(id, monotonic_within_one_millisecond)
+{
+	char prev[ID_MAX], next[ID_MAX];
+	id_new(prev, "user");
+	for (int i = 0; i < 1000; i++) { /* the fake clock stands still */
+		id_new(next, "user");
+		ASSERT(strcmp(prev, next) < 0);
+		memcpy(prev, next, sizeof(prev));
+	}
+}
+
 TEST(clock, rfc3339_round_trip)
 {
 	char s[32];

@@ -342,7 +342,16 @@ void http_client_global_init(bool allow_loopback_targets)
 
 void http_client_set_policy(const struct http_client_policy *p)
 {
-	pthread_once(&init_once, global_setup);
+	/*
+	 * curl_global_init loads OpenSSL's TLS state: about 2 MB of resident
+	 * memory that a server with no webhooks or IdP calls never needs. When
+	 * this libcurl's global init is thread-safe (CURL_VERSION_THREADSAFE,
+	 * 7.84+; Debian 12 has it), it is left to the first request (the
+	 * pthread_once in http_client_send and http_client_check_url);
+	 * otherwise it runs here, before threads, as STACK.md pitfall 25 asks.
+	 */
+	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE))
+		pthread_once(&init_once, global_setup);
 	policy = *p;
 }
 

@@ -16,7 +16,8 @@
  *  - connect and total timeouts, and a hard cap on the response body.
  *
  * Thread-safety: call http_client_global_init() once in main before threads
- * start. After that every function is thread-safe; each thread keeps one
+ * start (it initialises libcurl then, or on first use when libcurl's own
+ * global init is thread-safe). After that every function is thread-safe; each thread keeps one
  * reused curl handle (so keep-alive works for a worker sending many
  * requests), freed when the thread exits.
  */
@@ -36,8 +37,9 @@ struct http_client_policy {
 };
 
 /*
- * Initialises libcurl (curl_global_init) and sets the policy. Call once in
- * main before any thread starts; allow_loopback_targets = true is the test
+ * Sets the policy, and initialises libcurl now unless its global init is
+ * thread-safe (then the first request does it). Call once in main before
+ * any thread starts; allow_loopback_targets = true is the test
  * mode (both policy flags set). Calling it again only replaces the policy.
  */
 void http_client_global_init(bool allow_loopback_targets);

@@ -20,46 +20,24 @@ struct db {
 	pthread_cond_t cond;
 	struct db_conn **free_conns;
 	int nfree, size, opened;
-	/* SQLite has one writer per database: serialising our own writers here
-	 * avoids busy-wait sleeps inside SQLite (its busy handler sleeps in ms). */
-	pthread_mutex_t write_lock;
 	/*
-	 * SQLite group commit (see gc_write): write transactions queue here; one
-	 * waiting thread at a time commits everything queued as one SQLite
-	 * transaction, each in its own savepoint, on one connection kept for
-	 * writes (a commit on one connection empties every other connection's
-	 * page cache in WAL mode, so a single writer keeps its cache warm).
+	 * SQLite has one writer per database. Our writers queue here and one of
+	 * them at a time (the leader, writing == true) runs everything queued as
+	 * one group commit (see sqlite_write). Serialising in-process avoids
+	 * busy-wait sleeps inside SQLite (its busy handler sleeps in ms).
 	 */
-	pthread_mutex_t gc_lock;
-	pthread_cond_t gc_cond;
-	struct gc_job *gc_head, **gc_tail;
-	bool gc_leading;
+	pthread_mutex_t wq_lock;
+	struct write_req *wq_head, *wq_tail;
+	bool writing;
+	/* SQLite: the one connection write transactions use, only by the leader.
+	 * In WAL mode a commit on one connection empties the page cache of every
+	 * other connection at its next transaction; a single writer keeps its own
+	 * cache warm across writes instead of re-reading the B-trees each time. */
 	struct db_conn *writer;
-	/*
-	 * SQLite: WAL checkpoints run on this thread, not inside a commit
-	 * (connections open with wal_autocheckpoint=0): a checkpoint fsyncs the
-	 * WAL and the database, tens of milliseconds that would otherwise stall
-	 * whichever write happened to cross the 1,000-page mark.
-	 */
-	pthread_t checkpointer;
-	bool checkpointing, stopping;
-	pthread_cond_t stop_cond;
 };
-
-/* One queued write transaction (lives on its waiting thread's stack). */
-struct gc_job {
-	db_tx_fn fn;
-	void *payload;
-	int rc;
-	struct error_state in, err; /* the job thread's error slot before and after fn */
-	char req_id[40];            /* the job thread's log request id */
-	bool done;
-	struct gc_job *next;
-};
-
-#define GC_BATCH_MAX 64
 
 static atomic_uint_fast64_t errors_total;
+static atomic_uint_fast64_t group_commits;
 
 void db_note_error(void)
 {
@@ -71,44 +49,9 @@ uint64_t db_error_count(void)
 	return atomic_load(&errors_total);
 }
 
-#define CHECKPOINT_EVERY_MS 100
-
-static void *checkpoint_main(void *arg)
+uint64_t db_group_commits(void)
 {
-	struct db *db = arg;
-	struct db_conn *c = NULL;
-	pthread_mutex_lock(&db->lock);
-	while (!db->stopping) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += CHECKPOINT_EVERY_MS * 1000000L;
-		ts.tv_sec += ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
-		pthread_cond_timedwait(&db->stop_cond, &db->lock, &ts);
-		if (db->stopping)
-			break;
-		pthread_mutex_unlock(&db->lock);
-		if (!c && db->ops->open(&c, db->target))
-			c = NULL;
-		/* PASSIVE: copies what no reader still needs, never waits on anyone */
-		if (c && db->ops->exec(c, "PRAGMA wal_checkpoint(PASSIVE)")) {
-			db->ops->close(c);
-			c = NULL;
-		}
-		pthread_mutex_lock(&db->lock);
-	}
-	pthread_mutex_unlock(&db->lock);
-	if (c)
-		db->ops->close(c);
-	return NULL;
-}
-
-static void checkpointer_start(struct db *db, const char *target)
-{
-	if (db->ops->kind != DB_SQLITE || strcmp(target, ":memory:") == 0)
-		return;
-	pthread_cond_init(&db->stop_cond, NULL);
-	db->checkpointing = pthread_create(&db->checkpointer, NULL, checkpoint_main, db) == 0;
+	return atomic_load(&group_commits);
 }
 
 int db_open(struct db **out, const char *url, int pool_size)
@@ -134,10 +77,7 @@ int db_open(struct db **out, const char *url, int pool_size)
 	db->free_conns = xcalloc((size_t)db->size, sizeof(struct db_conn *));
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->cond, NULL);
-	pthread_mutex_init(&db->write_lock, NULL);
-	pthread_mutex_init(&db->gc_lock, NULL);
-	pthread_cond_init(&db->gc_cond, NULL);
-	db->gc_tail = &db->gc_head;
+	pthread_mutex_init(&db->wq_lock, NULL);
 	struct db_conn *c = NULL;
 	int rc = ops->open(&c, db->target);
 	if (rc) {
@@ -146,7 +86,6 @@ int db_open(struct db **out, const char *url, int pool_size)
 	}
 	db->free_conns[db->nfree++] = c;
 	db->opened = 1;
-	checkpointer_start(db, db->target);
 	*out = db;
 	return 0;
 }
@@ -155,23 +94,13 @@ void db_free(struct db *db)
 {
 	if (!db)
 		return;
-	if (db->checkpointing) {
-		pthread_mutex_lock(&db->lock);
-		db->stopping = true;
-		pthread_cond_broadcast(&db->stop_cond);
-		pthread_mutex_unlock(&db->lock);
-		pthread_join(db->checkpointer, NULL);
-		pthread_cond_destroy(&db->stop_cond);
-	}
 	for (int i = 0; i < db->nfree; i++)
 		db->ops->close(db->free_conns[i]);
 	if (db->writer)
 		db->ops->close(db->writer);
-	pthread_mutex_destroy(&db->gc_lock);
-	pthread_cond_destroy(&db->gc_cond);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->cond);
-	pthread_mutex_destroy(&db->write_lock);
+	pthread_mutex_destroy(&db->wq_lock);
 	free(db->free_conns);
 	free(db->target);
 	free(db);
@@ -249,6 +178,227 @@ static const char *begin_sql(const struct db *db, unsigned flags)
 }
 
 /*
+ * Transaction control statements. On SQLite they go through the connection's
+ * statement cache (every caller passes a string literal, so its address is a
+ * stable cache key): parsing BEGIN and COMMIT again for every transaction
+ * cost about as much as a point SELECT. PostgreSQL: a plain exec.
+ */
+static int tx_exec(struct db *db, struct db_conn *c, const char *sql)
+{
+	if (db->ops->kind != DB_SQLITE)
+		return db->ops->exec(c, sql);
+	int64_t n = db_exec(c, sql, "");
+	return n < 0 ? (int)n : 0;
+}
+
+/* One attempt: BEGIN, fn, COMMIT (or ROLLBACK keeping fn's error). */
+static int run_tx(struct db *db, struct db_conn *c, unsigned flags, db_tx_fn fn, void *payload)
+{
+	int rc = tx_exec(db, c, begin_sql(db, flags));
+	if (rc)
+		return rc;
+	rc = fn(c, payload);
+	if (rc == 0) {
+		rc = tx_exec(db, c, "COMMIT");
+		if (rc)
+			tx_exec(db, c, "ROLLBACK");
+	} else {
+		struct error_state saved = *error_get();
+		tx_exec(db, c, "ROLLBACK");
+		error_restore(&saved);
+	}
+	return rc;
+}
+
+static int retries_exhausted(int rc)
+{
+	if (rc != ERR_RETRY)
+		return rc;
+	return error_setc(ERR_CONFLICT, "concurrent_update",
+			  "the change collided with concurrent updates too many times; retry");
+}
+
+/* --- SQLite writes: a queue and group commit --------------------------------------- */
+
+struct write_req {
+	db_tx_fn fn;
+	void *payload;
+	int rc;
+	bool done;
+	pthread_cond_t cond;
+	struct error_state err; /* when rc != 0 */
+	/* The caller's error slot and log request id: fn may run on the
+	 * leader's thread but sees them as if on its own (callers such as
+	 * app_sign_in_failure_record pass strings that live in the slot). */
+	struct error_state in;
+	char req_id[40];
+	struct write_req *next;
+};
+
+/* Before running r's fn on this (the leader's) thread. */
+static void req_enter(const struct write_req *r)
+{
+	error_restore(&r->in);
+	log_set_request_id(r->req_id);
+}
+
+static void req_finish(struct write_req *r, int rc)
+{
+	r->rc = rc;
+	if (rc)
+		r->err = *error_get();
+}
+
+/* Called by the leader only. */
+static int writer_conn(struct db *db, struct db_conn **out)
+{
+	if (!db->writer) {
+		int rc = db->ops->open(&db->writer, db->target);
+		if (rc)
+			return rc;
+	}
+	*out = db->writer;
+	return 0;
+}
+
+static void writer_broken(struct db *db, int rc)
+{
+	if (rc == ERR_UNAVAILABLE && db->writer) {
+		/* may be unusable: the next write opens a fresh one */
+		db->ops->close(db->writer);
+		db->writer = NULL;
+	}
+}
+
+/* One request in its own transaction, retried on ERR_RETRY (the old path). */
+static void write_one(struct db *db, struct write_req *r)
+{
+	int rc = 0;
+	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
+		struct db_conn *c;
+		if (attempt)
+			backoff(attempt);
+		req_enter(r);
+		rc = writer_conn(db, &c);
+		if (rc == 0)
+			rc = run_tx(db, c, DB_TX_WRITE, r->fn, r->payload);
+		writer_broken(db, rc);
+		if (rc != ERR_RETRY)
+			break;
+	}
+	req_finish(r, retries_exhausted(rc));
+}
+
+/*
+ * Several requests in one transaction, each inside a savepoint: a request
+ * whose fn fails with an ordinary error (not found, conflict, invalid...) is
+ * rolled back to its savepoint and gets that error; the others commit
+ * together. Returns non-zero if the group as a whole failed (busy, I/O, a
+ * store error in some fn, a failed COMMIT): nothing was committed and the
+ * caller runs each request alone.
+ */
+static int write_group(struct db *db, struct write_req *batch)
+{
+	struct db_conn *c;
+	int rc = writer_conn(db, &c);
+	if (rc)
+		return rc;
+	rc = tx_exec(db, c, "BEGIN IMMEDIATE");
+	if (rc) {
+		writer_broken(db, rc);
+		return rc;
+	}
+	for (struct write_req *r = batch; r; r = r->next) {
+		req_enter(r);
+		rc = tx_exec(db, c, "SAVEPOINT gc");
+		if (rc)
+			goto abort;
+		int frc = r->fn(c, r->payload);
+		if (frc == ERR_RETRY || frc == ERR_UNAVAILABLE || frc == ERR_INTERNAL) {
+			rc = frc; /* may have broken the transaction: let write_one decide */
+			goto abort;
+		}
+		if (frc)
+			req_finish(r, frc);
+		else
+			r->rc = 0;
+		if (frc && (rc = tx_exec(db, c, "ROLLBACK TO gc")) != 0)
+			goto abort;
+		if ((rc = tx_exec(db, c, "RELEASE gc")) != 0)
+			goto abort;
+	}
+	rc = tx_exec(db, c, "COMMIT");
+	if (rc == 0) {
+		atomic_fetch_add(&group_commits, 1);
+		return 0;
+	}
+abort:
+	tx_exec(db, c, "ROLLBACK");
+	writer_broken(db, rc);
+	return rc;
+}
+
+/* Under wq_lock. r lives on its writer's stack until r->done: the leader
+ * unlinks it (takes the whole queue) before setting done. */
+static void wq_push(struct db *db, struct write_req *r)
+{
+	if (db->wq_tail)
+		db->wq_tail->next = r;
+	else
+		db->wq_head = r;
+	db->wq_tail = r;
+}
+
+/*
+ * Each writer queues its request. A writer that finds no leader becomes the
+ * leader: it takes the whole queue (its own request and any that arrived
+ * while the previous leader was committing) and runs it as one transaction,
+ * so N waiting writers cost one BEGIN/COMMIT and one WAL write instead of N.
+ * Every request is still committed (WAL, synchronous=NORMAL) before its
+ * caller returns; requests run in queue order, as if one after the other.
+ * A single queued request takes exactly the old path (write_one).
+ */
+static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
+{
+	struct write_req me = { .fn = fn, .payload = payload, .in = *error_get() };
+	xsnprintf(me.req_id, sizeof(me.req_id), "%s", log_request_id());
+	pthread_cond_init(&me.cond, NULL);
+	pthread_mutex_lock(&db->wq_lock);
+	wq_push(db, &me);
+	while (!me.done) {
+		if (db->writing) {
+			pthread_cond_wait(&me.cond, &db->wq_lock);
+			continue;
+		}
+		db->writing = true;
+		struct write_req *batch = db->wq_head;
+		db->wq_head = db->wq_tail = NULL;
+		pthread_mutex_unlock(&db->wq_lock);
+		if (!batch->next || write_group(db, batch) != 0)
+			for (struct write_req *r = batch; r; r = r->next)
+				write_one(db, r);
+		pthread_mutex_lock(&db->wq_lock);
+		db->writing = false;
+		for (struct write_req *r = batch, *next; r; r = next) {
+			next = r->next;
+			r->done = true;
+			if (r != &me)
+				pthread_cond_signal(&r->cond);
+		}
+		if (db->wq_head) /* hand over: the first waiter leads the next group */
+			pthread_cond_signal(&db->wq_head->cond);
+	}
+	pthread_mutex_unlock(&db->wq_lock);
+	pthread_cond_destroy(&me.cond);
+	log_set_request_id(me.req_id);
+	if (me.rc)
+		error_restore(&me.err);
+	else
+		error_clear();
+	return me.rc;
+}
+
+/*
  * PostgreSQL: a session advisory lock taken before BEGIN (and released after
  * COMMIT/ROLLBACK), so the transaction's snapshot is taken after the
  * previous holder committed and the two never conflict. SQLite serialises
@@ -260,162 +410,8 @@ static int key_lock(struct db *db, struct db_conn *c, uint64_t key, bool lock)
 	if (!key || db->ops->kind != DB_POSTGRES)
 		return 0;
 	xsnprintf(sql, sizeof(sql), "SELECT pg_advisory_%slock(%lld)", lock ? "" : "un",
-		  (long long)key);
+	          (long long)key);
 	return db->ops->exec(c, sql);
-}
-
-static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload);
-
-int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
-{
-	return tx_run(db, flags, 0, fn, payload);
-}
-
-int db_tx_keyed(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
-{
-	return tx_run(db, flags, key, fn, payload);
-}
-
-/*
- * Runs one job in its savepoint of the batch's transaction; its outcome goes
- * into the job. fn sees its own thread's error slot and request id, as if it
- * ran there. Returns false when the batch's transaction is gone (SQLite rolls
- * a whole transaction back on some errors): nothing of the batch may commit.
- */
-static bool gc_run_job(struct db *db, struct db_conn *c, struct gc_job *job)
-{
-	error_restore(&job->in);
-	log_set_request_id(job->req_id);
-	int rc = db->ops->exec(c, "SAVEPOINT gc");
-	bool intact = rc == 0;
-	if (rc == 0)
-		rc = job->fn(c, job->payload);
-	job->rc = rc;
-	job->err = *error_get();
-	if (intact && rc)
-		intact = db->ops->exec(c, "ROLLBACK TO gc") == 0; /* this job's changes only */
-	if (intact)
-		intact = db->ops->exec(c, "RELEASE gc") == 0;
-	return intact;
-}
-
-/* Every job of the batch that is not already failing fails with rc/e. */
-static void gc_fail_rest(struct gc_job *batch, int rc, const struct error_state *e)
-{
-	for (struct gc_job *j = batch; j; j = j->next) {
-		if (j->rc == 0) {
-			j->rc = rc;
-			j->err = *e;
-		}
-	}
-}
-
-/* One SQLite transaction for the whole batch (caller holds write_lock). */
-static void gc_run_batch(struct db *db, struct gc_job *batch)
-{
-	int rc = 0;
-	for (struct gc_job *j = batch; j; j = j->next)
-		j->rc = 0;
-	if (!db->writer) {
-		rc = db->ops->open(&db->writer, db->target);
-		if (rc == 0)
-			rc = db->ops->exec(db->writer, "PRAGMA cache_size=-8192"); /* kept warm */
-	}
-	if (rc == 0)
-		rc = db->ops->exec(db->writer, "BEGIN IMMEDIATE");
-	struct gc_job *j = batch;
-	for (; rc == 0 && j; j = j->next) {
-		if (!gc_run_job(db, db->writer, j))
-			break;
-	}
-	if (rc == 0 && j) {
-		/* the transaction was lost under job j: it keeps its own error and
-		 * the others, run or not, start again in a later batch */
-		db->ops->exec(db->writer, "ROLLBACK");
-		struct gc_job *lost = j;
-		for (j = batch; j; j = j->next) {
-			if (j != lost || lost->rc == 0)
-				j->rc = ERR_RETRY;
-		}
-		return;
-	}
-	if (rc == 0) {
-		error_clear();
-		rc = db->ops->exec(db->writer, "COMMIT");
-	}
-	if (rc == 0)
-		return;
-	/* nothing of the batch committed: every job that had succeeded fails with it */
-	struct error_state e = *error_get();
-	if (db->writer)
-		db->ops->exec(db->writer, "ROLLBACK");
-	gc_fail_rest(batch, rc, &e);
-	if (rc == ERR_UNAVAILABLE && db->writer) {
-		db->ops->close(db->writer); /* may be unusable: the next batch opens a fresh one */
-		db->writer = NULL;
-	}
-}
-
-/*
- * SQLite write transactions: group commit. The job is queued; a thread finds
- * no batch running, takes what is queued (up to GC_BATCH_MAX) and commits it
- * as one transaction, then wakes the others. A job's own failure rolls back
- * its savepoint only. fn runs on whichever thread leads, so the job's
- * error slot and request id go with it and come back (gc_run_job); a fn
- * must not keep other thread-local state across the call. Committing N jobs together writes
- * their shared B-tree pages once and syncs once: at 8 concurrent writers the
- * WAL traffic per write falls several-fold.
- */
-static int gc_write(struct db *db, db_tx_fn fn, void *payload)
-{
-	struct gc_job job = { .fn = fn, .payload = payload, .in = *error_get() };
-	xsnprintf(job.req_id, sizeof(job.req_id), "%s", log_request_id());
-	pthread_mutex_lock(&db->gc_lock);
-	*db->gc_tail = &job;
-	db->gc_tail = &job.next;
-	while (!job.done) {
-		if (db->gc_leading) {
-			pthread_cond_wait(&db->gc_cond, &db->gc_lock);
-			continue;
-		}
-		db->gc_leading = true;
-		struct gc_job *batch = db->gc_head, *last = batch;
-		for (int n = 1; n < GC_BATCH_MAX && last->next; n++)
-			last = last->next;
-		db->gc_head = last->next;
-		if (!db->gc_head)
-			db->gc_tail = &db->gc_head;
-		last->next = NULL;
-		pthread_mutex_unlock(&db->gc_lock);
-		pthread_mutex_lock(&db->write_lock);
-		gc_run_batch(db, batch);
-		pthread_mutex_unlock(&db->write_lock);
-		pthread_mutex_lock(&db->gc_lock);
-		for (struct gc_job *j = batch, *next; j; j = next) {
-			next = j->next;
-			j->done = true;
-		}
-		db->gc_leading = false;
-		pthread_cond_broadcast(&db->gc_cond);
-	}
-	pthread_mutex_unlock(&db->gc_lock);
-	error_restore(&job.err); /* what fn left, as db_tx on this thread would */
-	log_set_request_id(job.req_id);
-	return job.rc;
-}
-
-static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
-{
-	int rc = ERR_RETRY;
-	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS && rc == ERR_RETRY; attempt++) {
-		if (attempt)
-			backoff(attempt);
-		rc = gc_write(db, fn, payload);
-	}
-	if (rc == ERR_RETRY)
-		error_setc(ERR_CONFLICT, "concurrent_update",
-			   "the change collided with concurrent updates too many times; retry");
-	return rc == ERR_RETRY ? ERR_CONFLICT : rc;
 }
 
 static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
@@ -431,41 +427,28 @@ static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void
 		release(db, c, rc == ERR_UNAVAILABLE);
 		return rc;
 	}
-	bool serialise = db->ops->kind == DB_SQLITE && (flags & DB_TX_WRITE);
-	bool broken = false;
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (attempt)
 			backoff(attempt);
-		if (serialise)
-			pthread_mutex_lock(&db->write_lock);
-		rc = db->ops->exec(c, begin_sql(db, flags));
-		if (rc == 0) {
-			rc = fn(c, payload);
-			if (rc == 0) {
-				rc = db->ops->exec(c, "COMMIT");
-				if (rc)
-					db->ops->exec(c, "ROLLBACK");
-			} else {
-				/* keep fn's error, not rollback's */
-				struct error_state saved = *error_get();
-				db->ops->exec(c, "ROLLBACK");
-				error_restore(&saved);
-			}
-		}
-		if (serialise)
-			pthread_mutex_unlock(&db->write_lock);
+		rc = run_tx(db, c, flags, fn, payload);
 		if (rc != ERR_RETRY)
 			break;
 	}
-	if (rc == ERR_UNAVAILABLE)
-		broken = true;
+	bool broken = rc == ERR_UNAVAILABLE;
 	if (!broken && key_lock(db, c, key, false))
 		broken = true; /* closing the session is what releases the lock then */
 	release(db, c, broken);
-	if (rc == ERR_RETRY)
-		error_setc(ERR_CONFLICT, "concurrent_update",
-			   "the change collided with concurrent updates too many times; retry");
-	return rc == ERR_RETRY ? ERR_CONFLICT : rc;
+	return retries_exhausted(rc);
+}
+
+int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
+{
+	return tx_run(db, flags, 0, fn, payload);
+}
+
+int db_tx_keyed(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
+{
+	return tx_run(db, flags, key, fn, payload);
 }
 
 /* A programmer error caught at once: every '?' needs exactly one type letter. */

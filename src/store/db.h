@@ -68,6 +68,8 @@ void db_free(struct db *db);
 enum db_kind db_kind(const struct db *db);
 /* Counts driver errors since start (for /metrics). */
 uint64_t db_error_count(void);
+/* SQLite: transactions that committed more than one queued write together. */
+uint64_t db_group_commits(void);
 
 enum db_tx_flags {
 	DB_TX_WRITE = 1 << 0, /* serialised writer: BEGIN IMMEDIATE / SERIALIZABLE */

@@ -7,6 +7,7 @@
  */
 #include "base/common.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "store/db_driver.h"
 
 #include <libpq-fe.h>
@@ -63,6 +64,22 @@ static int map_result(struct pg_conn *c, PGresult *res)
 
 static void pg_close(struct db_conn *c);
 
+/*
+ * Server notices (e.g. "there is no transaction in progress" for the
+ * ROLLBACK after a failed COMMIT) go to the log, not raw to stderr where
+ * they would break the logfmt/JSON stream.
+ */
+static void pg_notice(void *arg, const char *message)
+{
+	char msg[256];
+	(void)arg;
+	xsnprintf(msg, sizeof(msg), "%s", message);
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '"')
+			*p = ' ';
+	log_debug("postgres notice", "msg=\"%s\"", msg);
+}
+
 static int pg_open(struct db_conn **out, const char *target)
 {
 	struct pg_conn *c = xcalloc(1, sizeof(*c));
@@ -76,6 +93,7 @@ static int pg_open(struct db_conn **out, const char *target)
 		pg_close(&c->base);
 		return ERR_UNAVAILABLE;
 	}
+	PQsetNoticeProcessor(c->pg, pg_notice, NULL);
 	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
 	PQclear(r);
 	*out = &c->base;

@@ -68,14 +68,13 @@ static int sq_open(struct db_conn **out, const char *target)
 	}
 	sqlite3_busy_timeout(c->db, 5000);
 	sqlite3_extended_result_codes(c->db, 1);
-	/*
-	 * Checkpoints are store/db.c's background thread's, not a committing
-	 * writer's. 1 MiB of page cache per pooled connection (the OS caches the
-	 * file too); the one write connection gets more (store/db.c).
-	 */
+	/* Query planner stability: without it, a statement whose LIKE pattern is a
+	 * bound parameter (the webhook fan-out in store/event.c) is recompiled on
+	 * every execution, because the plan could depend on the pattern's value.
+	 * Our patterns start with '%', so no plan would use them anyway. */
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	rc = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-			       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-			       "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-1024;");
+			       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
 	if (rc) {
 		sq_close(&c->base);
 		return rc;

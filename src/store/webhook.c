@@ -153,6 +153,20 @@ static void read_delivery(struct db_stmt *s, struct webhook_delivery *d)
 	d->updated_at = db_int(s, 14);
 }
 
+int store_webhook_due(struct db_conn *c, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_query(c, &s,
+			  "SELECT 1 FROM webhook_deliveries WHERE status = 'pending' "
+			  "AND next_attempt_at <= ? AND locked_until <= ? LIMIT 1",
+			  "ii", now, now);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	return rc;
+}
+
 int store_webhook_claim(struct db_conn *c, int64_t now, int64_t lease_s,
 			struct webhook_delivery *out)
 {

@@ -37,6 +37,9 @@ struct webhook_delivery {
 };
 void webhook_delivery_release(struct webhook_delivery *d);
 
+/* 1 if some pending delivery is due and not leased (a read: no write lock), 0 if none,
+ * or a negative error. */
+int store_webhook_due(struct db_conn *c, int64_t now);
 /*
  * Claims the oldest due pending delivery for lease_s seconds. Returns 1 with
  * *out filled, 0 when none is due, or a negative error.

@@ -3,8 +3,6 @@
 key's id, or "config" for GATEHOUSE_SECRET_KEY), the filters work, and a
 failed write leaves neither an audit row nor an outbox event."""
 
-import pytest
-
 from ghtest.api import (add_domain, audit_events, cli, create_endpoint, create_org, insert_session,
                         insert_user, snapshot)
 from ghtest.checks import assert_problem
@@ -186,9 +184,9 @@ def test_verify_refused_as_taken_leaves_nothing(gatehouse, dns):
     assert audit_events(gatehouse, target_id=db_["id"])[-1]["action"] == "organization_domain.created"
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 1000}, {"starting_after": "x" * 100}])
-def test_bad_query_is_422(gatehouse, params):
-    assert_problem(gatehouse.api.get("/v1/audit_events", params=params), 422, "invalid_query")
+def test_bad_query_is_422(gatehouse):
+    for params in ({"limit": 0}, {"limit": 1000}, {"starting_after": "x" * 100}):
+        assert_problem(gatehouse.api.get("/v1/audit_events", params=params), 422, "invalid_query")
 
 
 def test_audit_log_needs_the_key(gatehouse):

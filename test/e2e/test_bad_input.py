@@ -9,7 +9,7 @@ import socket
 import pytest
 import requests
 
-from ghtest.api import add_domain, create_endpoint, create_org, snapshot
+from ghtest.api import SoftChecks, add_domain, create_endpoint, create_org, snapshot
 from ghtest.checks import assert_problem
 
 # route -> {wrong-type bodies: field}, {too-long bodies: field}
@@ -114,91 +114,109 @@ RAW_400 = {
 }
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_unparseable_bodies_are_400(world, target):
+def test_unparseable_bodies_are_400(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    for case, (body, code) in sorted(RAW_400.items()):
-        r = _send(gh, method, path, body)
-        try:
-            assert_problem(r, 400, code)
-        except AssertionError as e:
-            raise AssertionError(f"{target} with {case}: {e}") from None
-        _unchanged(gh, before, f"{target} with {case}")
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            for case, (body, code) in sorted(RAW_400.items()):
+                r = _send(gh, method, path, body)
+                try:
+                    assert_problem(r, 400, code)
+                except AssertionError as e:
+                    raise AssertionError(f"{target} with {case}: {e}") from None
+                _unchanged(gh, before, f"{target} with {case}")
+    soft.done()
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_unknown_field_is_422_with_the_field(world, target):
+def test_unknown_field_is_422_with_the_field(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    for body, field in [({"nme": "x"}, "nme"), ({"id": "org_x"}, "id"), ({"created_at": "2020"}, "created_at"),
-                        ({"Name": "x"}, "Name"), ({"k" * 500: 1}, "k" * 64)]:
-        r = gh.api.request(method, path, json=body)
-        b = assert_problem(r, 422, "unknown_field")
-        # a long name is echoed shortened
-        assert field.startswith(b["errors"][0]["field"]) and len(b["errors"][0]["field"]) >= min(len(field), 60), b
-        assert b["errors"][0]["code"] == "unknown_field"
-    _unchanged(gh, before, target)
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            for body, field in [({"nme": "x"}, "nme"), ({"id": "org_x"}, "id"), ({"created_at": "2020"}, "created_at"),
+                                ({"Name": "x"}, "Name"), ({"k" * 500: 1}, "k" * 64)]:
+                r = gh.api.request(method, path, json=body)
+                b = assert_problem(r, 422, "unknown_field")
+                # a long name is echoed shortened
+                assert field.startswith(b["errors"][0]["field"]) and len(b["errors"][0]["field"]) >= min(len(field), 60), b
+                assert b["errors"][0]["code"] == "unknown_field"
+            _unchanged(gh, before, target)
+    soft.done()
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_wrong_types_are_422_invalid_type(world, target):
+def test_wrong_types_are_422_invalid_type(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    for body, field in WRONG_TYPES[target]:
-        r = gh.api.request(method, path, json=body)
-        b = assert_problem(r, 422, "invalid_type")
-        assert b["errors"][0]["field"] == field, (body, b)
-    _unchanged(gh, before, target)
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            for body, field in WRONG_TYPES[target]:
+                r = gh.api.request(method, path, json=body)
+                b = assert_problem(r, 422, "invalid_type")
+                assert b["errors"][0]["field"] == field, (body, b)
+            _unchanged(gh, before, target)
+    soft.done()
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_over_long_strings_are_422_too_long(world, target):
+def test_over_long_strings_are_422_too_long(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    for body, field in TOO_LONG[target]:
-        r = gh.api.request(method, path, json=body)
-        b = assert_problem(r, 422, "too_long")
-        assert b["errors"][0]["field"] == field, (body, b)
-    _unchanged(gh, before, target)
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            for body, field in TOO_LONG[target]:
+                r = gh.api.request(method, path, json=body)
+                b = assert_problem(r, 422, "too_long")
+                assert b["errors"][0]["field"] == field, (body, b)
+            _unchanged(gh, before, target)
+    soft.done()
 
 
 def _big_body(n):
     return b'{"name": "' + b"x" * n + b'"}'
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_body_over_the_route_limit_is_413_with_content_length(world, target):
+def test_body_over_the_route_limit_is_413_with_content_length(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    r = _send(gh, method, path, _big_body(70 * 1024))
-    assert r.status_code == 413, r.text[:300]
-    assert r.json()["code"] == "payload_too_large"
-    assert gh.anon.get("/healthz").status_code == 200
-    _unchanged(gh, before, target)
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            r = _send(gh, method, path, _big_body(70 * 1024))
+            assert r.status_code == 413, r.text[:300]
+            assert r.json()["code"] == "payload_too_large"
+            assert gh.anon.get("/healthz").status_code == 200
+            _unchanged(gh, before, target)
+    soft.done()
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_body_over_the_route_limit_is_413_when_chunked(world, target):
+def test_body_over_the_route_limit_is_413_when_chunked(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    body = _big_body(70 * 1024)
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            body = _big_body(70 * 1024)
 
-    def chunks():
-        for i in range(0, len(body), 8192):
-            yield body[i:i + 8192]
-    r = gh.api.request(method, path, data=chunks(), headers={"Content-Type": "application/json"})
-    assert r.request.headers.get("Transfer-Encoding") == "chunked"
-    assert r.status_code == 413, r.text[:300]
-    assert r.json()["code"] == "payload_too_large"
-    assert gh.anon.get("/healthz").status_code == 200
-    _unchanged(gh, before, target)
+            def chunks():
+                for i in range(0, len(body), 8192):
+                    yield body[i:i + 8192]
+            r = gh.api.request(method, path, data=chunks(), headers={"Content-Type": "application/json"})
+            assert r.request.headers.get("Transfer-Encoding") == "chunked"
+            assert r.status_code == 413, r.text[:300]
+            assert r.json()["code"] == "payload_too_large"
+            assert gh.anon.get("/healthz").status_code == 200
+            _unchanged(gh, before, target)
+    soft.done()
 
 
 def test_chunked_body_within_the_limit_is_accepted(gatehouse):
@@ -232,15 +250,18 @@ def test_endless_chunked_body_is_cut_off(gatehouse):
     assert gatehouse.anon.get("/healthz").status_code == 200
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_wrong_content_type_is_415(world, target):
+def test_wrong_content_type_is_415(world):
     gh, routes = world
-    method, path = routes[target]
-    before = snapshot(gh)
-    for ctype in ("text/plain", "application/xml", "multipart/form-data; boundary=x", "text/json"):
-        r = _send(gh, method, path, b'{"name": "x.test", "url": "https://example.com/"}', content_type=ctype)
-        assert_problem(r, 415, "unsupported_media_type")
-        _unchanged(gh, before, f"{target} as {ctype}")
+    soft = SoftChecks()
+    for target in TARGETS:
+        with soft.check(target):
+            method, path = routes[target]
+            before = snapshot(gh)
+            for ctype in ("text/plain", "application/xml", "multipart/form-data; boundary=x", "text/json"):
+                r = _send(gh, method, path, b'{"name": "x.test", "url": "https://example.com/"}', content_type=ctype)
+                assert_problem(r, 415, "unsupported_media_type")
+                _unchanged(gh, before, f"{target} as {ctype}")
+    soft.done()
 
 
 def test_json_content_type_with_charset_is_fine(gatehouse):
@@ -249,7 +270,7 @@ def test_json_content_type_with_charset_is_fine(gatehouse):
     assert r.status_code == 201, r.text
 
 
-@pytest.mark.parametrize("method, path", [
+UNKNOWN_IDS = [
     ("GET", "/v1/organizations/org_nope"),
     ("PATCH", "/v1/organizations/org_nope"),
     ("DELETE", "/v1/organizations/org_nope"),
@@ -266,25 +287,29 @@ def test_json_content_type_with_charset_is_fine(gatehouse):
     ("POST", "/v1/webhook_endpoints/whe_nope/deliveries/evt_nope/retry"),
     ("GET", "/v1/sessions/sess_nope"),
     ("POST", "/v1/sessions/sess_nope/revoke"),
-])
-def test_unknown_ids_are_404(world, method, path):
+]
+
+
+def test_unknown_ids_are_404(world):
     gh, routes = world
-    org_path = routes["orgs.update"][1]
-    path = path.replace("/v1/organizations/{org}", org_path)
     before = snapshot(gh)
-    body = None
-    if method == "POST" and path.endswith("/domains"):
-        body = {"name": "x.test"}
-    elif method == "PATCH":
-        body = {"enabled": False} if "/webhook_endpoints/" in path else \
-            {"sso_enforced": False} if "/domains/" in path else {"name": "x"}
-    r = gh.api.request(method, path, json=body)
-    b = assert_problem(r, 404)
-    assert b["code"].endswith("_not_found"), b
-    _unchanged(gh, before, f"{method} {path}")
+    soft = SoftChecks()
+    for method, path in UNKNOWN_IDS:
+        path = path.replace("/v1/organizations/{org}", routes["orgs.update"][1])
+        body = None
+        if method == "POST" and path.endswith("/domains"):
+            body = {"name": "x.test"}
+        elif method == "PATCH":
+            body = {"enabled": False} if "/webhook_endpoints/" in path else \
+                {"sso_enforced": False} if "/domains/" in path else {"name": "x"}
+        with soft.check(f"{method} {path}"):
+            b = assert_problem(gh.api.request(method, path, json=body), 404)
+            assert b["code"].endswith("_not_found"), b
+            _unchanged(gh, before, f"{method} {path}")
+    soft.done()
 
 
-@pytest.mark.parametrize("method, path, allow", [
+WRONG_METHODS = [
     ("PUT", "/v1/organizations", {"GET", "POST"}),
     ("DELETE", "/v1/organizations", {"GET", "POST"}),
     ("POST", "/v1/organizations/{org}", {"GET", "PATCH", "DELETE"}),
@@ -295,17 +320,24 @@ def test_unknown_ids_are_404(world, method, path):
     ("GET", "/v1/sessions/sess_x/revoke", {"POST"}),
     ("POST", "/v1/audit_events", {"GET"}),
     ("POST", "/healthz", {"GET"}),
-])
-def test_wrong_method_is_405_with_allow(world, method, path, allow):
+    ("PUT", "/v1/organizations/{org}/domains/{dom}/", {"GET", "PATCH", "DELETE"}),
+]
+
+
+def test_wrong_method_is_405_with_allow(world):
     gh, routes = world
-    path = path.replace("/v1/organizations/{org}/domains/{dom}", routes["domains.update"][1])
-    path = path.replace("/v1/organizations/{org}", routes["orgs.update"][1])
     before = snapshot(gh)
-    r = gh.api.request(method, path, json={"name": "x"})
-    assert_problem(r, 405, "method_not_allowed")
-    got = {m.strip() for m in r.headers.get("Allow", "").split(",") if m.strip()}
-    assert allow <= got and got <= allow | {"HEAD"}, r.headers.get("Allow")
-    _unchanged(gh, before, f"{method} {path}")
+    soft = SoftChecks()
+    for method, path, allow in WRONG_METHODS:
+        path = path.replace("/v1/organizations/{org}/domains/{dom}", routes["domains.update"][1])
+        path = path.replace("/v1/organizations/{org}", routes["orgs.update"][1])
+        with soft.check(f"{method} {path}"):
+            r = gh.api.request(method, path, json={"name": "x"})
+            assert_problem(r, 405, "method_not_allowed")
+            got = {m.strip() for m in r.headers.get("Allow", "").split(",") if m.strip()}
+            assert allow <= got and got <= allow | {"HEAD"}, r.headers.get("Allow")
+            _unchanged(gh, before, f"{method} {path}")
+    soft.done()
 
 
 ODD_PATHS = [

@@ -5,7 +5,8 @@ and the rule that a domain verified by one organization belongs to it."""
 
 import pytest
 
-from ghtest.api import add_domain, audit_events, create_endpoint, create_org, snapshot, verify_webhook
+from ghtest.api import (SoftChecks, add_domain, audit_events, create_endpoint, create_org, snapshot,
+                        verify_webhook)
 from ghtest.checks import assert_problem
 
 
@@ -92,19 +93,27 @@ def test_value_split_across_two_records_does_not_verify(gatehouse, dns):
     assert got["verification"]["failure"]["code"] == "record_mismatch"
 
 
-@pytest.mark.parametrize("wrong", ["{v}x", "x{v}", "\"{v}\"", "{v} ", "gatehouse-verification=nope", ""])
-def test_wrong_value_fails_with_record_mismatch(gatehouse, dns, wrong):
+def test_wrong_value_fails_with_record_mismatch(gatehouse, dns):
     org = create_org(gatehouse, "Acme")
-    d = add_domain(gatehouse, org["id"], "acme.test")
-    v = d["verification"]
-    dns.set_txt(v["txt_record_name"], wrong.format(v=v["txt_record_value"]))
-    got = _verify(gatehouse, org["id"], d["id"])
-    assert got["verification"]["status"] == "failed"
-    assert got["verification"]["verified_at"] is None
-    f = got["verification"]["failure"]
-    assert f["code"] == "record_mismatch", f
-    assert isinstance(f["message"], str) and f["message"]
+    soft = SoftChecks()
+    for i, wrong in enumerate(["{v}x", "x{v}", "\"{v}\"", "{v} ", " {v}", "{V}", "gatehouse-verification=nope", ""]):
+        with soft.check(wrong):
+            d = add_domain(gatehouse, org["id"], f"w{i}.acme.test")
+            v = d["verification"]
+            value = v["txt_record_value"]
+            dns.set_txt(v["txt_record_name"], wrong.format(v=value, V=value.upper()))
+            got = _verify(gatehouse, org["id"], d["id"])
+            assert got["verification"]["status"] == "failed"
+            assert got["verification"]["verified_at"] is None
+            f = got["verification"]["failure"]
+            assert f["code"] == "record_mismatch", f
+            assert isinstance(f["message"], str) and f["message"]
+    soft.done()
     # fixing the record then verifies
+    d = add_domain(gatehouse, org["id"], "fixed.acme.test")
+    v = d["verification"]
+    dns.set_txt(v["txt_record_name"], "wrong")
+    assert _verify(gatehouse, org["id"], d["id"])["verification"]["status"] == "failed"
     dns.set_txt(v["txt_record_name"], v["txt_record_value"])
     got = _verify(gatehouse, org["id"], d["id"])
     assert got["verification"]["status"] == "verified" and got["verification"]["failure"] is None
@@ -169,14 +178,17 @@ def test_dns_timeout_is_a_temporary_failure_within_bounded_time(gatehouse, dns):
     assert took < 12, f"verification took {took:.1f}s"
 
 
-@pytest.mark.parametrize("name", ["gmail.com", "GMail.com", "gmail.com.", "sub.outlook.com",
-                                  "mail.yahoo.co.uk", "proton.me"])
-def test_public_mail_domains_are_refused(gatehouse, name):
+def test_public_mail_domains_are_refused(gatehouse):
     org = create_org(gatehouse, "Acme")
     before = snapshot(gatehouse)
-    r = gatehouse.api.post(f"/v1/organizations/{org['id']}/domains", json={"name": name})
-    body = assert_problem(r, 422, "public_mail_domain")
-    assert body["errors"] == [{"field": "name", "code": "public_mail_domain"}]
+    soft = SoftChecks()
+    for name in ("gmail.com", "GMail.com", "gmail.com.", "sub.outlook.com", "mail.yahoo.co.uk", "proton.me",
+                 "hotmail.co.uk", "icloud.com"):
+        with soft.check(name):
+            r = gatehouse.api.post(f"/v1/organizations/{org['id']}/domains", json={"name": name})
+            body = assert_problem(r, 422, "public_mail_domain")
+            assert body["errors"] == [{"field": "name", "code": "public_mail_domain"}]
+    soft.done()
     assert snapshot(gatehouse) == before
 
 
@@ -186,27 +198,34 @@ def test_lookalikes_of_public_mail_domains_are_allowed(gatehouse):
         assert add_domain(gatehouse, org["id"], name)["name"] == name
 
 
-@pytest.mark.parametrize("name", ["", "acme", "localhost", ".acme.test", "acme..test", "-acme.test",
-                                  "acme-.test", "ac me.test", "acme_corp.test", "*.acme.test",
-                                  "https://acme.test", "acme.test/path", "acme.test:443",
-                                  "user@acme.test", "bücher.test", "a" * 64 + ".test",
-                                  ("a" * 60 + ".") * 5 + "test", "1.2.3.4", "192.168.0.1",
-                                  "acme.123", "[::1]", "acme.test\n"])
-def test_bad_names_are_invalid_domain(gatehouse, name):
+BAD_NAMES = ["", "acme", "localhost", ".acme.test", "acme..test", "-acme.test", "acme-.test", "ac me.test",
+             "acme_corp.test", "*.acme.test", "https://acme.test", "acme.test/path", "acme.test:443",
+             "user@acme.test", "bücher.test", "a" * 64 + ".test", ("a" * 60 + ".") * 5 + "test", "1.2.3.4",
+             "192.168.0.1", "acme.123", "[::1]", "acme.test\n"]
+
+
+def test_bad_names_are_invalid_domain(gatehouse):
     org = create_org(gatehouse, "Acme")
     before = snapshot(gatehouse)
-    r = gatehouse.api.post(f"/v1/organizations/{org['id']}/domains", json={"name": name})
-    body = assert_problem(r, 422)
-    assert body["code"] in ("invalid_domain", "too_long"), body
-    assert body["errors"][0]["field"] == "name", body
+    soft = SoftChecks()
+    for name in BAD_NAMES:
+        with soft.check(name):
+            r = gatehouse.api.post(f"/v1/organizations/{org['id']}/domains", json={"name": name})
+            body = assert_problem(r, 422)
+            assert body["code"] in ("invalid_domain", "too_long"), body
+            assert body["errors"][0]["field"] == "name", body
+    soft.done()
     assert snapshot(gatehouse) == before
 
 
-@pytest.mark.parametrize("name", ["xn--bcher-kva.test", "a.b", "a-b.c-d.test", "1password.test",
-                                  "x" * 63 + ".test", "acme.test."])
-def test_good_names_are_accepted(gatehouse, name):
+def test_good_names_are_accepted(gatehouse):
     org = create_org(gatehouse, "Acme")
-    assert add_domain(gatehouse, org["id"], name)["name"] == name.rstrip(".").lower()
+    soft = SoftChecks()
+    for name in ("xn--bcher-kva.test", "a.b", "a-b.c-d.test", "1password.test", "x" * 63 + ".test",
+                 "acme.test.", "123.example.test", "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + ".test"):
+        with soft.check(name):
+            assert add_domain(gatehouse, org["id"], name)["name"] == name.rstrip(".").lower()
+    soft.done()
 
 
 def test_same_domain_twice_in_one_org_is_409(gatehouse):

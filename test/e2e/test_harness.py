@@ -60,6 +60,9 @@ def test_dns_refuses_config_injection(dns):
         dns.set_txt("a.test\nserver=/x/1.2.3.4", "v")
     with pytest.raises(ValueError):
         dns.set_txt("a.test", "line\nbreak")
+    # a refused change leaves the server running with its records
+    dns.set_txt("after.example.test", "still-here")
+    assert dns.query("after.example.test").records == [[b"still-here"]]
 
 
 def test_webhook_receiver_records_and_scripts_statuses(webhook_receiver):

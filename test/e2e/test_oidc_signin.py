@@ -454,8 +454,8 @@ def app_request(gh, **params):
     r = gh.anon.get("/oauth2/authorize?" + urlencode(q), allow_redirects=False)
     if r.status_code == 302:
         return app, parse_qs(urlsplit(r.headers["Location"]).query)["request"][0]
-    # organization= / connection= go to the SSO router (the lead wires it to
-    # /sso/start/{conn}); until then read the stored request's id
+    # organization= naming an organization without an active connection ends on
+    # the router's page: read the stored request's id to try /sso/start anyway
     rows = query(gh, "SELECT id FROM auth_requests WHERE client_id = "
                      f"'{app['client_id']}' ORDER BY id DESC")
     assert rows, r.text

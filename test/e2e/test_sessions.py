@@ -3,8 +3,6 @@
 expires_at), revocation with its webhook and audit row. Sign-in does not exist
 yet, so the session rows are written straight into the database."""
 
-import pytest
-
 from ghtest.api import (audit_events, create_endpoint, insert_session, insert_user, list_all,
                         snapshot, sql, verify_webhook)
 from ghtest.checks import assert_problem
@@ -50,9 +48,9 @@ def test_list_by_user_and_status(gatehouse):
     assert s.get("expire_at") or s.get("expires_at")
 
 
-@pytest.mark.parametrize("status", ["ACTIVE", "pending", "", "active,revoked"])
-def test_unknown_status_filter_is_422(gatehouse, status):
-    assert_problem(gatehouse.api.get("/v1/sessions", params={"status": status}), 422, "invalid_query")
+def test_unknown_status_filter_is_422(gatehouse):
+    for status in ("ACTIVE", "pending", "", "active,revoked", "active "):
+        assert_problem(gatehouse.api.get("/v1/sessions", params={"status": status}), 422, "invalid_query")
 
 
 def test_session_becomes_expired_when_its_time_passes(gatehouse):

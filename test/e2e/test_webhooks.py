@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ghtest.api import (add_domain, create_endpoint, create_org, deliveries, insert_session,
+from ghtest.api import (SoftChecks, add_domain, create_endpoint, create_org, deliveries, insert_session,
                         insert_user, list_all, revoke_new_session, snapshot, sql, users_api_served,
                         verify_webhook)
 from ghtest.checks import assert_problem
@@ -75,9 +75,9 @@ def test_delivery_is_signed_per_standard_webhooks(gatehouse, dns, webhook_receiv
     with pytest.raises(AssertionError):
         verify_webhook(ep["secret"], req)
 
-    # the receiver answers before the worker records the outcome: poll for it
-    wait_until(lambda: deliveries(gatehouse, ep["id"])[0]["status"] == "succeeded", timeout=10)
-    log = deliveries(gatehouse, ep["id"])
+    # the attempt is recorded after the receiver answered: poll
+    log = wait_until(lambda: [d for d in deliveries(gatehouse, ep["id"]) if d["status"] == "succeeded"], 10,
+                     what="the delivery recorded as succeeded")
     assert len(log) == 1
     dl = log[0]
     assert dl["event_id"] == body["id"] and dl["event_type"] == body["type"]
@@ -133,13 +133,16 @@ def test_changing_the_filter_applies_to_later_events(gatehouse, webhook_receiver
     assert got[0].json()["data"]["id"] == s["id"]
 
 
-@pytest.mark.parametrize("events", [["nope.created"], ["session.revoked", "Session.Revoked"], "session.revoked",
-                                    [1], ["x" * 65]])
-def test_unknown_event_types_are_refused(gatehouse, webhook_receiver, events):
+def test_unknown_event_types_are_refused(gatehouse, webhook_receiver):
     before = snapshot(gatehouse)
-    r = gatehouse.api.post("/v1/webhook_endpoints", json={"url": webhook_receiver.url, "events": events})
-    body = assert_problem(r, 422)
-    assert body["errors"][0]["field"] == "events"
+    soft = SoftChecks()
+    for events in (["nope.created"], ["session.revoked", "Session.Revoked"], "session.revoked", [1], ["x" * 65],
+                   ["session.revoked "], [""], [None], ["session.%"], ["session_revoked"]):
+        with soft.check(events):
+            r = gatehouse.api.post("/v1/webhook_endpoints", json={"url": webhook_receiver.url, "events": events})
+            body = assert_problem(r, 422)
+            assert body["errors"][0]["field"] == "events"
+    soft.done()
     assert snapshot(gatehouse) == before
 
 
@@ -274,13 +277,16 @@ BAD_URLS = [
 ]
 
 
-@pytest.mark.parametrize("url", BAD_URLS)
-def test_url_rules(gatehouse, url):
+def test_url_rules(gatehouse):
     before = snapshot(gatehouse)
-    r = gatehouse.api.post("/v1/webhook_endpoints", json={"url": url})
-    body = assert_problem(r, 422)
-    assert body["code"] in ("invalid_url", "too_long"), body
-    assert body["errors"][0]["field"] == "url"
+    soft = SoftChecks()
+    for url in BAD_URLS:
+        with soft.check(url):
+            r = gatehouse.api.post("/v1/webhook_endpoints", json={"url": url})
+            body = assert_problem(r, 422)
+            assert body["code"] in ("invalid_url", "too_long"), body
+            assert body["errors"][0]["field"] == "url"
+    soft.done()
     assert snapshot(gatehouse) == before
 
 

@@ -225,3 +225,35 @@ def revoke_new_session(gh, user_id=None):
 def deliveries(gh, endpoint_id):
     """The endpoint's delivery log, every page."""
     return list_all(gh, f"/v1/webhook_endpoints/{endpoint_id}/deliveries", limit=100)
+
+
+class SoftChecks:
+    """Runs many small cases in one test (one server start) and reports every
+    failing case at the end, not only the first:
+
+        soft = SoftChecks()
+        for case in CASES:
+            with soft.check(case):
+                ...asserts...
+        soft.done()
+    """
+
+    def __init__(self):
+        self.failures = []
+
+    def check(self, label):
+        outer = self
+
+        class _Ctx:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, kind, exc, tb):
+                if kind is not None and issubclass(kind, AssertionError):
+                    outer.failures.append(f"{label!r}: {exc}")
+                    return True
+                return False
+        return _Ctx()
+
+    def done(self):
+        assert not self.failures, f"{len(self.failures)} case(s) failed:\n" + "\n".join(self.failures)

@@ -147,6 +147,8 @@ class DnsServer:
             parts = [r] if isinstance(r, (str, bytes)) else list(r)
             if not parts:
                 raise ValueError("a TXT record needs at least one string")
+            for part in parts:
+                _quote(part)  # refuse bad strings now, before dnsmasq is stopped
             recs.append(parts)
         self._special.pop(n, None)
         self._txt[n] = recs
