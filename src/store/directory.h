@@ -47,7 +47,7 @@ int store_directory_mapped_memberships(struct db_conn *c, const char *conn_id, c
  * limit) its member count — without counting members on every provisioning.
  */
 int store_directory_org_seats(struct db_conn *c, const char *org_id, char **default_role_out,
-			      int64_t *max_out, int64_t *members_out);
+                              int64_t *max_out, int64_t *members_out);
 
 /* The user holding a (normalised) address: 1 (its id into user_out), 0, or an error. */
 int store_directory_email_owner(struct db_conn *c, const char *norm, char user_out[ID_MAX]);
