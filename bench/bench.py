@@ -18,11 +18,18 @@ build/bench.md:
   start-up        spawn -> first 200 from /healthz on the existing database,
                   median of 5 runs
 
+then the SCIM rows of bench/scim_bench.py (issue 4) on a second, fresh
+database of the same backend: user creates/s at c=1/8/64, userName eq
+lookups/s with --scim-users users (100,000; fewer on PostgreSQL, see
+--scim-pg-users), deactivations/s, one group PATCH adding 1,000 members,
+RSS after the load. --scim-users 0 skips them.
+
 If the users/memberships routes are not in this build, the same three shapes
 run on organizations (create, read by id, list ?limit=20) and the table says
 so. Every process started here is stopped by its PID.
 
 usage: bench.py [--duration S] [--backends sqlite,postgres] [--out FILE]
+                [--scim-users N] [--scim-pg-users N]
 """
 
 import argparse
@@ -40,6 +47,9 @@ import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scim_bench  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "bin", "gatehouse")
@@ -462,6 +472,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench.md"))
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory (databases, server logs)")
+    ap.add_argument("--scim-users", type=int, default=100000,
+                    help="users in the directory for the SCIM lookup row (0: no SCIM rows)")
+    ap.add_argument("--scim-pg-users", type=int, default=20000,
+                    help="the same on PostgreSQL (its creates are slower; default 20000)")
     args = ap.parse_args()
 
     if not os.access(BIN, os.X_OK):
@@ -473,7 +487,7 @@ def main():
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, on_signal)
 
-    rows, apis = [], {}
+    rows, apis, scim = [], {}, {}
     t_start = time.monotonic()
     load_start = os.getloadavg()[0]
     tmp = tempfile.mkdtemp(prefix="gatehouse-bench-")
@@ -486,6 +500,10 @@ def main():
                 os.mkdir(d)
                 apis["sqlite"] = bench_backend("sqlite", f"sqlite:{d}/gatehouse.db", d,
                                                args.duration, rows)
+                if args.scim_users:
+                    log("sqlite: SCIM rows (bench/scim_bench.py)")
+                    scim["sqlite"] = scim_bench.bench_on(f"sqlite:{d}/scim.db", d, args.duration,
+                                                         args.scim_users)
             elif backend == "postgres":
                 pg_dir = os.path.join(tmp, "pg")
                 d = os.path.join(tmp, "pgwork")
@@ -497,6 +515,13 @@ def main():
                                      check=True, capture_output=True,
                                      text=True).stdout.strip().splitlines()[-1]
                 apis["postgres"] = bench_backend("postgres", dsn, d, args.duration, rows)
+                if args.scim_users:
+                    log("postgres: SCIM rows (bench/scim_bench.py)")
+                    sdsn = subprocess.run(["sh", PG_SH, "createdb", admin, "gatehouse_scim"],
+                                          check=True, capture_output=True,
+                                          text=True).stdout.strip().splitlines()[-1]
+                    scim["postgres"] = scim_bench.bench_on(
+                        sdsn, d, args.duration, min(args.scim_users, args.scim_pg_users))
             else:
                 sys.exit(f"bench: unknown backend {backend}")
     except KeyboardInterrupt:
@@ -504,6 +529,8 @@ def main():
         raise SystemExit(130)
     finally:
         stop_all()
+        for p in list(scim_bench._procs):
+            scim_bench.stop(p)
         if pg_dir:
             r = subprocess.run(["sh", PG_SH, "stop", pg_dir], capture_output=True, text=True)
             if r.returncode:
@@ -521,6 +548,9 @@ def main():
     text = title + render(rows, apis, args.duration)
     text += (f"- 1-minute load average {load_start:.2f} at the start, {load_end:.2f} at the end "
              "(anything else running on the machine lowers these numbers).\n")
+    if scim:
+        text += "\n## SCIM (Directory Sync)\n\n" + scim_bench.table(scim) + "\n\n" + \
+            scim_bench.NOTES + "\n"
     print(text)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:

@@ -132,6 +132,37 @@ SCHEMAS = {
                  "permissions": {"type": "array", "items": STR}, "builtin": BOOL}, extra=True),
     "RoleInput": obj({"key": STR, "name": STR, "description": STR, "permissions": {"type": "array", "items": STR}}),
     "Permission": obj({"key": STR, "name": STR, "description": STR}, extra=True),
+    "DirectorySync": obj({"object": STR, "connection_id": STR, "organization_id": STR, "enabled": BOOL,
+                          "scim_base_url": STR, "token_hint": STRN, "token_created_at": TSN,
+                          "previous_token_expires_at": TSN, "users_count": INT, "groups_count": INT,
+                          "bearer_token": {"type": "string", "description": "scim_...; only in the enable and rotate_token responses"},
+                          "enabled_at": TSN, "disabled_at": TSN, "created_at": TS, "updated_at": TS}),
+    "DirectoryUser": obj({"object": STR, "id": STR, "scim_id": STR, "connection_id": STR, "user_id": STR,
+                          "user_name": STR, "external_id": STRN, "primary_email": STRN,
+                          "status": {"enum": ["active", "deactivated"]}, "last_synced_at": TS,
+                          "created_at": TS, "updated_at": TS}),
+    "DirectoryGroup": obj({"object": STR, "id": STR, "connection_id": STR, "organization_id": STRN,
+                           "display_name": STR, "external_id": STRN, "member_count": INT,
+                           "created_at": TS, "updated_at": TS}),
+    "RoleMappings": obj({"object": STR, "connection_id": STR,
+                         "data": {"type": "array", "items": obj({"rank": INT, "group_id": STR, "group_display_name": STRN, "role": STR})},
+                         "job_id": {"type": ["string", "null"], "description": "PUT only: the re-resolution job, when members are re-resolved in the background"}}),
+    "RoleMappingsInput": obj({"data": {"type": "array", "maxItems": 100, "items": obj({"group_id": STR, "role": STR}, ["group_id", "role"])}}),
+    "DirectoryJob": obj({"object": STR, "id": STR, "connection_id": STR, "kind": STR, "reason": STR,
+                         "status": {"enum": ["pending", "running", "succeeded", "failed"]}, "total": INT, "done": INT,
+                         "error": STRN, "created_at": TS, "updated_at": TS, "finished_at": TSN}),
+    "ScimRequest": obj({"object": STR, "id": STR, "connection_id": STR, "method": STR, "path": STR, "status": INT,
+                        "scim_type": STRN, "detail": STRN, "changes": STRN,
+                        "request_body": {"type": ["string", "null"], "description": "the JSON body with password values redacted, at most 4 KiB"},
+                        "duration_us": INT, "created_at": TS}),
+    "ScimError": obj({"schemas": {"type": "array", "items": STR}, "status": {"type": "string", "description": "the HTTP status as a string (RFC 7644 §3.12)"},
+                      "scimType": STR, "detail": STR}, ["schemas", "status"]),
+    "ScimResource": obj({"schemas": {"type": "array", "items": STR}, "id": STR,
+                         "meta": obj({"resourceType": STR, "created": TS, "lastModified": TS, "location": STR, "version": STR})}, extra=True),
+    "ScimListResponse": obj({"schemas": {"type": "array", "items": STR}, "totalResults": INT, "itemsPerPage": INT,
+                             "startIndex": INT, "Resources": {"type": "array", "items": {"$ref": "#/components/schemas/ScimResource"}}}),
+    "ScimPatchOp": obj({"schemas": {"type": "array", "items": STR},
+                        "Operations": {"type": "array", "items": obj({"op": STR, "path": STR, "value": {}}, extra=True)}}),
     "OAuthApplication": obj({"object": STR, "id": STR, "name": STR, "client_id": STR,
                              "client_secret": {"type": "string", "description": "gh_secret_...; only in the create and rotate_secret responses"},
                              "client_secret_hint": STR,
@@ -208,6 +239,36 @@ DOCS = {
     ("GET", "/sso/start/{conn}"): ("Browser start of a sign-in for the app's pending authorization request (?request=areq_...): redirects to the connection's IdP", None, None, False),
     ("GET", "/v1/sso/lookup"): ("Which connection (if any) must sign this email in (?email=)", None, "SsoLookup", False),
     ("GET", "/v1/sign_in_failures"): ("Failed sign-ins with reason codes (?connection_id=, ?organization_id=)", None, "SignInFailure", True),
+    ("POST", "/v1/enterprise_connections/{conn}/directory_sync"): ("Turn Directory Sync on: SCIM base URL and bearer token (shown once)", None, "DirectorySync", False),
+    ("GET", "/v1/enterprise_connections/{conn}/directory_sync"): ("Directory Sync status and counts", None, "DirectorySync", False),
+    ("DELETE", "/v1/enterprise_connections/{conn}/directory_sync"): ("Turn Directory Sync off (SCIM answers 403; mapped roles become editable)", None, "DirectorySync", False),
+    ("POST", "/v1/enterprise_connections/{conn}/directory_sync/rotate_token"): ("A new SCIM token (shown once); the previous one works for 10 more minutes", None, "DirectorySync", False),
+    ("GET", "/v1/enterprise_connections/{conn}/directory_sync/requests"): ("The inbound SCIM request log, newest first (bodies redacted)", None, "ScimRequest", True),
+    ("GET", "/v1/enterprise_connections/{conn}/directory_sync/jobs"): ("Role re-resolution jobs, newest first, with progress", None, "DirectoryJob", True),
+    ("GET", "/v1/enterprise_connections/{conn}/directory_sync/jobs/{job}"): ("One role re-resolution job and its progress", None, "DirectoryJob", False),
+    ("GET", "/v1/enterprise_connections/{conn}/directory_users"): ("Provisioned users: status and last synced time", None, "DirectoryUser", True),
+    ("GET", "/v1/enterprise_connections/{conn}/directory_groups"): ("Provisioned groups with member counts", None, "DirectoryGroup", True),
+    ("GET", "/v1/enterprise_connections/{conn}/role_mappings"): ("The ordered group → role mappings (first match wins)", None, "RoleMappings", False),
+    ("PUT", "/v1/enterprise_connections/{conn}/role_mappings"): ("Replace the mappings; members are re-resolved (in a job when many)", "RoleMappingsInput", "RoleMappings", False),
+    ("GET", "/scim/v2/{conn}/ServiceProviderConfig"): ("SCIM: what this service provider supports (RFC 7643 §5)", None, "ScimResource", False),
+    ("GET", "/scim/v2/{conn}/Schemas"): ("SCIM: schemas (User, Group, enterprise User, gatehouse custom User)", None, "ScimListResponse", False),
+    ("GET", "/scim/v2/{conn}/Schemas/{id}"): ("SCIM: one schema by URN", None, "ScimResource", False),
+    ("GET", "/scim/v2/{conn}/ResourceTypes"): ("SCIM: resource types", None, "ScimListResponse", False),
+    ("GET", "/scim/v2/{conn}/ResourceTypes/{id}"): ("SCIM: one resource type (User or Group)", None, "ScimResource", False),
+    ("POST", "/scim/v2/{conn}/Users"): ("SCIM: create a user (RFC 7644 §3.3)", "ScimResource", "ScimResource", False),
+    ("GET", "/scim/v2/{conn}/Users"): ("SCIM: list users (filter, startIndex, count, attributes, excludedAttributes)", None, "ScimListResponse", False),
+    ("POST", "/scim/v2/{conn}/Users/.search"): ("SCIM: list users with the query in the body (RFC 7644 §3.4.3)", "ScimResource", "ScimListResponse", False),
+    ("GET", "/scim/v2/{conn}/Users/{id}"): ("SCIM: a user (ETag; If-None-Match answers 304)", None, "ScimResource", False),
+    ("PUT", "/scim/v2/{conn}/Users/{id}"): ("SCIM: replace a user (If-Match)", "ScimResource", "ScimResource", False),
+    ("PATCH", "/scim/v2/{conn}/Users/{id}"): ("SCIM: patch a user, atomically (RFC 7644 §3.5.2)", "ScimPatchOp", "ScimResource", False),
+    ("DELETE", "/scim/v2/{conn}/Users/{id}"): ("SCIM: delete a user (the gatehouse user is deactivated)", None, None, False),
+    ("POST", "/scim/v2/{conn}/Groups"): ("SCIM: create a group", "ScimResource", "ScimResource", False),
+    ("GET", "/scim/v2/{conn}/Groups"): ("SCIM: list groups", None, "ScimListResponse", False),
+    ("POST", "/scim/v2/{conn}/Groups/.search"): ("SCIM: list groups with the query in the body", "ScimResource", "ScimListResponse", False),
+    ("GET", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: a group with its members (unless excludedAttributes=members)", None, "ScimResource", False),
+    ("PUT", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: replace a group (members replaced when listed)", "ScimResource", "ScimResource", False),
+    ("PATCH", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: patch a group (members by id; 204)", "ScimPatchOp", None, False),
+    ("DELETE", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: delete a group", None, None, False),
 }
 
 # Guesses for routes added without an entry above: by resource word in the path.
@@ -228,8 +289,36 @@ def describe(method, path):
     return (f"{method} {path}", None, None, False)
 
 
+def scim_operation(method, path, summary, req, res):
+    """SCIM routes: application/scim+json, the connection's bearer token, RFC 7644 §3.12 errors."""
+    op = {"summary": summary, "operationId": (method.lower() + path.replace("/", "_").replace("{", "").replace("}", "").replace(".", "")).strip("_"),
+          "security": [{"scimBearer": []}], "responses": {}}
+    params = [{"name": p, "in": "path", "required": True, "schema": STR} for p in re.findall(r"\{(\w+)\}", path)]
+    if method == "GET" and path.endswith(("Users", "Groups")):
+        params += [{"name": n, "in": "query", "schema": STR} for n in ("filter", "startIndex", "count", "attributes", "excludedAttributes")]
+    op["parameters"] = params
+    scim = lambda name: {"content": {"application/scim+json": {"schema": ref(name)}}}
+    if req:
+        op["requestBody"] = {"required": True, **scim(req)}
+    ok = "201" if method == "POST" and not path.endswith(".search") else ("204" if method == "DELETE" or (method == "PATCH" and not res) else "200")
+    op["responses"][ok] = {"description": "OK", **(scim(res) if res else {})}
+    op["responses"]["400"] = {"description": "invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability", **scim("ScimError")}
+    op["responses"]["401"] = {"description": "missing or wrong token", **scim("ScimError")}
+    op["responses"]["403"] = {"description": "Directory Sync is off", **scim("ScimError")}
+    if "{id}" in path:
+        op["responses"]["404"] = {"description": "no such resource in this directory", **scim("ScimError")}
+    if method in ("POST", "PUT", "PATCH"):
+        op["responses"]["409"] = {"description": "uniqueness (userName, email)", **scim("ScimError")}
+        op["responses"]["413"] = {"description": "body over 1 MiB", **scim("ScimError")}
+    if method in ("PUT", "PATCH", "DELETE"):
+        op["responses"]["412"] = {"description": "If-Match names another version", **scim("ScimError")}
+    return op
+
+
 def operation(method, path, auth):
     summary, req, res, many = describe(method, path)
+    if auth == "AUTH_SCIM":
+        return scim_operation(method, path, summary, req, res)
     op = {"summary": summary, "operationId": (method.lower() + path.replace("/", "_").replace("{", "").replace("}", "")).strip("_"),
           "responses": {}}
     params = [{"name": p, "in": "path", "required": True, "schema": STR} for p in re.findall(r"\{(\w+)\}", path)]
@@ -240,7 +329,7 @@ def operation(method, path, auth):
         op["parameters"] = params
     if req:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(req)}}}
-    ok = "201" if method == "POST" and req and not path.endswith(("verify", "revoke")) else "200"
+    ok = "201" if method == "POST" and (req or path.endswith("/directory_sync")) and not path.endswith(("verify", "revoke")) else "200"
     if path.endswith("/retry"):
         ok = "202"
     if method == "POST" and path.endswith("/test_sign_ins"):
@@ -289,6 +378,7 @@ def main():
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
         "components": {"securitySchemes": {"secretKey": {"type": "http", "scheme": "bearer", "description": "an operator secret key, sk_..."},
+                                           "scimBearer": {"type": "http", "scheme": "bearer", "description": "the connection's Directory Sync token, scim_..."},
                                            "clientSecretBasic": {"type": "http", "scheme": "basic", "description": "client_id:client_secret of an OAuth application (or client_id and client_secret in the form)"},
                                            "accessToken": {"type": "http", "scheme": "bearer", "description": "an access token from /oauth2/token"}},
                        "schemas": SCHEMAS},

@@ -98,6 +98,14 @@ int app_write(struct app *a, db_tx_fn fn, void *payload)
 	return rc;
 }
 
+int app_write_keyed(struct app *a, uint64_t key, db_tx_fn fn, void *payload)
+{
+	int rc = db_tx_keyed(a->db, DB_TX_WRITE, key, fn, payload);
+	if (rc == 0)
+		app_audit_notify();
+	return rc;
+}
+
 int app_read(struct app *a, db_tx_fn fn, void *payload)
 {
 	return db_tx(a->db, DB_TX_READ, fn, payload);

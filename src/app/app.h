@@ -46,6 +46,8 @@ struct page {
 
 /* db_tx(DB_TX_WRITE) that wakes the webhook workers after a commit. */
 int app_write(struct app *a, db_tx_fn fn, void *payload);
+/* app_write serialised with other writes of the same key (db_tx_keyed). */
+int app_write_keyed(struct app *a, uint64_t key, db_tx_fn fn, void *payload);
 /* db_tx(DB_TX_READ): one consistent snapshot. */
 int app_read(struct app *a, db_tx_fn fn, void *payload);
 #endif

@@ -22,7 +22,8 @@ struct prov_op {
 };
 
 /* The connection covers this domain, and it is verified for the connection's organization. */
-static int check_domain_tx(struct db_conn *c, const struct connection *conn, const char *domain)
+int app_provision_check_domain_tx(struct db_conn *c, const struct connection *conn,
+				  const char *domain)
 {
 	bool covered = false;
 	for (size_t i = 0; i < conn->ndomains && !covered; i++)
@@ -43,7 +44,7 @@ static int check_domain_tx(struct db_conn *c, const struct connection *conn, con
 static int domain_only_tx(struct db_conn *c, void *payload)
 {
 	struct prov_op *op = payload;
-	return check_domain_tx(c, op->conn, op->domain);
+	return app_provision_check_domain_tx(c, op->conn, op->domain);
 }
 
 static int split_domain(struct prov_op *op, const char *email, char **norm)
@@ -71,16 +72,36 @@ int app_provision_check_domain(struct app *a, const struct connection *conn, con
 char *app_provision_metadata(const struct connection *conn, const struct custom_attribute *attrs,
 			     size_t nattrs, const char *attributes_json, const char *base)
 {
+	return app_provision_metadata_from(strcmp(conn->protocol, "saml") == 0 ? PROVISION_SAML
+										: PROVISION_OIDC,
+					   attrs, nattrs, attributes_json, base);
+}
+
+static const char *source_of(const struct custom_attribute *a, enum provision_source source)
+{
+	switch (source) {
+	case PROVISION_SAML:
+		return a->saml_attribute;
+	case PROVISION_OIDC:
+		return a->oidc_claim;
+	default:
+		return a->scim_attribute;
+	}
+}
+
+char *app_provision_metadata_from(enum provision_source source,
+				  const struct custom_attribute *attrs, size_t nattrs,
+				  const char *attributes_json, const char *base)
+{
 	json_t *meta = json_loads(base ? base : "{}", 0, NULL);
 	if (!json_is_object(meta)) {
 		json_decref(meta);
 		meta = json_object();
 	}
 	json_t *sent = json_loads(attributes_json ? attributes_json : "{}", 0, NULL);
-	bool saml = !strcmp(conn->protocol, "saml");
 	for (size_t i = 0; json_is_object(sent) && i < nattrs; i++) {
-		const char *source = saml ? attrs[i].saml_attribute : attrs[i].oidc_claim;
-		json_t *values = source ? json_object_get(sent, source) : NULL;
+		const char *from = source_of(&attrs[i], source);
+		json_t *values = from ? json_object_get(sent, from) : NULL;
 		if (!values)
 			continue; /* not sent: not written at all */
 		if (!json_is_array(values)) {
@@ -211,7 +232,7 @@ static int provision_tx(struct db_conn *c, void *payload)
 	struct prov_op *op = payload;
 	const struct actor who = { "sso", op->conn->id };
 	struct user u = { 0 };
-	int rc = check_domain_tx(c, op->conn, op->domain);
+	int rc = app_provision_check_domain_tx(c, op->conn, op->domain);
 	if (rc == 0)
 		rc = upsert_user(c, op, &who, &u);
 	if (rc == 0)

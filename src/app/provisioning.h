@@ -46,4 +46,18 @@ int app_provision_sso(struct app *a, const struct connection *conn,
 char *app_provision_metadata(const struct connection *conn, const struct custom_attribute *attrs,
 			     size_t nattrs, const char *attributes_json, const char *base);
 
+/* Where a custom attribute's value comes from (its saml_attribute, oidc_claim or scim_attribute). */
+enum provision_source { PROVISION_SAML, PROVISION_OIDC, PROVISION_SCIM };
+/* app_provision_metadata for an explicit source (Directory Sync uses PROVISION_SCIM). */
+char *app_provision_metadata_from(enum provision_source source,
+				  const struct custom_attribute *attrs, size_t nattrs,
+				  const char *attributes_json, const char *base);
+/*
+ * Inside the caller's transaction: the journey-2 domain rule for one
+ * (lowercase) domain — covered by conn and verified for its organization.
+ * ERR_FORBIDDEN email_domain_not_covered.
+ */
+int app_provision_check_domain_tx(struct db_conn *c, const struct connection *conn,
+				  const char *domain);
+
 #endif

@@ -5,6 +5,7 @@
 #include "app/role.h"
 
 #include "app/audit.h"
+#include "app/directory_role.h"
 #include "app/membership.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -173,6 +174,9 @@ static int delete_tx(struct db_conn *c, void *payload)
 	}
 	if (rc == 0)
 		rc = store_role_delete(c, r->key);
+	/* API.md: a mapped role's deletion re-resolves the members it was mapped for */
+	if (rc == 0)
+		rc = app_directory_role_deleted_tx(c, op->who, r->key);
 	if (rc == 0)
 		rc = reassign_holders(c, op, r->key);
 	if (rc == 0)

@@ -9,8 +9,16 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "store/membership.h"
+#include "store/connection.h"
+#include "store/directory.h"
 #include "store/session.h"
 #include "store/user.h"
+
+static bool same_text(const char *a, const char *b)
+{
+	/* an empty string clears a field, as NULL does */
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
 
 struct user_op {
 	const struct actor *who;
@@ -87,18 +95,77 @@ static int revoke_sessions(struct db_conn *c, const struct actor *who, const cha
 	return rc;
 }
 
+/* A field a directory manages, changed by this input: its name, or NULL. */
+static const char *managed_change(const struct user *u, const struct user_input *in)
+{
+	if (in->has_first_name && !same_text(u->first_name, in->first_name))
+		return "first_name";
+	if (in->has_last_name && !same_text(u->last_name, in->last_name))
+		return "last_name";
+	if (in->has_external_id && !same_text(u->external_id, in->external_id))
+		return "external_id";
+	if (in->has_status && in->status != u->status)
+		return "status";
+	if (in->has_emails)
+		return "email_addresses";
+	if (in->has_primary_email)
+		return "primary_email";
+	return NULL;
+}
+
+/* The public_metadata keys a directory's custom attributes write that this input changes. */
+static int managed_metadata(struct db_conn *c, const char *conn_id, const struct user *u,
+                            const struct user_input *in, const char **key_out)
+{
+	struct custom_attribute *attrs = NULL;
+	size_t n = 0;
+	*key_out = NULL;
+	if (!in->has_public_metadata)
+		return 0;
+	int rc = store_attribute_list(c, conn_id, &attrs, &n);
+	json_t *before = json_loads(u->public_metadata ? u->public_metadata : "{}", 0, NULL);
+	json_t *after = json_loads(in->public_metadata ? in->public_metadata : "{}", 0, NULL);
+	static _Thread_local char key[128];
+	for (size_t i = 0; rc == 0 && i < n && !*key_out; i++) {
+		if (!attrs[i].scim_attribute)
+			continue;
+		json_t *b = json_object_get(before, attrs[i].key);
+		json_t *a = json_object_get(after, attrs[i].key);
+		if (!(a == b || (a && b && json_equal(a, b)))) {
+			xsnprintf(key, sizeof(key), "public_metadata.%s", attrs[i].key);
+			*key_out = key;
+		}
+	}
+	json_decref(before);
+	json_decref(after);
+	for (size_t i = 0; i < n; i++)
+		custom_attribute_release(&attrs[i]);
+	free(attrs);
+	return rc;
+}
+
 /*
- * Hook for Directory Sync: while a SCIM directory provisions a user, the
- * attributes it manages (names, emails, status, custom attributes) refuse
- * edits here with 409 directory_managed (API.md). Nothing links a user to a
- * directory yet, so there is nothing to refuse until SCIM lands.
+ * PRODUCT.md "Directory (SCIM)": while a directory that is on provisions the
+ * user, SCIM is the only source of what it manages — names, email addresses,
+ * external id, status, and the custom attributes its mappings write — so
+ * edits here are refused with 409 directory_managed (API.md).
  */
 static int directory_guard(struct db_conn *c, const struct user *u, const struct user_input *in)
 {
-	(void)c;
-	(void)u;
-	(void)in;
-	return 0;
+	char conn[ID_MAX];
+	int rc = store_directory_user_managed(c, u->id, conn);
+	if (rc != 1)
+		return rc;
+	const char *field = managed_change(u, in);
+	rc = field ? 0 : managed_metadata(c, conn, u, in, &field);
+	if (rc || !field)
+		return rc;
+	error_setc(ERR_CONFLICT, "directory_managed",
+	           "%s of user %s is managed by the Directory Sync of connection %s; change it "
+	           "in the IdP",
+	           field, u->id, conn);
+	error_add_field(field, "directory_managed");
+	return ERR_CONFLICT;
 }
 
 static int create_tx(struct db_conn *c, void *payload)

@@ -26,6 +26,11 @@ void log_set_request_id(const char *req_id)
 		xsnprintf(request_id, sizeof(request_id), "%s", req_id);
 }
 
+const char *log_request_id(void)
+{
+	return request_id;
+}
+
 /* Copies src into out with quotes/backslashes/control bytes escaped. */
 static void escape(char *out, size_t size, const char *src)
 {

@@ -13,6 +13,8 @@ enum log_format { LOG_FORMAT_LOGFMT, LOG_FORMAT_JSON };
 void log_setup(enum log_level min, enum log_format format);
 /* Sets (or clears with NULL) the request id attached to this thread's lines. */
 void log_set_request_id(const char *req_id);
+/* This thread's request id ("" when none). */
+const char *log_request_id(void);
 
 /*
  * msg is a fixed message; fmt adds key=value pairs, written as given

@@ -13,6 +13,8 @@ const struct cli_command cli_commands[] = {
 	{ "orgs", "organizations: list, get, create, update, delete", cmd_orgs },
 	{ "connections", "enterprise connections (SAML, OIDC, EASIE), custom attributes, SSO lookup",
 	  cmd_connections },
+	{ "directory", "Directory Sync (SCIM) of a connection: enable, rotate, users, groups, role mappings, request log",
+	  cmd_directory },
 	{ "domains", "organization domains: list, get, add, verify, update, remove", cmd_domains },
 	{ "users", "users: list, get, create, update, deactivate, delete, memberships", cmd_users },
 	{ "members", "organization members: list, add, update, remove", cmd_members },

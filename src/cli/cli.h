@@ -48,6 +48,7 @@ int cmd_domains(int argc, char **argv, const struct config *cfg);
 int cmd_apps(int argc, char **argv, const struct config *cfg);
 int cmd_signing_keys(int argc, char **argv, const struct config *cfg);
 int cmd_connections(int argc, char **argv, const struct config *cfg);
+int cmd_directory(int argc, char **argv, const struct config *cfg);
 int cmd_users(int argc, char **argv, const struct config *cfg);
 int cmd_members(int argc, char **argv, const struct config *cfg);
 int cmd_roles(int argc, char **argv, const struct config *cfg);

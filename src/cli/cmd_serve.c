@@ -7,6 +7,7 @@
 #include "base/common.h"
 #include "cli/cli.h"
 #include "app/app.h"
+#include "app/directory_role.h"
 #include "app/key.h"
 #include "app/signing_key.h"
 #include "base/clock.h"
@@ -89,6 +90,8 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	webhook_worker_start(&workers, a, (int)cfg->webhook_workers);
 	struct dns_job *recheck = NULL;
 	dns_job_start(&recheck, a, cfg->domain_recheck_interval_s);
+	app_directory_role_worker_start(a);
+	app_scim_log_start(a, cfg->scim_log_retention_s);
 	struct http_server_config hc = {
 		.listen = cfg->listen,
 		.max_connections = (unsigned)cfg->max_connections,
@@ -97,11 +100,14 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		.begin = routes_begin,
 		.handle = routes_handle,
 		.finished = routes_finished,
+		.too_large = routes_too_large,
 		.payload = a,
 	};
 	struct http_server *srv = NULL;
 	rc = http_server_start(&srv, &hc);
 	if (rc) {
+		app_scim_log_stop();
+		app_directory_role_worker_stop();
 		dns_job_stop(recheck);
 		webhook_worker_stop(workers);
 		app_free(a);
@@ -124,6 +130,8 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	sigwait(&sigs, &sig);
 	log_info("shutting down", "signal=%d in_flight=%u", sig, http_server_in_flight(srv));
 	http_server_drain(srv, (unsigned)cfg->drain_timeout_s);
+	app_scim_log_stop();
+	app_directory_role_worker_stop();
 	dns_job_stop(recheck);
 	webhook_worker_stop(workers);
 	app_free(a);

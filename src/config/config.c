@@ -40,6 +40,8 @@ const struct config_setting config_settings[] = {
 	  "background threads delivering webhooks (0 disables delivery on this node)" },
 	{ "domain_recheck_interval_s", CONFIG_INT, S(domain_recheck_interval_s), "300", 0, 86400, false,
 	  "seconds between automatic re-checks of domains waiting for their TXT record (0: only on demand)" },
+	{ "scim_log_retention_s", CONFIG_INT, S(scim_log_retention_s), "2592000", 0, 315360000, false,
+	  "how long the inbound SCIM request log keeps an entry (default 30 days; 0 keeps them all)" },
 	{ "easie_google_issuer", CONFIG_STRING, S(easie_google_issuer), "https://accounts.google.com",
 	  0, 0, false,
 	  "issuer of Google's OpenID Provider for EASIE connections (tests point it at a local provider)" },

@@ -25,6 +25,7 @@ struct config {
 	int64_t webhook_workers;
 	int64_t drain_timeout_s;
 	int64_t domain_recheck_interval_s;
+	int64_t scim_log_retention_s;
 	char *easie_google_issuer;
 	char *easie_microsoft_authority;
 	char *config_file; /* where the file values came from, if any */

@@ -184,6 +184,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > st->req.body_max_bytes) {
 			st->req.body_too_large = true;
+			if (s->cfg.too_large) {
+				struct http_response res = { 0 };
+				buf_init(&res.body, 4096);
+				s->cfg.too_large(&st->req, &res, s->cfg.payload);
+				enum MHD_Result ok = send_response(st, c, &res);
+				buf_release(&res.body);
+				return ok;
+			}
 			return reply_simple(st, c, 413, "payload_too_large",
 					    "The request body is larger than this endpoint accepts");
 		}

@@ -81,6 +81,8 @@ struct http_server_config {
 	size_t (*begin)(struct http_request *req, void *payload);
 	/* Called with the whole body; fills res. */
 	void (*handle)(struct http_request *req, struct http_response *res, void *payload);
+	/* Optional: fills res for a body over the limit (413); NULL gives a problem document. */
+	void (*too_large)(struct http_request *req, struct http_response *res, void *payload);
 	/* Called after the response is sent or the connection failed (for logging/metrics). */
 	void (*finished)(struct http_request *req, int status, void *payload);
 	void *payload;

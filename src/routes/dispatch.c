@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
+#include "scim/error.h"
 #include "oidc_op/oidc_op.h"
 
 #include <strings.h>
@@ -176,6 +177,23 @@ void routes_problem(struct http_response *res, const struct error_state *e)
 		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse\"");
 }
 
+/* RFC 7644 §2: the connection's own bearer token; one connection's token opens no other. */
+static int authenticate_scim(struct route_ctx *ctx)
+{
+	const char *h = http_request_header(ctx->req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return error_setc(ERR_UNAUTHENTICATED, "invalid_scim_token",
+				  "send the connection's Directory Sync token: Authorization: Bearer scim_...");
+	int rc = app_scim_authenticate(ctx->app, route_param(ctx, "conn"), h + 7, &ctx->scim);
+	/* a valid token for a turned-off directory still identifies the connection */
+	ctx->scim_authenticated = rc == 0 || rc == ERR_FORBIDDEN;
+	if (rc == 0) {
+		ctx->actor.type = "scim";
+		ctx->actor.id = ctx->scim.connection_id;
+	}
+	return rc;
+}
+
 /* AUTH_CLIENT: the form body, then client_secret_basic or client_secret_post. */
 static int authenticate_client(struct route_ctx *ctx)
 {
@@ -205,6 +223,8 @@ static int authenticate(struct route_ctx *ctx, const struct route *r)
 {
 	if (r->auth == AUTH_NONE)
 		return 0;
+	if (r->auth == AUTH_SCIM)
+		return authenticate_scim(ctx);
 	if (r->auth == AUTH_CLIENT)
 		return authenticate_client(ctx);
 	const char *h = http_request_header(ctx->req, "Authorization");
@@ -224,6 +244,34 @@ static int authenticate(struct route_ctx *ctx, const struct route *r)
 	ctx->actor.type = "secret_key";
 	ctx->actor.id = ctx->actor_id;
 	return 0;
+}
+
+void routes_scim_error(struct http_response *res, const struct error_state *e)
+{
+	struct scim_error se;
+	scim_error_from_state(&se, e);
+	json_t *j = scim_error_json(&se);
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	http_response_text(res, se.status, "application/scim+json", text ? text : "{}");
+	free(text);
+	if (se.status == 401)
+		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse-scim\"");
+}
+
+void routes_too_large(struct http_request *req, struct http_response *res, void *payload)
+{
+	const struct route *r = req->route;
+	(void)payload;
+	error_clear();
+	error_setc(ERR_TOO_LARGE, "payload_too_large",
+		   "the request body is larger than this endpoint accepts (%zu bytes)",
+		   req->body_max_bytes);
+	if (r && r->auth == AUTH_SCIM)
+		routes_scim_error(res, error_get());
+	else
+		routes_problem(res, error_get());
+	error_clear();
 }
 
 /*
@@ -299,13 +347,16 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 		if (rc == 0)
 			rc = r->handler(&ctx);
 	}
+	bool scim = r ? r->auth == AUTH_SCIM : strncmp(req->path, "/scim/", 6) == 0;
 	if (rc) {
 		const struct error_state *e = error_get();
 		int status = error_http_status(e);
 		if (status >= 500)
 			log_error("request failed", "route=\"%s\" err=\"%s\"",
 				  r ? r->metric_name : "none", e->detail);
-		if (r && (r->auth == AUTH_CLIENT || r->auth == AUTH_BEARER))
+		if (scim)
+			routes_scim_error(res, e);
+		else if (r && (r->auth == AUTH_CLIENT || r->auth == AUTH_BEARER))
 			oauth_problem(res, e, r->auth);
 		else
 			routes_problem(res, e);
@@ -317,6 +368,8 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 			buf_release(&allow);
 		}
 	}
+	if (r && scim && ctx.scim_authenticated)
+		routes_scim_log(&ctx, res->status);
 	url_params_release(&ctx.form);
 	oauth_app_release(&ctx.client);
 	if (strcmp(req->method, "HEAD") == 0)

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "app/app.h"
+#include "app/directory.h"
 #include "base/error.h"
 #include "base/url.h"
 #include "http/server.h"
@@ -23,6 +24,7 @@
 enum route_auth {
 	AUTH_NONE,       /* public: health, metrics, discovery, browser pages */
 	AUTH_SECRET_KEY, /* Backend API: Authorization: Bearer sk_... */
+	AUTH_SCIM,       /* SCIM: the bearer token of the connection named by {conn}; SCIM errors */
 	/*
 	 * OAuth client authentication (RFC 6749 2.3.1): a form body, with
 	 * client_secret_basic or client_secret_post; ctx->client and ctx->form
@@ -40,6 +42,7 @@ enum route_auth {
 #define BODY_NONE    0
 #define BODY_SMALL   (64 * 1024)
 #define BODY_DEFAULT (256 * 1024)
+#define BODY_SCIM    (1024 * 1024) /* STACK.md pitfall 14: about 1 MB for SCIM */
 
 struct route_ctx {
 	struct app *app;
@@ -47,6 +50,9 @@ struct route_ctx {
 	struct http_response *res;
 	struct actor actor;
 	char actor_id[ID_MAX];
+	struct scim_principal scim; /* AUTH_SCIM: who the token is */
+	bool scim_authenticated;    /* the token was valid (the request goes to its log) */
+	char scim_changes[512];     /* what the request changed, for the request log */
 	struct url_params form;  /* AUTH_CLIENT: the decoded form body */
 	struct oauth_app client; /* AUTH_CLIENT: the authenticated client */
 	const char *bearer;      /* AUTH_BEARER: the presented token */
@@ -78,6 +84,10 @@ extern const struct route routes_oauth_apps[];
 extern const struct route routes_oidc_op[];
 extern const struct route routes_signin[];
 extern const struct route routes_connections[];
+extern const struct route routes_directory[];
+extern const struct route routes_scim[];
+extern const struct route routes_scim_users[];
+extern const struct route routes_scim_groups[];
 extern const struct route routes_oidc_rp[];
 extern const struct route routes_sso[];
 extern const struct route routes_saml[];
@@ -131,6 +141,12 @@ int routes_signin_next(struct route_ctx *ctx, struct signin_next *next);
 int route_html_escape(struct buf *b, const char *s);
 /* Writes a problem document for the error slot into res. */
 void routes_problem(struct http_response *res, const struct error_state *e);
+/* Writes a SCIM Error message (RFC 7644 §3.12) for the error slot into res. */
+void routes_scim_error(struct http_response *res, const struct error_state *e);
+/* The 413 answer for a body over the route's limit (SCIM routes answer in SCIM's format). */
+void routes_too_large(struct http_request *req, struct http_response *res, void *payload);
+/* After a SCIM route's handler: its request log entry (routes/scim.c). */
+void routes_scim_log(struct route_ctx *ctx, int status);
 
 /* Prometheus text exposition of the request metrics (routes/metrics.c). */
 void routes_metrics_observe(const struct route *r, int status, int64_t duration_us);

@@ -227,8 +227,20 @@ struct write_req {
 	bool done;
 	pthread_cond_t cond;
 	struct error_state err; /* when rc != 0 */
+	/* The caller's error slot and log request id: fn may run on the
+	 * leader's thread but sees them as if on its own (callers such as
+	 * app_sign_in_failure_record pass strings that live in the slot). */
+	struct error_state in;
+	char req_id[40];
 	struct write_req *next;
 };
+
+/* Before running r's fn on this (the leader's) thread. */
+static void req_enter(const struct write_req *r)
+{
+	error_restore(&r->in);
+	log_set_request_id(r->req_id);
+}
 
 static void req_finish(struct write_req *r, int rc)
 {
@@ -266,7 +278,7 @@ static void write_one(struct db *db, struct write_req *r)
 		struct db_conn *c;
 		if (attempt)
 			backoff(attempt);
-		error_clear();
+		req_enter(r);
 		rc = writer_conn(db, &c);
 		if (rc == 0)
 			rc = run_tx(db, c, DB_TX_WRITE, r->fn, r->payload);
@@ -297,7 +309,7 @@ static int write_group(struct db *db, struct write_req *batch)
 		return rc;
 	}
 	for (struct write_req *r = batch; r; r = r->next) {
-		error_clear();
+		req_enter(r);
 		rc = tx_exec(db, c, "SAVEPOINT gc");
 		if (rc)
 			goto abort;
@@ -348,7 +360,8 @@ static void wq_push(struct db *db, struct write_req *r)
  */
 static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
 {
-	struct write_req me = { .fn = fn, .payload = payload };
+	struct write_req me = { .fn = fn, .payload = payload, .in = *error_get() };
+	xsnprintf(me.req_id, sizeof(me.req_id), "%s", log_request_id());
 	pthread_cond_init(&me.cond, NULL);
 	pthread_mutex_lock(&db->wq_lock);
 	wq_push(db, &me);
@@ -377,6 +390,7 @@ static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
 	}
 	pthread_mutex_unlock(&db->wq_lock);
 	pthread_cond_destroy(&me.cond);
+	log_set_request_id(me.req_id);
 	if (me.rc)
 		error_restore(&me.err);
 	else
@@ -384,7 +398,23 @@ static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
 	return me.rc;
 }
 
-int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
+/*
+ * PostgreSQL: a session advisory lock taken before BEGIN (and released after
+ * COMMIT/ROLLBACK), so the transaction's snapshot is taken after the
+ * previous holder committed and the two never conflict. SQLite serialises
+ * writers already.
+ */
+static int key_lock(struct db *db, struct db_conn *c, uint64_t key, bool lock)
+{
+	char sql[80];
+	if (!key || db->ops->kind != DB_POSTGRES)
+		return 0;
+	xsnprintf(sql, sizeof(sql), "SELECT pg_advisory_%slock(%lld)", lock ? "" : "un",
+	          (long long)key);
+	return db->ops->exec(c, sql);
+}
+
+static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
 {
 	if (db->ops->kind == DB_SQLITE && (flags & DB_TX_WRITE))
 		return sqlite_write(db, fn, payload);
@@ -392,6 +422,11 @@ int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 	int rc = acquire(db, &c);
 	if (rc)
 		return rc;
+	rc = key_lock(db, c, key, true);
+	if (rc) {
+		release(db, c, rc == ERR_UNAVAILABLE);
+		return rc;
+	}
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (attempt)
 			backoff(attempt);
@@ -399,8 +434,21 @@ int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
 		if (rc != ERR_RETRY)
 			break;
 	}
-	release(db, c, rc == ERR_UNAVAILABLE);
+	bool broken = rc == ERR_UNAVAILABLE;
+	if (!broken && key_lock(db, c, key, false))
+		broken = true; /* closing the session is what releases the lock then */
+	release(db, c, broken);
 	return retries_exhausted(rc);
+}
+
+int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload)
+{
+	return tx_run(db, flags, 0, fn, payload);
+}
+
+int db_tx_keyed(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
+{
+	return tx_run(db, flags, key, fn, payload);
 }
 
 /* A programmer error caught at once: every '?' needs exactly one type letter. */

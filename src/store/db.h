@@ -83,8 +83,19 @@ typedef int (*db_tx_fn)(struct db_conn *c, void *payload);
  * returns 0; rolls back otherwise. ERR_RETRY from fn or from COMMIT reruns fn
  * (with backoff) up to a few times, so fn must have no effects outside the
  * database. Returns fn's code, or ERR_UNAVAILABLE/ERR_RETRY from the store.
+ * An SQLite write may run fn on another waiting thread (group commit): fn
+ * sees this thread's error slot and request id, but no other thread-local.
  */
 int db_tx(struct db *db, unsigned flags, db_tx_fn fn, void *payload);
+
+/*
+ * db_tx, serialised against every other db_tx_keyed with the same key on the
+ * same database, across nodes: on PostgreSQL a session advisory lock is held
+ * from before BEGIN to after COMMIT, so concurrent writers to one aggregate
+ * (a directory) queue instead of failing serialisation; SQLite's writers are
+ * serialised anyway. key 0 is plain db_tx.
+ */
+int db_tx_keyed(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void *payload);
 
 /* Runs sql text (no parameters) on a pooled connection: used by migrations. */
 int db_conn_exec(struct db_conn *c, const char *sql);

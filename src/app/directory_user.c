@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SCIM Users: provisioning, updates, deactivation (see directory_user.h). */
+#include "base/common.h"
+
+#include "app/directory_user.h"
+
+#include "app/audit.h"
+#include "app/directory_role.h"
+#include "app/membership.h"
+#include "app/provisioning.h"
+#include "app/session.h"
+#include "app/user.h"
+#include "base/clock.h"
+#include "base/error.h"
+#include "store/connection.h"
+#include "store/directory_group.h"
+#include "store/membership.h"
+#include "store/session.h"
+#include "store/user.h"
+
+struct du_op {
+	const struct scim_principal *p;
+	const struct directory_user_codec *codec;
+	const char *id;
+	int64_t if_match;
+	struct directory_user *out;
+	struct scim_effects *fx;
+	const struct directory_user_query *q;
+	struct directory_user **items;
+	size_t *count;
+	int64_t *total;
+};
+
+/* The covered addresses of a SCIM user, primary first. */
+struct email_plan {
+	const char **addr; /* borrowed from the input */
+	char **norm;
+	size_t n;
+};
+
+static void plan_release(struct email_plan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		free(pl->norm[i]);
+	free(pl->norm);
+	free(pl->addr);
+	memset(pl, 0, sizeof(*pl));
+}
+
+int app_directory_precondition(int64_t if_match, int64_t version)
+{
+	if (if_match <= 0 || if_match == version)
+		return 0;
+	error_setc(ERR_CONFLICT, "precondition_failed",
+	           "the resource has changed (version %lld, If-Match named %lld)",
+	           (long long)version, (long long)if_match);
+	error_set_status(412);
+	return ERR_CONFLICT;
+}
+
+static void plan_add(struct email_plan *pl, const char *addr, char *norm)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (strcmp(pl->norm[i], norm) == 0) {
+			free(norm);
+			return;
+		}
+	pl->addr = xrealloc(pl->addr, (pl->n + 1) * sizeof(*pl->addr));
+	pl->norm = xrealloc(pl->norm, (pl->n + 1) * sizeof(*pl->norm));
+	pl->addr[pl->n] = addr;
+	pl->norm[pl->n++] = norm;
+}
+
+/*
+ * journey 2/3: the primary address must be in a verified domain the
+ * connection covers; other addresses are kept as user emails only when they
+ * are too (an IdP may not claim addresses of another tenant's domains).
+ */
+static int plan_emails(struct db_conn *c, const struct connection *conn,
+                       const struct directory_user_input *in, struct email_plan *pl)
+{
+	const struct directory_email *primary = directory_user_input_primary(in);
+	memset(pl, 0, sizeof(*pl));
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < in->nemails; i++) {
+			const struct directory_email *e = &in->emails[i];
+			if ((pass == 0) != (e == primary))
+				continue;
+			char *norm = NULL;
+			if (model_email_normalize(&norm, e->value))
+				return error_setc(ERR_INVALID, "invalidValue",
+				                  "'%.80s' is not an email address", e->value);
+			int rc = app_provision_check_domain_tx(c, conn, strrchr(norm, '@') + 1);
+			if (rc == ERR_FORBIDDEN && pass == 1) {
+				error_clear();
+				free(norm);
+				continue;
+			}
+			if (rc) {
+				free(norm);
+				if (rc == ERR_FORBIDDEN)
+					error_prefix("primary email %.80s: ", e->value);
+				return rc;
+			}
+			plan_add(pl, e->value, norm);
+		}
+	}
+	return 0;
+}
+
+static int check_name_free(struct db_conn *c, const char *conn_id, const char *user_name,
+                           const char *except_id)
+{
+	struct directory_user other;
+	char *norm = user_username_norm(user_name);
+	int rc = store_directory_user_by_name(c, conn_id, norm, &other);
+	free(norm);
+	if (rc != 1)
+		return rc;
+	bool same = except_id && strcmp(other.id, except_id) == 0;
+	if (!same)
+		error_setc(ERR_CONFLICT, "user_name_taken",
+		           "userName %.200s is already provisioned in this directory (id %s)",
+		           user_name, other.id);
+	directory_user_release(&other);
+	return same ? 0 : ERR_CONFLICT;
+}
+
+/* The existing user holding one of the addresses: 1 (its id), 0 none, or 409 if two do. */
+static int find_owner(struct db_conn *c, const struct email_plan *pl, char owner[ID_MAX])
+{
+	owner[0] = '\0';
+	for (size_t i = 0; i < pl->n; i++) {
+		char id[ID_MAX];
+		int rc = store_directory_email_owner(c, pl->norm[i], id);
+		if (rc < 0)
+			return rc;
+		if (rc == 1 && owner[0] && strcmp(owner, id) != 0)
+			return error_setc(
+			        ERR_CONFLICT, "email_taken",
+			        "the addresses of this user belong to two different users");
+		if (rc == 1)
+			xsnprintf(owner, ID_MAX, "%s", id);
+	}
+	return owner[0] != '\0';
+}
+
+/* A user found by address may be linked unless another directory user already is it. */
+static int check_linkable(struct db_conn *c, const char *conn_id, const char *user_id)
+{
+	struct directory_user du;
+	char managed[ID_MAX];
+	int rc = store_directory_user_by_user(c, conn_id, user_id, &du);
+	if (rc == 1) {
+		error_setc(
+		        ERR_CONFLICT, "email_taken",
+		        "the email address belongs to user %s of this directory (userName %.200s)",
+		        du.id, du.user_name);
+		directory_user_release(&du);
+		return ERR_CONFLICT;
+	}
+	if (rc == 0)
+		rc = store_directory_user_managed(c, user_id, managed);
+	if (rc == 1)
+		return error_setc(
+		        ERR_CONFLICT, "email_taken",
+		        "the email address belongs to a user provisioned by the directory "
+		        "of connection %s",
+		        managed);
+	return rc;
+}
+
+/* public_metadata from the connection's custom attributes that name a SCIM path. */
+static char *scim_metadata(struct db_conn *c, const char *conn_id,
+                           const struct directory_user_codec *codec, const char *profile,
+                           const char *base, int *rc_out)
+{
+	struct custom_attribute *attrs = NULL;
+	size_t n = 0;
+	*rc_out = store_attribute_list(c, conn_id, &attrs, &n);
+	if (*rc_out)
+		return NULL;
+	json_t *sent = json_object();
+	json_t *absent = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if (!attrs[i].scim_attribute)
+			continue;
+		char *vals = codec->values(profile, attrs[i].scim_attribute, codec->payload);
+		json_t *v = vals ? json_loads(vals, 0, NULL) : NULL;
+		if (json_array_size(v) > 0)
+			json_object_set(sent, attrs[i].scim_attribute, v);
+		else
+			json_array_append_new(absent, json_string(attrs[i].key));
+		json_decref(v);
+		free(vals);
+	}
+	char *text = model_json_text(sent);
+	char *meta = app_provision_metadata_from(PROVISION_SCIM, attrs, n, text, base);
+	/* SCIM states the whole user: a mapped attribute it does not carry is unassigned */
+	json_t *m = json_loads(meta, 0, NULL);
+	size_t i;
+	json_t *k;
+	json_array_foreach(absent, i, k) json_object_del(m, json_string_value(k));
+	free(meta);
+	meta = model_json_text(m);
+	json_decref(m);
+	json_decref(sent);
+	json_decref(absent);
+	free(text);
+	for (size_t j = 0; j < n; j++)
+		custom_attribute_release(&attrs[j]);
+	free(attrs);
+	return meta;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v && *v ? xstrdup(v) : NULL;
+}
+
+/* Writes what SCIM is the source of into u; *emails_changed when the list moved. */
+static int apply_fields(struct db_conn *c, const char *conn_id, const struct du_op *op,
+                        const struct directory_user_input *in, const struct email_plan *pl,
+                        struct user *u, bool *emails_changed)
+{
+	set_str(&u->first_name, in->given_name);
+	set_str(&u->last_name, in->family_name);
+	set_str(&u->external_id, in->external_id);
+	bool same = u->nemails == pl->n;
+	for (size_t i = 0; same && i < pl->n; i++)
+		same = strcmp(u->emails[i].norm, pl->norm[i]) == 0 &&
+		       strcmp(u->emails[i].address, pl->addr[i]) == 0 &&
+		       u->emails[i].primary == (i == 0);
+	*emails_changed = !same;
+	if (!same) {
+		struct user fresh = { 0 };
+		for (size_t i = 0; i < pl->n; i++)
+			user_add_email(&fresh, pl->addr[i], pl->norm[i], i == 0);
+		for (size_t i = 0; i < u->nemails; i++) {
+			free(u->emails[i].address);
+			free(u->emails[i].norm);
+		}
+		free(u->emails);
+		u->emails = fresh.emails;
+		u->nemails = fresh.nemails;
+	}
+	for (size_t i = 0; i < pl->n; i++) {
+		int rc = store_user_check_email(c, pl->norm[i], u->id);
+		if (rc)
+			return rc;
+	}
+	int rc = 0;
+	char *meta = scim_metadata(c, conn_id, op->codec, in->profile, u->public_metadata, &rc);
+	if (rc == 0)
+		set_str(&u->public_metadata, meta);
+	free(meta);
+	u->status = in->active ? USER_ACTIVE : USER_DEACTIVATED;
+	return rc;
+}
+
+static char *user_text(const struct user *u)
+{
+	json_t *j = user_to_json(u);
+	json_object_del(j, "updated_at");
+	char *t = model_json_text(j);
+	json_decref(j);
+	return t;
+}
+
+static int revoke(struct db_conn *c, const struct actor *who, const char *user_id,
+                  struct scim_effects *fx)
+{
+	char(*ids)[ID_MAX] = NULL;
+	size_t n = 0;
+	int rc = store_session_active_ids(c, user_id, clock_now(), &ids, &n);
+	free(ids);
+	fx->sessions_revoked += (int64_t)n;
+	fx->deactivated = true;
+	/* PRODUCT.md: every session (and the refresh tokens under it) dies in this transaction */
+	return rc ? rc : app_session_revoke_all_tx(c, who, user_id);
+}
+
+/* A new member of the connection's organization, with its default role. */
+static int join(struct db_conn *c, const struct actor *who, const char *org_id, const char *user_id,
+                struct scim_effects *fx)
+{
+	struct membership m = { 0 }, saved = { 0 };
+	char *default_role = NULL;
+	int64_t max = 0, members = 0;
+	int rc = store_membership_exists(c, org_id, user_id);
+	if (rc == 0)
+		rc = store_directory_org_seats(c, org_id, &default_role, &max, &members);
+	if (rc == 0 && max > 0 && members >= max)
+		rc = error_setc(ERR_CONFLICT, "membership_limit_reached",
+		                "organization %s has no free seat (limit %lld)", org_id,
+		                (long long)max);
+	if (rc == 0) {
+		id_new(m.id, "mem");
+		xsnprintf(m.org_id, sizeof(m.org_id), "%s", org_id);
+		xsnprintf(m.user_id, sizeof(m.user_id), "%s", user_id);
+		m.role = default_role;
+		default_role = NULL;
+		m.role_source = xstrdup(ROLE_SOURCE_DEFAULT);
+		m.created_at = m.updated_at = clock_now();
+		rc = store_membership_insert(c, &m);
+		if (rc == 0)
+			rc = store_membership_get_by_id(c, m.id, &saved);
+		if (rc == 0)
+			rc = app_membership_record(c, who, "organization_membership.created",
+			                           &saved);
+		fx->member_joined = rc == 0;
+	}
+	free(default_role);
+	membership_release(&m);
+	membership_release(&saved);
+	return rc == 1 ? 0 : rc;
+}
+
+/*
+ * An active user is a member, with the role its groups give (else the
+ * default). A directory user that was just created is in no group yet, so
+ * resolve is false then.
+ */
+static int ensure_member(struct db_conn *c, const struct actor *who, const struct connection *conn,
+                         const struct directory_user *du, bool resolve, struct scim_effects *fx)
+{
+	int rc = join(c, who, conn->org_id, du->user_id, fx);
+	bool changed = false;
+	if (rc == 0 && resolve)
+		rc = app_directory_resolve_member_tx(c, who, conn->id, du->id, &changed);
+	fx->roles_changed += changed;
+	return rc;
+}
+
+static void fill_directory_user(struct directory_user *du, const struct directory_user_input *in,
+                                const char *user_id, int64_t now)
+{
+	if (user_id != du->user_id)
+		xsnprintf(du->user_id, sizeof(du->user_id), "%s", user_id);
+	set_str(&du->user_name, in->user_name);
+	set_str(&du->external_id, in->external_id);
+	set_str(&du->profile, in->profile);
+	du->active = in->active;
+	du->last_synced_at = du->updated_at = now;
+}
+
+/* The gatehouse user for a new SCIM user: found by address (linked) or new. */
+static int create_user(struct db_conn *c, struct du_op *op, const struct connection *conn,
+                       const struct directory_user_input *in, const struct email_plan *pl,
+                       struct user *u)
+{
+	const struct actor who = { "scim", conn->id };
+	char owner[ID_MAX];
+	int rc = find_owner(c, pl, owner);
+	bool found = rc == 1;
+	if (found)
+		rc = check_linkable(c, conn->id, owner);
+	if (rc == 0 && found)
+		rc = store_user_get(c, owner, u);
+	if (rc < 0)
+		return rc;
+	bool was_active = found && u->status == USER_ACTIVE;
+	if (!found) {
+		id_new(u->id, "user");
+		u->public_metadata = xstrdup("{}");
+		u->private_metadata = xstrdup("{}");
+		u->created_at = clock_now();
+	}
+	bool emails_changed = false;
+	rc = apply_fields(c, conn->id, op, in, pl, u, &emails_changed);
+	u->updated_at = clock_now();
+	if (rc == 0)
+		rc = found ? store_user_update(c, u, emails_changed) : store_user_insert(c, u);
+	op->fx->user_created = !found;
+	op->fx->user_adopted = found;
+	op->fx->reactivated = found && !was_active && in->active;
+	if (rc == 0)
+		rc = app_user_record(c, &who, found ? "user.updated" : "user.created", u);
+	if (rc == 0 && was_active && !in->active)
+		rc = revoke(c, &who, u->id, op->fx);
+	return rc;
+}
+
+static int create_tx(struct db_conn *c, void *payload)
+{
+	struct du_op *op = payload;
+	struct connection conn = { 0 };
+	struct directory_user_input in = { 0 };
+	struct email_plan pl = { 0 };
+	struct user u = { 0 };
+	struct directory_user du = { 0 };
+	const struct actor who = { "scim", op->p->connection_id };
+	int64_t now = clock_now();
+	memset(op->fx, 0, sizeof(*op->fx));
+	directory_user_release(op->out);
+	int rc = app_scim_check_tx(c, op->p);
+	if (rc == 0)
+		rc = store_connection_get(c, op->p->connection_id, &conn);
+	if (rc == 0)
+		rc = op->codec->transform(&in, NULL, op->codec->payload);
+	if (rc == 0)
+		rc = check_name_free(c, conn.id, in.user_name, NULL);
+	if (rc == 0)
+		rc = plan_emails(c, &conn, &in, &pl);
+	if (rc == 0)
+		rc = create_user(c, op, &conn, &in, &pl, &u);
+	if (rc == 0) {
+		id_new(du.id, "dusr");
+		xsnprintf(du.connection_id, sizeof(du.connection_id), "%s", conn.id);
+		fill_directory_user(&du, &in, u.id, now);
+		du.version = 1;
+		du.created_at = now;
+		rc = store_directory_user_insert(c, &du);
+	}
+	if (rc == 0 && in.active)
+		rc = ensure_member(c, &who, &conn, &du, false, op->fx);
+	if (rc == 0)
+		rc = store_directory_user_get(c, conn.id, du.id, op->out);
+	directory_user_release(&du);
+	user_release(&u);
+	plan_release(&pl);
+	directory_user_input_release(&in);
+	connection_release(&conn);
+	return rc;
+}
+
+int app_directory_user_create(struct app *a, const struct scim_principal *p,
+                              const struct directory_user_codec *codec, struct directory_user *out,
+                              struct scim_effects *fx)
+{
+	struct du_op op = { .p = p, .codec = codec, .out = out, .fx = fx };
+	memset(out, 0, sizeof(*out));
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), create_tx, &op);
+	if (rc)
+		directory_user_release(out);
+	return rc;
+}
+
+/* Applies the new resource to the linked user; records what changed. */
+static int update_user(struct db_conn *c, struct du_op *op, const struct connection *conn,
+                       const struct directory_user_input *in, const struct email_plan *pl,
+                       const struct directory_user *du)
+{
+	const struct actor who = { "scim", conn->id };
+	struct user u = { 0 };
+	int rc = store_user_get(c, du->user_id, &u);
+	if (rc)
+		return rc;
+	bool was_active = u.status == USER_ACTIVE, emails_changed = false;
+	char *before = user_text(&u);
+	rc = apply_fields(c, conn->id, op, in, pl, &u, &emails_changed);
+	char *after = rc == 0 ? user_text(&u) : NULL;
+	bool changed =
+	        after && (strcmp(before, after) != 0 || strcmp(du->profile, in->profile) != 0);
+	if (rc == 0 && changed) {
+		u.updated_at = clock_now();
+		rc = store_user_update(c, &u, emails_changed);
+	}
+	/* journey 3: "Update → user.updated" */
+	if (rc == 0 && changed)
+		rc = app_user_record(c, &who, "user.updated", &u);
+	if (rc == 0 && was_active && !in->active)
+		rc = revoke(c, &who, u.id, op->fx);
+	op->fx->reactivated = !was_active && in->active;
+	free(before);
+	free(after);
+	user_release(&u);
+	return rc;
+}
+
+static int update_tx(struct db_conn *c, void *payload)
+{
+	struct du_op *op = payload;
+	struct connection conn = { 0 };
+	struct directory_user_input in = { 0 };
+	struct email_plan pl = { 0 };
+	struct directory_user du = { 0 };
+	const struct actor who = { "scim", op->p->connection_id };
+	memset(op->fx, 0, sizeof(*op->fx));
+	directory_user_release(op->out);
+	int rc = app_scim_check_tx(c, op->p);
+	if (rc == 0)
+		rc = store_connection_get(c, op->p->connection_id, &conn);
+	if (rc == 0)
+		rc = store_directory_user_get(c, conn.id, op->id, &du);
+	if (rc == 0)
+		rc = app_directory_precondition(op->if_match, du.version);
+	if (rc == 0)
+		rc = op->codec->transform(&in, du.profile, op->codec->payload);
+	if (rc == 0)
+		rc = check_name_free(c, conn.id, in.user_name, du.id);
+	if (rc == 0)
+		rc = plan_emails(c, &conn, &in, &pl);
+	if (rc == 0)
+		rc = update_user(c, op, &conn, &in, &pl, &du);
+	if (rc == 0) {
+		fill_directory_user(&du, &in, du.user_id, clock_now());
+		rc = store_directory_user_update(c, &du);
+	}
+	if (rc == 0 && in.active)
+		rc = ensure_member(c, &who, &conn, &du, true, op->fx);
+	if (rc == 0)
+		rc = store_directory_user_get(c, conn.id, du.id, op->out);
+	directory_user_release(&du);
+	plan_release(&pl);
+	directory_user_input_release(&in);
+	connection_release(&conn);
+	return rc;
+}
+
+int app_directory_user_update(struct app *a, const struct scim_principal *p, const char *id,
+                              int64_t if_match, const struct directory_user_codec *codec,
+                              struct directory_user *out, struct scim_effects *fx)
+{
+	struct du_op op = {
+		.p = p, .codec = codec, .id = id, .if_match = if_match, .out = out, .fx = fx
+	};
+	memset(out, 0, sizeof(*out));
+	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), update_tx, &op);
+	if (rc)
+		directory_user_release(out);
+	return rc;
+}
+
+/* RFC 7644 §3.6: the resource goes; journey 3: the user is deactivated, not deleted. */
+static int delete_tx(struct db_conn *c, void *payload)
+{
+	struct du_op *op = payload;
+	struct directory_user du = { 0 };
+	struct user u = { 0 };
+	const struct actor who = { "scim", op->p->connection_id };
+	memset(op->fx, 0, sizeof(*op->fx));
+	int rc = app_scim_check_tx(c, op->p);
+	if (rc == 0)
+		rc = store_directory_user_get(c, op->p->connection_id, op->id, &du);
+	if (rc == 0)
+		rc = app_directory_precondition(op->if_match, du.version);
+	if (rc == 0)
+		rc = store_user_get(c, du.user_id, &u);
+	bool active = rc == 0 && u.status == USER_ACTIVE;
+	if (active) {
+		u.status = USER_DEACTIVATED;
+		u.updated_at = clock_now();
+		rc = store_user_update(c, &u, false);
+		if (rc == 0)
+			rc = app_user_record(c, &who, "user.updated", &u);
+		if (rc == 0)
+			rc = revoke(c, &who, u.id, op->fx);
+	}
+	if (rc == 0)
+		rc = store_directory_member_forget(c, du.id);
+	if (rc == 0)
+		rc = store_directory_user_delete(c, du.connection_id, du.id);
+	if (rc == 0) {
+		json_t *j = directory_user_to_json(&du);
+		char *data = model_json_text(j);
+		json_decref(j);
+		struct change ch = {
+			&who, "directory_user.deleted", "directory_user", du.id, NULL, data, NULL
+		};
+		rc = app_audit_change(c, &ch);
+		free(data);
+	}
+	user_release(&u);
+	directory_user_release(&du);
+	return rc;
+}
+
+int app_directory_user_delete(struct app *a, const struct scim_principal *p, const char *id,
+                              int64_t if_match, struct scim_effects *fx)
+{
+	struct du_op op = { .p = p, .id = id, .if_match = if_match, .fx = fx };
+	return app_write_keyed(a, app_directory_lock_key(p->connection_id), delete_tx, &op);
+}
+
+static int get_tx(struct db_conn *c, void *payload)
+{
+	struct du_op *op = payload;
+	directory_user_release(op->out);
+	int rc = app_scim_check_tx(c, op->p);
+	return rc ? rc : store_directory_user_get(c, op->p->connection_id, op->id, op->out);
+}
+
+int app_directory_user_get(struct app *a, const struct scim_principal *p, const char *id,
+                           struct directory_user *out)
+{
+	struct du_op op = { .p = p, .id = id, .out = out };
+	memset(out, 0, sizeof(*out));
+	int rc = app_read(a, get_tx, &op);
+	if (rc)
+		directory_user_release(out);
+	return rc;
+}
+
+#define SCAN_BATCH 500
+
+/* Walks the candidates the index allows, keeping the page of those the filter matches. */
+static int list_filtered(struct db_conn *c, struct du_op *op, const char *value)
+{
+	const struct directory_user_query *q = op->q;
+	char after[ID_MAX] = "";
+	int64_t matched = 0;
+	size_t kept = 0;
+	*op->items = xcalloc((size_t)q->count + 1, sizeof(**op->items));
+	for (;;) {
+		struct directory_user *v = NULL;
+		size_t n = 0;
+		int rc = store_directory_user_scan(c, op->p->connection_id, q->key, value, after,
+		                                   SCAN_BATCH, &v, &n);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			bool keep = q->match(&v[i], q->payload);
+			if (keep && ++matched >= q->start_index && (int64_t)kept < q->count) {
+				(*op->items)[kept++] = v[i];
+				*op->count = kept; /* so a failure later frees what was kept */
+				continue;
+			}
+			directory_user_release(&v[i]);
+		}
+		if (n)
+			xsnprintf(after, sizeof(after), "%s", v[n - 1].id);
+		free(v);
+		if (n < SCAN_BATCH)
+			break;
+	}
+	*op->count = kept;
+	*op->total = matched;
+	return 0;
+}
+
+static int list_tx(struct db_conn *c, void *payload)
+{
+	struct du_op *op = payload;
+	const struct directory_user_query *q = op->q;
+	int rc = app_scim_check_tx(c, op->p);
+	if (rc)
+		return rc;
+	char *value = q->key == DIRUSER_USER_NAME ? user_username_norm(q->value)
+	                                          : (q->value ? xstrdup(q->value) : NULL);
+	if (q->match) {
+		rc = list_filtered(c, op, value);
+	} else {
+		*op->total = store_directory_user_count(c, op->p->connection_id, q->key, value);
+		rc = *op->total < 0 ? (int)*op->total
+		                    : store_directory_user_page(c, op->p->connection_id, q->key,
+		                                                value, q->start_index - 1, q->count,
+		                                                op->items, op->count);
+	}
+	free(value);
+	return rc;
+}
+
+int app_directory_user_list(struct app *a, const struct scim_principal *p,
+                            const struct directory_user_query *q, struct directory_user **items,
+                            size_t *count, int64_t *total)
+{
+	struct du_op op = { .p = p, .q = q, .items = items, .count = count, .total = total };
+	*items = NULL;
+	*count = 0;
+	*total = 0;
+	int rc = app_read(a, list_tx, &op);
+	if (rc) {
+		for (size_t i = 0; *items && i < *count; i++)
+			directory_user_release(&(*items)[i]);
+		free(*items);
+		*items = NULL;
+		*count = 0;
+	}
+	return rc;
+}
