@@ -20,7 +20,9 @@
 /*
  * Stores the ID of an AuthnRequest sent through conn_id for an authorization
  * request (auth_request_id) or a test sign-in (test_id); one of them is set.
- * ERR_NOT_FOUND (connection_not_found) when the connection is gone.
+ * ERR_NOT_FOUND (connection_not_found) when the connection is gone. At most
+ * once a minute per process it then deletes expired sign-in state (AuthnRequests,
+ * replay entries, OIDC states) in a transaction of its own.
  */
 int app_saml_request_save(struct app *a, const char *conn_id, const char *request_id,
                           const char *auth_request_id, const char *test_id);

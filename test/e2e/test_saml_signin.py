@@ -669,3 +669,18 @@ def test_idp_with_post_binding_only_gets_a_form(gatehouse, dns, idp):
     rid = re.search(r' ID="([^"]+)"', xml).group(1)
     assert [tuple(x) for x in query(gatehouse, "SELECT id, test_sign_in_id FROM saml_requests")] == \
         [(rid, t["id"])]
+
+
+def test_expired_sign_in_state_is_swept(gatehouse, dns, idp):
+    from ghtest.api import sql
+    org, domain = verified_org(gatehouse, dns)
+    conn = saml_connection(gatehouse, idp, org, domain)
+    sql(gatehouse, "INSERT INTO saml_requests (id, connection_id, created_at, expires_at) "
+                   f"VALUES ('_old', '{conn['id']}', 1, 2)")
+    sql(gatehouse, "INSERT INTO saml_assertions_seen (assertion_id, connection_id, expires_at) "
+                   f"VALUES ('_old_assertion', '{conn['id']}', 2)")
+    t = start_test(gatehouse, conn)
+    _, _, rid, _ = to_idp(idp, t["url"])
+    # the first AuthnRequest of the process swept what had expired
+    assert [r[0] for r in query(gatehouse, "SELECT id FROM saml_requests")] == [rid]
+    assert query(gatehouse, "SELECT assertion_id FROM saml_assertions_seen") == []
