@@ -243,7 +243,10 @@ static int validate(struct acs_flow *f)
 	error_clear();
 	if (f->problems.n == 0)
 		fail(f, check_relay_state(f), "relay_state_mismatch");
-	if (f->problems.n == 0 && f->res.assertion_id)
+	if (f->problems.n == 0 && !f->res.assertion_id)
+		oidc_rp_problems_add(&f->problems, "invalid_assertion",
+		                     "the assertion has no ID, so its replay cannot be refused");
+	if (f->problems.n == 0)
 		fail(f,
 		     app_saml_assertion_remember(f->ctx->app, f->conn.id, f->res.assertion_id,
 		                                 f->res.replay_until_at),
