@@ -11,7 +11,8 @@ BUILD    ?= build/san
 OPTFLAGS := -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-PKGS := libmicrohttpd libcurl jansson cjose sqlite3 libpq openssl libsodium
+PKGS := libmicrohttpd libcurl jansson cjose sqlite3 libpq openssl libsodium \
+	lasso xmlsec1-openssl libxml-2.0 glib-2.0 gobject-2.0
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wcast-qual -Wformat=2 -Wvla \
@@ -38,7 +39,7 @@ FUZZ_NAMES := $(FUZZ_SRC:fuzz/fuzz_%.c=%)
 BIN  := $(BUILD)/bin/gatehouse
 UNIT := $(BUILD)/test/unit
 
-.PHONY: all run test check unit e2e fuzz fuzz-replay bench lint fmt clean deps
+.PHONY: all run test check unit e2e fuzz fuzz-replay bench bench-saml lint fmt clean deps
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -111,6 +112,15 @@ check: unit fuzz-replay
 
 bench: all
 	/usr/bin/python3 bench/bench.py
+
+# Micro-benchmark of the SAML ACS validation core (see bench/saml_response.c).
+$(BUILD)/bench/saml_response: bench/saml_response.c $(LIB_OBJ) $(BUILD)/obj/gen/assets.o
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+bench-saml: $(BUILD)/bench/saml_response
+	$(BUILD)/bench/saml_response $(or $(N),3000) $(or $(THREADS),2)
 
 lint:
 	clang-tidy -quiet $(LIB_SRC) src/main.c -- -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen \

@@ -137,7 +137,9 @@ EOF
 }
 
 run_e2e() { # run_e2e BACKEND
-	GATEHOUSE_TEST_BACKEND=$1 GATEHOUSE_BIN=$PWD/$BIN \
+	# each backend's dnsmasq gets its own port range, outside the ephemeral one
+	case $1 in sqlite) dns_ports=20000-21999 ;; *) dns_ports=22000-23999 ;; esac
+	GATEHOUSE_TEST_DNS_PORTS=$dns_ports GATEHOUSE_TEST_BACKEND=$1 GATEHOUSE_BIN=$PWD/$BIN \
 		timeout -k 10 1200 $PY -m pytest -q -rfEs --junitxml="$work/e2e-$1.xml" \
 		--basetemp="$work/pytest-$1" test/e2e >"$work/e2e-$1.log" 2>&1 &
 	echo $! >"$work/e2e-$1.pid"

@@ -16,11 +16,12 @@ allowed() {
 	model) echo "base model" ;;
 	store) echo "base model store" ;;
 	app) echo "base crypto config jose model store app" ;;
+	saml) echo "base crypto saml" ;;
 	scim) echo "base crypto model scim" ;;
 	dns) echo "base crypto config model store app dns" ;;
 	webhook) echo "base crypto config model store app http webhook" ;;
-	routes) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp scim routes" ;;
-	cli) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp scim routes cli" ;;
+	routes) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp saml scim routes" ;;
+	cli) echo "base crypto config jose model store app http dns webhook oidc_op oidc_rp saml scim routes cli" ;;
 	*) echo "" ;;
 	esac
 }

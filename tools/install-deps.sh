@@ -8,12 +8,13 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev
-	libcjose-dev libssl-dev libsqlite3-dev libpq-dev libsodium-dev"
+	libcjose-dev libssl-dev libsqlite3-dev libpq-dev libsodium-dev
+	liblasso3-dev libxmlsec1-dev libxml2-dev libglib2.0-dev"
 # dnsmasq-base is the dnsmasq binary alone: the dnsmasq package would also
 # start a system DNS service on port 53 of every interface. The tests run
 # their own dnsmasq on a loopback port.
 TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests python3-jwcrypto curl sqlite3 wrk
-	clang"
+	clang xmlsec1 python3-pysaml2"
 
 case ${1:-} in
 "") want=$BUILD_PKGS ;;

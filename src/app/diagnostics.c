@@ -121,8 +121,20 @@ static int failure_tx(struct db_conn *c, void *payload)
 void app_sign_in_failure_record(struct app *a, const char *conn_id, const char *org_id,
 				const char *code, const char *detail, const char *request_id)
 {
-	struct diag_op op = { .conn_id = conn_id, .org_id = org_id, .code = code, .detail = detail,
-			      .request_id = request_id };
+	/* The arguments may point into this thread's error slot (callers pass
+	 * e->stable, e->detail), which the transaction below may clear: copy them. */
+	char c_code[64], c_detail[512], c_conn[ID_MAX], c_org[ID_MAX], c_req[ID_MAX];
+	xsnprintf(c_code, sizeof(c_code), "%s", code ? code : "sign_in_failed");
+	xsnprintf(c_detail, sizeof(c_detail), "%s", detail ? detail : "");
+	xsnprintf(c_conn, sizeof(c_conn), "%s", conn_id ? conn_id : "");
+	xsnprintf(c_org, sizeof(c_org), "%s", org_id ? org_id : "");
+	xsnprintf(c_req, sizeof(c_req), "%s", request_id ? request_id : "");
+	struct diag_op op = { .conn_id = conn_id ? c_conn : NULL, .org_id = org_id ? c_org : NULL,
+			      .code = c_code, .detail = c_detail,
+			      .request_id = request_id ? c_req : NULL };
+	code = c_code;
+	detail = c_detail;
+	conn_id = op.conn_id;
 	struct error_state saved = *error_get();
 	if (db_tx(a->db, DB_TX_WRITE, failure_tx, &op))
 		log_error("cannot record a sign-in failure", "code=%s err=\"%s\"", code,

@@ -78,3 +78,13 @@ TEST(json_field, contract_errors)
 	ASSERT_STR_EQ(error_get()->stable, "invalid_type");
 	json_decref(o);
 }
+
+TEST(error, a_new_error_may_quote_the_previous_one)
+{
+	error_setc(ERR_PEER, "peer_error", "connect to %s failed", "idp.test");
+	error_setc(ERR_PEER, "metadata_unreachable", "cannot fetch metadata: %s", error_get()->detail);
+	ASSERT_STR_EQ(error_get()->detail, "cannot fetch metadata: connect to idp.test failed");
+	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
+	error_setc(ERR_PEER, error_get()->stable, "again: %s", error_get()->detail);
+	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
+}

@@ -5,31 +5,36 @@
 
 static _Thread_local struct error_state slot;
 
-static void set_detail(const char *fmt, va_list ap)
-{
-	vsnprintf(slot.detail, sizeof(slot.detail), fmt, ap);
-}
-
+/*
+ * The arguments may point into the slot itself (a caller wrapping the
+ * previous error: error_setc(..., "%s", error_get()->detail)): format into
+ * a local buffer first, then replace the slot.
+ */
 int error_set(int code, const char *fmt, ...)
 {
+	char detail[sizeof(slot.detail)];
 	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
 	error_clear();
 	slot.code = code;
-	va_start(ap, fmt);
-	set_detail(fmt, ap);
-	va_end(ap);
+	memcpy(slot.detail, detail, sizeof(detail));
 	return code;
 }
 
 int error_setc(int code, const char *stable, const char *fmt, ...)
 {
+	char detail[sizeof(slot.detail)], st[sizeof(slot.stable)];
 	va_list ap;
+	xsnprintf(st, sizeof(st), "%s", stable);
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
 	error_clear();
 	slot.code = code;
-	xsnprintf(slot.stable, sizeof(slot.stable), "%s", stable);
-	va_start(ap, fmt);
-	set_detail(fmt, ap);
-	va_end(ap);
+	memcpy(slot.stable, st, sizeof(st));
+	memcpy(slot.detail, detail, sizeof(detail));
 	return code;
 }
 

@@ -3,6 +3,9 @@
 #include "base/common.h"
 #include "cli/output.h"
 #include "app/connection.h"
+#include "http/client.h"
+#include "routes/saml.h"
+#include "saml/saml.h"
 
 static const struct cli_flag flags[] = {
 	{ "organization", "organization_id", 's', "organization id or slug (create, or move on update)" },
@@ -91,6 +94,37 @@ static int lookup(struct app *a, const char *email, bool json)
 	return EXIT_OK;
 }
 
+/* SAML: the IdP metadata the input names (pasted, or fetched now), as the API does. */
+static int saml_prepare(struct saml_setup *s, struct connection_input *in, const struct config *cfg)
+{
+	http_client_global_init(cfg->allow_loopback_targets);
+	if (saml_global_init() != 0)
+		return ERR_INTERNAL;
+	int rc = routes_saml_setup_prepare(s, in);
+	size_t i;
+	json_t *w;
+	json_array_foreach(s->warnings, i, w)
+		fprintf(stderr, "gatehouse: warning: %s\n",
+			json_string_value(json_object_get(w, "message")));
+	return rc;
+}
+
+/* A new SAML connection gets its SP key pairs at once (its SP metadata is then complete). */
+static int saml_keys(struct app *a, const struct actor *who, struct connection *x)
+{
+	struct saml_sp_keys k;
+	char id[ID_MAX];
+	int rc = routes_saml_keys(a, who, x->id, &k);
+	saml_sp_keys_release(&k);
+	if (rc) {
+		connection_release(x);
+		return rc;
+	}
+	xsnprintf(id, sizeof(id), "%s", x->id);
+	connection_release(x);
+	return app_connection_get(a, id, x);
+}
+
 static int run(struct app *a, const char *sub, struct cli_args *args, const struct config *cfg)
 {
 	struct actor who = { "cli", NULL };
@@ -100,10 +134,17 @@ static int run(struct app *a, const char *sub, struct cli_args *args, const stru
 	if (!strcmp(sub, "list"))
 		return list(a, args, cfg);
 	if (!strcmp(sub, "create")) {
+		struct saml_setup s = { 0 };
 		rc = connection_input_from_json(&in, args->body, true);
+		bool saml = rc == 0 && !strcmp(in.protocol, "saml");
+		if (rc == 0 && saml)
+			rc = saml_prepare(&s, &in, cfg);
 		if (rc == 0)
 			rc = app_connection_create(a, &who, &in, &x);
+		if (rc == 0 && saml)
+			rc = saml_keys(a, &who, &x);
 		connection_input_release(&in);
+		routes_saml_setup_release(&s);
 		return rc ? cli_fail(rc) : show(&x, cfg, args->json);
 	}
 	if (args->npositional < 1) {
@@ -125,10 +166,14 @@ static int run(struct app *a, const char *sub, struct cli_args *args, const stru
 	if (!strcmp(sub, "get")) {
 		rc = app_connection_get(a, id, &x);
 	} else if (!strcmp(sub, "update")) {
+		struct saml_setup s = { 0 };
 		rc = connection_input_from_json(&in, args->body, false);
+		if (rc == 0 && in.has_saml)
+			rc = saml_prepare(&s, &in, cfg);
 		if (rc == 0)
 			rc = app_connection_update(a, &who, id, &in, &x);
 		connection_input_release(&in);
+		routes_saml_setup_release(&s);
 	} else if (!strcmp(sub, "activate")) {
 		rc = app_connection_activate(a, &who, id, &x);
 	} else if (!strcmp(sub, "deactivate")) {

@@ -4,13 +4,44 @@
 #include "routes/routes.h"
 #include "app/connection.h"
 #include "app/diagnostics.h"
+#include "base/log.h"
 #include "http/client.h"
+#include "routes/saml.h"
 
 static int reply(struct route_ctx *ctx, int status, struct connection *x)
 {
 	json_t *j = connection_to_json(x, ctx->app->cfg->public_url);
 	connection_release(x);
 	return route_json(ctx, status, j);
+}
+
+/* A SAML create/update: with what its metadata said (warnings included when there are some). */
+static int reply_saml(struct route_ctx *ctx, int status, struct connection *x,
+		      const struct saml_setup *s)
+{
+	json_t *j = connection_to_json(x, ctx->app->cfg->public_url);
+	connection_release(x);
+	if (s->warnings && json_array_size(s->warnings))
+		json_object_set(j, "warnings", s->warnings);
+	return route_json(ctx, status, j);
+}
+
+/* A new SAML connection gets its SP key pairs now, so its SP metadata can be pasted at once. */
+static int make_sp_keys(struct route_ctx *ctx, struct connection *x)
+{
+	struct saml_sp_keys k;
+	char id[ID_MAX];
+	int rc = routes_saml_keys(ctx->app, &ctx->actor, x->id, &k);
+	saml_sp_keys_release(&k);
+	if (rc) { /* made on first use instead */
+		log_warn("SAML SP keys not created", "connection=%s err=\"%s\"", x->id,
+			 error_get()->detail);
+		error_clear();
+		return 0;
+	}
+	xsnprintf(id, sizeof(id), "%s", x->id);
+	connection_release(x);
+	return app_connection_get(ctx->app, id, x);
 }
 
 /* Customer-supplied URLs are fetched later through the SSRF guard; refuse bad ones now. */
@@ -50,12 +81,21 @@ static int create(struct route_ctx *ctx)
 	json_t *body = NULL;
 	struct connection_input in = { 0 };
 	struct connection x;
+	struct saml_setup s = { 0 };
 	int rc = decode(ctx, &in, &body, true);
+	bool saml = rc == 0 && !strcmp(in.protocol, "saml");
+	if (rc == 0 && saml)
+		rc = routes_saml_setup_prepare(&s, &in);
 	if (rc == 0)
 		rc = app_connection_create(ctx->app, &ctx->actor, &in, &x);
+	if (rc == 0 && saml)
+		rc = make_sp_keys(ctx, &x);
 	connection_input_release(&in);
 	json_decref(body);
-	return rc ? rc : reply(ctx, 201, &x);
+	if (rc == 0)
+		rc = reply_saml(ctx, 201, &x, &s);
+	routes_saml_setup_release(&s);
+	return rc;
 }
 
 static int list(struct route_ctx *ctx)
@@ -91,12 +131,18 @@ static int update(struct route_ctx *ctx)
 	json_t *body = NULL;
 	struct connection_input in = { 0 };
 	struct connection x;
+	struct saml_setup s = { 0 };
 	int rc = decode(ctx, &in, &body, false);
+	if (rc == 0 && in.has_saml)
+		rc = routes_saml_setup_prepare(&s, &in);
 	if (rc == 0)
 		rc = app_connection_update(ctx->app, &ctx->actor, route_param(ctx, "conn"), &in, &x);
 	connection_input_release(&in);
 	json_decref(body);
-	return rc ? rc : reply(ctx, 200, &x);
+	if (rc == 0)
+		rc = reply_saml(ctx, 200, &x, &s);
+	routes_saml_setup_release(&s);
+	return rc;
 }
 
 static int destroy(struct route_ctx *ctx)

@@ -90,6 +90,8 @@ extern const struct route routes_scim_users[];
 extern const struct route routes_scim_groups[];
 extern const struct route routes_oidc_rp[];
 extern const struct route routes_sso[];
+extern const struct route routes_saml[];
+extern const struct route routes_saml_setup[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];

@@ -22,6 +22,7 @@
 #include "app/org.h"
 #include "base/error.h"
 #include "routes/oidc_rp.h"
+#include "routes/saml.h"
 
 int routes_sso_page(struct route_ctx *ctx, int status, const char *title, const char *body_html)
 {
@@ -89,6 +90,14 @@ static int start_oidc(struct route_ctx *ctx, const struct test_sign_in *t,
 	return rc;
 }
 
+static int start_saml(struct route_ctx *ctx, const struct test_sign_in *t,
+                      const struct connection *conn)
+{
+	if (routes_saml_begin(ctx, conn, NULL, t->id))
+		return start_failed(ctx, t);
+	return 0;
+}
+
 static int test_start(struct route_ctx *ctx)
 {
 	struct test_sign_in t;
@@ -112,6 +121,8 @@ static int test_start(struct route_ctx *ctx)
 	rc = app_connection_get(ctx->app, t.connection_id, &conn);
 	if (rc == 0 && (!strcmp(conn.protocol, "oidc") || !strcmp(conn.protocol, "easie")))
 		rc = start_oidc(ctx, &t, &conn);
+	else if (rc == 0 && !strcmp(conn.protocol, "saml"))
+		rc = start_saml(ctx, &t, &conn);
 	else if (rc == 0)
 		rc = message(ctx, 501, "Not available",
 		             "Test sign-ins for this protocol are not available in this build.");
@@ -148,10 +159,8 @@ static int begin_real(struct route_ctx *ctx, const struct auth_request *r,
 {
 	char *url = NULL;
 	int rc = request_allows(ctx, r, conn);
-	if (rc == 0 && strcmp(conn->protocol, "oidc") != 0 && strcmp(conn->protocol, "easie") != 0)
-		rc = error_setc(ERR_UNAVAILABLE, "protocol_not_available",
-		                "sign-in through %s connections is not available in this build",
-		                conn->protocol);
+	if (rc == 0 && !strcmp(conn->protocol, "saml"))
+		return routes_saml_begin(ctx, conn, r->id, NULL);
 	if (rc == 0)
 		rc = routes_oidc_rp_begin(ctx, conn, r->id, NULL, r->login_hint, &url);
 	if (rc == 0)

@@ -16,6 +16,8 @@ const struct route *const routes_all[] = {
 	routes_connections,
 	routes_oidc_rp,
 	routes_sso,
+	routes_saml,
+	routes_saml_setup,
 	routes_directory,
 	routes_scim,
 	routes_scim_users,

@@ -47,6 +47,17 @@ def _quote(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _dns_ports():
+    """GATEHOUSE_TEST_DNS_PORTS="lo-hi": where this suite's dnsmasq lives. The
+    server is restarted on its port for every record change; from the kernel's
+    ephemeral range another suite's server could take the port in between."""
+    spec = os.environ.get("GATEHOUSE_TEST_DNS_PORTS")
+    if not spec:
+        return None
+    lo, hi = (int(x) for x in spec.split("-"))
+    return (lo, hi)
+
+
 class _FailingUpstream:
     """Answers every query (UDP and TCP) with SERVFAIL; also holds a UDP port
     that never answers (for timeout())."""
@@ -263,7 +274,8 @@ class DnsServer:
     def start(self):
         self._write_conf()
         for _ in range(5):
-            port = self.port if self.port is not None else free_port(udp_too=True)
+            port = self.port if self.port is not None else free_port(udp_too=True,
+                                                                     port_range=_dns_ports())
             proc = self._spawn(port)
             self.port = port
             if self._ready(proc):

@@ -1,17 +1,26 @@
 # SPDX-License-Identifier: Apache-2.0
 """Loopback ports and polling."""
 
+import random
 import socket
 import time
 
 
-def free_port(udp_too=False):
+def free_port(udp_too=False, port_range=None):
     """A loopback port that nothing listens on right now (TCP, and UDP when
     udp_too). The caller binds it soon after; a rare race is retried by the
-    callers that start servers."""
+    callers that start servers. port_range (lo, hi) picks from a private range
+    instead of the kernel's ephemeral ports, for a server that is restarted on
+    the same port while other suites on this machine pick ports too."""
     for _ in range(50):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
+            if port_range:
+                try:
+                    s.bind(("127.0.0.1", random.randint(*port_range)))
+                except OSError:
+                    continue
+            else:
+                s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
             if not udp_too:
                 return port

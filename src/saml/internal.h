@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Private to saml/: the lasso objects inside a context (see sp_ctx.h). */
+#ifndef GATEHOUSE_SAML_INTERNAL_H
+#define GATEHOUSE_SAML_INTERNAL_H
+
+#include "saml/deps.h"
+#include "saml/sp_ctx.h"
+
+/* Borrowed; valid while the caller holds a reference on ctx. */
+LassoServer *saml_sp_ctx_server(const struct saml_sp_ctx *ctx);
+
+#endif
