@@ -132,7 +132,7 @@ lint:
 		--suppress=missingIncludeSystem -D__GNUC__ -DLIBCURL_VERSION_NUM=0x075801 -Isrc src
 
 fmt:
-	clang-format -i $(ALL_SRC) $(shell find src test fuzz -name '*.h') fuzz/*.c
+	clang-format -i $(ALL_SRC) $(shell find src test/harness fuzz -name "*.[ch]")
 
 clean:
 	rm -rf build

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Audit rows and outbox events in the change's transaction (see audit.h). */
 #include "base/common.h"
+
 #include "app/audit.h"
+
 #include "base/clock.h"
 #include "base/id.h"
 #include "store/event.h"
@@ -35,7 +37,7 @@ int app_audit_change(struct db_conn *c, const struct change *ch)
 	char evt[ID_MAX];
 	id_new(evt, "evt");
 	return store_event_insert(c, evt, ch->event_type, ch->data_json ? ch->data_json : "{}",
-				  now);
+	                          now);
 }
 
 void app_audit_notify(void)

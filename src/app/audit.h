@@ -13,9 +13,9 @@ struct change {
 	const char *action;      /* "organization.created" */
 	const char *target_type; /* "organization" */
 	const char *target_id;
-	const char *org_id;      /* NULL when not about one organization */
-	const char *data_json;   /* the object as it now is (or was, for deletions) */
-	const char *event_type;  /* webhook event type, or NULL for audit only */
+	const char *org_id;     /* NULL when not about one organization */
+	const char *data_json;  /* the object as it now is (or was, for deletions) */
+	const char *event_type; /* webhook event type, or NULL for audit only */
 };
 
 /* Writes the audit row and the event. Returns 0 or a store error. */

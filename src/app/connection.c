@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Enterprise connections (see connection.h). */
 #include "base/common.h"
+
 #include "app/connection.h"
+
 #include "app/audit.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -28,7 +30,7 @@ struct conn_op {
 
 /* A 422 naming the field. */
 static int unprocessable(const char *field, const char *code, const char *fmt, ...)
-	PRINTF_LIKE(3, 4);
+        PRINTF_LIKE(3, 4);
 static int unprocessable(const char *field, const char *code, const char *fmt, ...)
 {
 	char msg[400];
@@ -43,7 +45,7 @@ static int unprocessable(const char *field, const char *code, const char *fmt, .
 }
 
 static int record(struct db_conn *c, const struct actor *who, const char *action,
-		  const struct connection *x, const char *event)
+                  const struct connection *x, const char *event)
 {
 	json_t *j = connection_to_json(x, "");
 	char *data = model_json_text(j);
@@ -75,9 +77,10 @@ static int apply_domains(struct db_conn *c, struct connection *x, const struct c
 		if (rc == 0)
 			rc = store_domain_get(c, x->org_id, norm, &d);
 		if (rc == ERR_NOT_FOUND || rc == ERR_INVALID)
-			rc = unprocessable("domains", "domain_not_in_organization",
-					   "%.200s is not a domain of the connection's organization; add it under /v1/organizations/{org}/domains first",
-					   in->domains[i]);
+			rc = unprocessable(
+			        "domains", "domain_not_in_organization",
+			        "%.200s is not a domain of the connection's organization; add it under /v1/organizations/{org}/domains first",
+			        in->domains[i]);
 		if (rc == 0)
 			xsnprintf(ids[i], ID_MAX, "%s", d.id);
 		domain_release(&d);
@@ -119,7 +122,7 @@ static void apply_oidc(struct connection *x, const struct connection_input *in)
 	set_str(&x->oidc_client_id, in->oidc_client_id, in->has_client_id);
 	set_str(&x->oidc_scopes, in->oidc_scopes, in->has_scopes);
 	set_str(&x->oidc_authorization_endpoint, in->oidc_authorization_endpoint,
-		in->has_authorization_endpoint);
+	        in->has_authorization_endpoint);
 	set_str(&x->oidc_token_endpoint, in->oidc_token_endpoint, in->has_token_endpoint);
 	set_str(&x->oidc_jwks_uri, in->oidc_jwks_uri, in->has_jwks_uri);
 	set_str(&x->oidc_userinfo_endpoint, in->oidc_userinfo_endpoint, in->has_userinfo_endpoint);
@@ -133,17 +136,17 @@ static int apply(struct db_conn *c, struct connection *x, const struct connectio
 {
 	bool saml = !strcmp(x->protocol, "saml");
 	if (in->has_saml && !saml)
-		return unprocessable("saml", "wrong_protocol", "%s connections take no saml settings",
-				     x->protocol);
+		return unprocessable("saml", "wrong_protocol",
+		                     "%s connections take no saml settings", x->protocol);
 	if (in->has_oidc && saml)
-		return unprocessable("oidc", "wrong_protocol", "%s connections take no oidc settings",
-				     x->protocol);
+		return unprocessable("oidc", "wrong_protocol",
+		                     "%s connections take no oidc settings", x->protocol);
 	if (in->has_provider && !connection_provider_supports(in->provider, x->protocol))
 		return unprocessable("provider", "provider_protocol_mismatch",
-				     "this provider does not offer %s", x->protocol);
+		                     "this provider does not offer %s", x->protocol);
 	if (in->has_default_role && in->default_role && !store_role_exists(c, in->default_role))
-		return unprocessable("default_role", "unknown_role", "default_role %.80s is not a role",
-				     in->default_role);
+		return unprocessable("default_role", "unknown_role",
+		                     "default_role %.80s is not a role", in->default_role);
 	set_str(&x->name, in->name, in->has_name);
 	set_str(&x->provider, in->provider, in->has_provider);
 	set_str(&x->default_role, in->default_role, in->has_default_role);
@@ -182,7 +185,7 @@ static int create_tx(struct db_conn *c, void *payload)
 	int rc = resolve_org(c, in->organization_id, x->org_id);
 	if (rc == ERR_NOT_FOUND)
 		return unprocessable("organization_id", "organization_not_found",
-				     "no organization %.80s", in->organization_id);
+		                     "no organization %.80s", in->organization_id);
 	if (rc)
 		return rc;
 	id_new(x->id, "conn");
@@ -211,10 +214,12 @@ static char *seal_secret(struct app *a, const struct connection_input *in)
 	return crypto_seal(a->seal_key, in->oidc_client_secret);
 }
 
-int app_connection_create(struct app *a, const struct actor *who,
-			  const struct connection_input *in, struct connection *out)
+int app_connection_create(struct app *a, const struct actor *who, const struct connection_input *in,
+                          struct connection *out)
 {
-	struct conn_op op = { .who = who, .in = in, .out = out, .sealed_secret = seal_secret(a, in) };
+	struct conn_op op = {
+		.who = who, .in = in, .out = out, .sealed_secret = seal_secret(a, in)
+	};
 	memset(out, 0, sizeof(*out));
 	int rc = app_write(a, create_tx, &op);
 	free(op.sealed_secret);
@@ -236,8 +241,9 @@ static int demote_if_uncovered(struct db_conn *c, const struct actor *who, struc
 	free(x->status);
 	x->status = xstrdup("inactive");
 	int rc = store_connection_update(c, x, NULL);
-	return rc ? rc : record(c, who, "enterprise_connection.deactivated", x,
-				"enterprise_connection.deactivated");
+	return rc ? rc
+	          : record(c, who, "enterprise_connection.deactivated", x,
+	                   "enterprise_connection.deactivated");
 }
 
 static int update_tx(struct db_conn *c, void *payload)
@@ -255,7 +261,7 @@ static int update_tx(struct db_conn *c, void *payload)
 		rc = resolve_org(c, in->organization_id, org);
 		if (rc == ERR_NOT_FOUND)
 			return unprocessable("organization_id", "organization_not_found",
-					     "no organization %.80s", in->organization_id);
+			                     "no organization %.80s", in->organization_id);
 		if (rc)
 			return rc;
 		moved = strcmp(org, x->org_id) != 0;
@@ -273,15 +279,18 @@ static int update_tx(struct db_conn *c, void *payload)
 	if (rc == 0)
 		rc = reload(c, x);
 	if (rc == 0)
-		rc = record(c, op->who, moved ? "enterprise_connection.moved" : "enterprise_connection.updated", x, NULL);
+		rc = record(c, op->who,
+		            moved ? "enterprise_connection.moved" : "enterprise_connection.updated",
+		            x, NULL);
 	return rc ? rc : demote_if_uncovered(c, op->who, x);
 }
 
 int app_connection_update(struct app *a, const struct actor *who, const char *id,
-			  const struct connection_input *in, struct connection *out)
+                          const struct connection_input *in, struct connection *out)
 {
-	struct conn_op op = { .who = who, .id = id, .in = in, .out = out,
-			      .sealed_secret = seal_secret(a, in) };
+	struct conn_op op = {
+		.who = who, .id = id, .in = in, .out = out, .sealed_secret = seal_secret(a, in)
+	};
 	memset(out, 0, sizeof(*out));
 	int rc = app_write(a, update_tx, &op);
 	free(op.sealed_secret);
@@ -333,13 +342,15 @@ static int list_tx(struct db_conn *c, void *payload)
 			return rc;
 	}
 	return store_connection_list(c, org[0] ? org : NULL, op->page->starting_after,
-				     op->page->limit, op->items, op->count, op->total);
+	                             op->page->limit, op->items, op->count, op->total);
 }
 
 int app_connection_list(struct app *a, const char *org_id, const struct page *p,
-			struct connection **items, size_t *count, int64_t *total)
+                        struct connection **items, size_t *count, int64_t *total)
 {
-	struct conn_op op = { .org = org_id, .page = p, .items = items, .count = count, .total = total };
+	struct conn_op op = {
+		.org = org_id, .page = p, .items = items, .count = count, .total = total
+	};
 	return app_read(a, list_tx, &op);
 }
 
@@ -351,8 +362,8 @@ static bool is_complete(const struct connection *x)
 		       strcmp(x->saml_idp_certificates, "[]") != 0;
 	if (!strcmp(x->protocol, "oidc"))
 		return x->oidc_client_id && x->oidc_has_client_secret &&
-		       (x->oidc_issuer || (x->oidc_authorization_endpoint && x->oidc_token_endpoint &&
-					   x->oidc_jwks_uri));
+		       (x->oidc_issuer || (x->oidc_authorization_endpoint &&
+		                           x->oidc_token_endpoint && x->oidc_jwks_uri));
 	return x->oidc_client_id && x->oidc_has_client_secret && x->easie_tenant;
 }
 
@@ -367,35 +378,39 @@ static int activate_tx(struct db_conn *c, void *payload)
 	if (!strcmp(x->status, "active"))
 		return 0;
 	if (!x->tested_at)
-		return error_setc(ERR_CONFLICT, "connection_not_tested",
-				  "run a test sign-in that succeeds before activating (POST .../test_sign_ins)");
+		return error_setc(
+		        ERR_CONFLICT, "connection_not_tested",
+		        "run a test sign-in that succeeds before activating (POST .../test_sign_ins)");
 	if (!is_complete(x))
 		return error_setc(ERR_CONFLICT, "connection_incomplete",
-				  "the IdP settings are incomplete for %s", x->protocol);
+		                  "the IdP settings are incomplete for %s", x->protocol);
 	int64_t verified = store_connection_verified_domains(c, x->id);
 	if (verified < 0)
 		return (int)verified;
 	if (verified == 0)
-		return error_setc(ERR_CONFLICT, "no_verified_domain",
-				  "the connection must cover at least one verified domain of its organization");
+		return error_setc(
+		        ERR_CONFLICT, "no_verified_domain",
+		        "the connection must cover at least one verified domain of its organization");
 	char other[ID_MAX], dom[256];
 	rc = store_connection_overlap(c, x->id, other, dom);
 	if (rc)
 		return rc;
 	if (other[0])
-		return error_setc(ERR_CONFLICT, "domain_has_active_connection",
-				  "%s is already served by the active connection %s; deactivate it first",
-				  dom, other);
+		return error_setc(
+		        ERR_CONFLICT, "domain_has_active_connection",
+		        "%s is already served by the active connection %s; deactivate it first",
+		        dom, other);
 	free(x->status);
 	x->status = xstrdup("active");
 	x->activated_at = x->updated_at = clock_now();
 	rc = store_connection_update(c, x, NULL);
-	return rc ? rc : record(c, op->who, "enterprise_connection.activated", x,
-				"enterprise_connection.activated");
+	return rc ? rc
+	          : record(c, op->who, "enterprise_connection.activated", x,
+	                   "enterprise_connection.activated");
 }
 
 int app_connection_activate(struct app *a, const struct actor *who, const char *id,
-			    struct connection *out)
+                            struct connection *out)
 {
 	struct conn_op op = { .who = who, .id = id, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -417,12 +432,13 @@ static int deactivate_tx(struct db_conn *c, void *payload)
 	x->status = xstrdup("inactive");
 	x->updated_at = clock_now();
 	rc = store_connection_update(c, x, NULL);
-	return rc ? rc : record(c, op->who, "enterprise_connection.deactivated", x,
-				"enterprise_connection.deactivated");
+	return rc ? rc
+	          : record(c, op->who, "enterprise_connection.deactivated", x,
+	                   "enterprise_connection.deactivated");
 }
 
 int app_connection_deactivate(struct app *a, const struct actor *who, const char *id,
-			      struct connection *out)
+                              struct connection *out)
 {
 	struct conn_op op = { .who = who, .id = id, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -458,7 +474,7 @@ int app_connection_mark_tested(struct app *a, const struct actor *who, const cha
 }
 
 static int attr_record(struct db_conn *c, const struct actor *who, const char *action,
-		       const struct custom_attribute *attr)
+                       const struct custom_attribute *attr)
 {
 	json_t *j = custom_attribute_to_json(attr);
 	char *data = model_json_text(j);
@@ -496,12 +512,12 @@ static int attr_create_tx(struct db_conn *c, void *payload)
 	rc = store_attribute_insert(c, t);
 	if (rc == ERR_CONFLICT)
 		return error_setc(ERR_CONFLICT, "key_taken",
-				  "this connection already maps public_metadata key %s", t->key);
+		                  "this connection already maps public_metadata key %s", t->key);
 	return rc ? rc : attr_record(c, op->who, "custom_attribute.created", t);
 }
 
 int app_attribute_create(struct app *a, const struct actor *who, const char *conn_id,
-			 const struct custom_attribute_input *in, struct custom_attribute *out)
+                         const struct custom_attribute_input *in, struct custom_attribute *out)
 {
 	struct conn_op op = { .who = who, .id = conn_id, .ain = in, .aout = out };
 	memset(out, 0, sizeof(*out));
@@ -523,13 +539,14 @@ static int attr_update_tx(struct db_conn *c, void *payload)
 	rc = store_attribute_update(c, op->aout);
 	if (rc == ERR_CONFLICT)
 		return error_setc(ERR_CONFLICT, "key_taken",
-				  "this connection already maps public_metadata key %s", op->aout->key);
+		                  "this connection already maps public_metadata key %s",
+		                  op->aout->key);
 	return rc ? rc : attr_record(c, op->who, "custom_attribute.updated", op->aout);
 }
 
 int app_attribute_update(struct app *a, const struct actor *who, const char *conn_id,
-			 const char *id, const struct custom_attribute_input *in,
-			 struct custom_attribute *out)
+                         const char *id, const struct custom_attribute_input *in,
+                         struct custom_attribute *out)
 {
 	struct conn_op op = { .who = who, .id = conn_id, .attr_id = id, .ain = in, .aout = out };
 	memset(out, 0, sizeof(*out));
@@ -553,7 +570,7 @@ static int attr_delete_tx(struct db_conn *c, void *payload)
 }
 
 int app_attribute_delete(struct app *a, const struct actor *who, const char *conn_id,
-			 const char *id)
+                         const char *id)
 {
 	struct conn_op op = { .who = who, .id = conn_id, .attr_id = id };
 	return app_write(a, attr_delete_tx, &op);
@@ -569,7 +586,7 @@ static int attr_list_tx(struct db_conn *c, void *payload)
 }
 
 int app_attribute_list(struct app *a, const char *conn_id, struct custom_attribute **items,
-		       size_t *count)
+                       size_t *count)
 {
 	struct conn_op op = { .id = conn_id, .items = items, .count = count };
 	return app_read(a, attr_list_tx, &op);
@@ -579,7 +596,7 @@ static int lookup_tx(struct db_conn *c, void *payload)
 {
 	struct conn_op *op = payload;
 	return store_connection_for_domain(c, op->route->domain, op->route->connection_id,
-					   op->route->org_id, &op->route->sso_enforced);
+	                                   op->route->org_id, &op->route->sso_enforced);
 }
 
 int app_sso_lookup(struct app *a, const char *email, struct sso_route *out)

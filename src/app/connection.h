@@ -15,30 +15,30 @@
 #include "app/app.h"
 #include "model/connection.h"
 
-int app_connection_create(struct app *a, const struct actor *who,
-			  const struct connection_input *in, struct connection *out);
+int app_connection_create(struct app *a, const struct actor *who, const struct connection_input *in,
+                          struct connection *out);
 int app_connection_update(struct app *a, const struct actor *who, const char *id,
-			  const struct connection_input *in, struct connection *out);
+                          const struct connection_input *in, struct connection *out);
 int app_connection_delete(struct app *a, const struct actor *who, const char *id);
 int app_connection_get(struct app *a, const char *id, struct connection *out);
 int app_connection_list(struct app *a, const char *org_id, const struct page *p,
-			struct connection **items, size_t *count, int64_t *total);
+                        struct connection **items, size_t *count, int64_t *total);
 int app_connection_activate(struct app *a, const struct actor *who, const char *id,
-			    struct connection *out);
+                            struct connection *out);
 int app_connection_deactivate(struct app *a, const struct actor *who, const char *id,
-			      struct connection *out);
+                              struct connection *out);
 /* Records a passed test sign-in: draft → tested (other states keep theirs). */
 int app_connection_mark_tested(struct app *a, const struct actor *who, const char *id);
 
 int app_attribute_create(struct app *a, const struct actor *who, const char *conn_id,
-			 const struct custom_attribute_input *in, struct custom_attribute *out);
+                         const struct custom_attribute_input *in, struct custom_attribute *out);
 int app_attribute_update(struct app *a, const struct actor *who, const char *conn_id,
-			 const char *id, const struct custom_attribute_input *in,
-			 struct custom_attribute *out);
+                         const char *id, const struct custom_attribute_input *in,
+                         struct custom_attribute *out);
 int app_attribute_delete(struct app *a, const struct actor *who, const char *conn_id,
-			 const char *id);
+                         const char *id);
 int app_attribute_list(struct app *a, const char *conn_id, struct custom_attribute **items,
-		       size_t *count);
+                       size_t *count);
 
 /* Where an email must sign in. connection_id/org_id are "" when no active connection covers it. */
 struct sso_route {

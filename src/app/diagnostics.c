@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Test sign-ins and sign-in failures (see diagnostics.h). */
 #include "base/common.h"
+
 #include "app/diagnostics.h"
+
 #include "app/audit.h"
 #include "app/connection.h"
 #include "base/clock.h"
@@ -33,13 +35,14 @@ static int create_tx(struct db_conn *c, void *payload)
 	rc = store_test_sign_in_insert(c, op->test);
 	if (rc)
 		return rc;
-	struct change ch = { op->who, "test_sign_in.created", "test_sign_in", op->test->id, NULL,
-			     NULL, NULL };
+	struct change ch = {
+		op->who, "test_sign_in.created", "test_sign_in", op->test->id, NULL, NULL, NULL
+	};
 	return app_audit_change(c, &ch);
 }
 
 int app_test_sign_in_create(struct app *a, const struct actor *who, const char *conn_id,
-			    struct test_sign_in *out)
+                            struct test_sign_in *out)
 {
 	memset(out, 0, sizeof(*out));
 	id_new(out->id, "tsi");
@@ -62,7 +65,7 @@ static int get_tx(struct db_conn *c, void *payload)
 }
 
 int app_test_sign_in_get(struct app *a, const char *conn_id, const char *id,
-			 struct test_sign_in *out)
+                         struct test_sign_in *out)
 {
 	struct diag_op op = { .conn_id = conn_id, .id = id, .test = out };
 	memset(out, 0, sizeof(*out));
@@ -115,11 +118,11 @@ static int failure_tx(struct db_conn *c, void *payload)
 	char id[ID_MAX];
 	id_new(id, "sif");
 	return store_sign_in_failure_insert(c, id, op->conn_id, op->org_id, op->code, op->detail,
-					    op->request_id, clock_now());
+	                                    op->request_id, clock_now());
 }
 
 void app_sign_in_failure_record(struct app *a, const char *conn_id, const char *org_id,
-				const char *code, const char *detail, const char *request_id)
+                                const char *code, const char *detail, const char *request_id)
 {
 	/* The arguments may point into this thread's error slot (callers pass
 	 * e->stable, e->detail), which the transaction below may clear: copy them. */
@@ -129,34 +132,40 @@ void app_sign_in_failure_record(struct app *a, const char *conn_id, const char *
 	xsnprintf(c_conn, sizeof(c_conn), "%s", conn_id ? conn_id : "");
 	xsnprintf(c_org, sizeof(c_org), "%s", org_id ? org_id : "");
 	xsnprintf(c_req, sizeof(c_req), "%s", request_id ? request_id : "");
-	struct diag_op op = { .conn_id = conn_id ? c_conn : NULL, .org_id = org_id ? c_org : NULL,
-			      .code = c_code, .detail = c_detail,
-			      .request_id = request_id ? c_req : NULL };
+	struct diag_op op = { .conn_id = conn_id ? c_conn : NULL,
+		              .org_id = org_id ? c_org : NULL,
+		              .code = c_code,
+		              .detail = c_detail,
+		              .request_id = request_id ? c_req : NULL };
 	code = c_code;
 	detail = c_detail;
 	conn_id = op.conn_id;
 	struct error_state saved = *error_get();
 	if (db_tx(a->db, DB_TX_WRITE, failure_tx, &op))
 		log_error("cannot record a sign-in failure", "code=%s err=\"%s\"", code,
-			  error_get()->detail);
+		          error_get()->detail);
 	error_restore(&saved);
 	log_warn("sign-in failed", "connection=%s code=%s detail=\"%s\"", conn_id ? conn_id : "-",
-		 code, detail);
+	         code, detail);
 }
 
 static int failures_tx(struct db_conn *c, void *payload)
 {
 	struct diag_op *op = payload;
 	return store_sign_in_failure_list(c, op->conn_id, op->org_id, op->page->starting_after,
-					  op->page->limit, op->items, op->count, op->total);
+	                                  op->page->limit, op->items, op->count, op->total);
 }
 
 int app_sign_in_failure_list(struct app *a, const char *conn_id, const char *org_id,
-			     const struct page *p, struct sign_in_failure **items, size_t *count,
-			     int64_t *total)
+                             const struct page *p, struct sign_in_failure **items, size_t *count,
+                             int64_t *total)
 {
-	struct diag_op op = { .conn_id = conn_id, .org_id = org_id, .page = p, .items = items,
-			      .count = count, .total = total };
+	struct diag_op op = { .conn_id = conn_id,
+		              .org_id = org_id,
+		              .page = p,
+		              .items = items,
+		              .count = count,
+		              .total = total };
 	return app_read(a, failures_tx, &op);
 }
 

@@ -8,18 +8,18 @@
 #ifndef GATEHOUSE_APP_DIAGNOSTICS_H
 #define GATEHOUSE_APP_DIAGNOSTICS_H
 
-#include <jansson.h>
-
 #include "app/app.h"
 #include "store/signin.h"
+
+#include <jansson.h>
 
 #define TEST_SIGN_IN_TTL_S 900
 
 /* Creates a pending test sign-in for a connection (any status but deleted). */
 int app_test_sign_in_create(struct app *a, const struct actor *who, const char *conn_id,
-			    struct test_sign_in *out);
+                            struct test_sign_in *out);
 int app_test_sign_in_get(struct app *a, const char *conn_id, const char *id,
-			 struct test_sign_in *out);
+                         struct test_sign_in *out);
 /*
  * Records the outcome (status "passed" or "failed", what came back, the
  * problems) and, when passed, moves the connection from draft to tested.
@@ -29,10 +29,10 @@ json_t *app_test_sign_in_to_json(const struct test_sign_in *t, const char *publi
 
 /* Records a failed real sign-in. conn_id/org_id may be NULL. Never fails the caller. */
 void app_sign_in_failure_record(struct app *a, const char *conn_id, const char *org_id,
-				const char *code, const char *detail, const char *request_id);
+                                const char *code, const char *detail, const char *request_id);
 int app_sign_in_failure_list(struct app *a, const char *conn_id, const char *org_id,
-			     const struct page *p, struct sign_in_failure **items, size_t *count,
-			     int64_t *total);
+                             const struct page *p, struct sign_in_failure **items, size_t *count,
+                             int64_t *total);
 json_t *app_sign_in_failure_to_json(const struct sign_in_failure *f);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Organization domains (see domain.h). */
 #include "base/common.h"
+
 #include "app/domain.h"
+
 #include "app/audit.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -33,7 +35,7 @@ static int resolve_org(struct db_conn *c, const char *key, char org_id[ID_MAX])
 }
 
 static int record(struct db_conn *c, const struct actor *who, const char *action,
-		  const struct domain *d, const char *event)
+                  const struct domain *d, const char *event)
 {
 	json_t *j = domain_to_json(d);
 	char *data = model_json_text(j);
@@ -52,7 +54,7 @@ static int taken(struct db_conn *c, const char *org_id, const char *name)
 		return rc;
 	if (owner[0])
 		return error_setc(ERR_CONFLICT, "domain_taken",
-				  "%s is verified by another organization", name);
+		                  "%s is verified by another organization", name);
 	return 0;
 }
 
@@ -66,7 +68,7 @@ static int create_tx(struct db_conn *c, void *payload)
 		return rc;
 	if (store_domain_exists_in_org(c, d->org_id, op->name))
 		return error_setc(ERR_CONFLICT, "domain_exists",
-				  "%s is already a domain of this organization", op->name);
+		                  "%s is already a domain of this organization", op->name);
 	rc = taken(c, d->org_id, op->name);
 	if (rc)
 		return rc;
@@ -78,7 +80,7 @@ static int create_tx(struct db_conn *c, void *payload)
 	d->txt_record_value = xasprintf(DOMAIN_VALUE_PREFIX "%s", token);
 	free(token);
 	d->enrollment_mode = xstrdup(op->in->has_enrollment_mode ? op->in->enrollment_mode
-								: "manual_invitation");
+	                                                         : "manual_invitation");
 	d->sso_enforced = op->in->has_sso_enforced ? op->in->sso_enforced : true;
 	d->created_at = d->updated_at = clock_now();
 	rc = store_domain_insert(c, d);
@@ -86,7 +88,7 @@ static int create_tx(struct db_conn *c, void *payload)
 }
 
 int app_domain_create(struct app *a, const struct actor *who, const char *org,
-		      const struct domain_input *in, struct domain *out)
+                      const struct domain_input *in, struct domain *out)
 {
 	struct dom_op op = { .who = who, .org = org, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -97,9 +99,10 @@ int app_domain_create(struct app *a, const struct actor *who, const char *org,
 		return rc;
 	}
 	if (domain_is_public_mail(op.name)) {
-		error_setc(ERR_INVALID, "public_mail_domain",
-			   "%s is a public mail provider; only a domain your organization owns can be added",
-			   op.name);
+		error_setc(
+		        ERR_INVALID, "public_mail_domain",
+		        "%s is a public mail provider; only a domain your organization owns can be added",
+		        op.name);
 		error_set_status(422);
 		error_add_field("name", "public_mail_domain");
 		free(op.name);
@@ -139,7 +142,7 @@ static int update_tx(struct db_conn *c, void *payload)
 }
 
 int app_domain_update(struct app *a, const struct actor *who, const char *org, const char *id,
-		      const struct domain_input *in, struct domain *out)
+                      const struct domain_input *in, struct domain *out)
 {
 	struct dom_op op = { .who = who, .org = org, .id = id, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -187,14 +190,16 @@ static int list_tx(struct db_conn *c, void *payload)
 	char org_id[ID_MAX];
 	int rc = resolve_org(c, op->org, org_id);
 	return rc ? rc
-		  : store_domain_list(c, org_id, op->page->starting_after, op->page->limit,
-				      op->items, op->count, op->total);
+	          : store_domain_list(c, org_id, op->page->starting_after, op->page->limit,
+	                              op->items, op->count, op->total);
 }
 
 int app_domain_list(struct app *a, const char *org, const struct page *p, struct domain **items,
-		    size_t *count, int64_t *total)
+                    size_t *count, int64_t *total)
 {
-	struct dom_op op = { .org = org, .page = p, .items = items, .count = count, .total = total };
+	struct dom_op op = {
+		.org = org, .page = p, .items = items, .count = count, .total = total
+	};
 	return app_read(a, list_tx, &op);
 }
 
@@ -243,12 +248,12 @@ static int check_tx(struct db_conn *c, void *payload)
 	if (rc)
 		return rc;
 	return newly_verified ? record(c, op->who, "organization_domain.verified", d,
-				       "organization_domain.verified")
-			      : record(c, op->who, "organization_domain.checked", d, NULL);
+	                               "organization_domain.verified")
+	                      : record(c, op->who, "organization_domain.checked", d, NULL);
 }
 
-int app_domain_record_check(struct app *a, const struct actor *who, const char *org,
-			    const char *id, const struct domain_check *chk, struct domain *out)
+int app_domain_record_check(struct app *a, const struct actor *who, const char *org, const char *id,
+                            const struct domain_check *chk, struct domain *out)
 {
 	struct dom_op op = { .who = who, .org = org, .id = id, .chk = chk, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -268,11 +273,12 @@ struct due_op {
 static int due_tx(struct db_conn *c, void *payload)
 {
 	struct due_op *op = payload;
-	return store_domain_due(c, op->since, op->before, op->limit, op->ids, op->org_ids, op->count);
+	return store_domain_due(c, op->since, op->before, op->limit, op->ids, op->org_ids,
+	                        op->count);
 }
 
 int app_domain_due(struct app *a, int64_t since, int64_t checked_before, int64_t limit,
-		   char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count)
+                   char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count)
 {
 	struct due_op op = { since, checked_before, limit, ids, org_ids, count };
 	return app_read(a, due_tx, &op);

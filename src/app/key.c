@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Operator secret keys (see key.h). */
 #include "base/common.h"
+
 #include "app/key.h"
+
 #include "app/audit.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -52,14 +54,14 @@ static int create_tx(struct db_conn *c, void *payload)
 		return rc;
 	char *data = xasprintf("{\"id\":\"%s\",\"hint\":\"%s\"}", op->out->id, op->out->key_hint);
 	struct change ch = { op->who, "secret_key.created", "secret_key", op->out->id, NULL, data,
-			     NULL };
+		             NULL };
 	rc = app_audit_change(c, &ch);
 	free(data);
 	return rc;
 }
 
-int app_key_create(struct app *a, const struct actor *who, const char *name,
-		   struct api_key *out, char **secret_out)
+int app_key_create(struct app *a, const struct actor *who, const char *name, struct api_key *out,
+                   char **secret_out)
 {
 	memset(out, 0, sizeof(*out));
 	char *secret = crypto_token_new("sk_live_");
@@ -86,7 +88,9 @@ static int revoke_tx(struct db_conn *c, void *payload)
 	int rc = store_key_revoke(c, op->id, clock_now());
 	if (rc)
 		return rc;
-	struct change ch = { op->who, "secret_key.revoked", "secret_key", op->id, NULL, NULL, NULL };
+	struct change ch = {
+		op->who, "secret_key.revoked", "secret_key", op->id, NULL, NULL, NULL
+	};
 	return app_audit_change(c, &ch);
 }
 
@@ -121,7 +125,7 @@ int app_key_authenticate(struct app *a, const char *token, char id_out[ID_MAX])
 {
 	if (!token || strncmp(token, "sk_", 3) != 0 || strlen(token) > 128)
 		return error_setc(ERR_UNAUTHENTICATED, "invalid_api_key",
-				  "send a secret key: Authorization: Bearer sk_...");
+		                  "send a secret key: Authorization: Bearer sk_...");
 	const char *configured = a->cfg->secret_key;
 	if (configured && *configured && crypto_equal_str(token, configured)) {
 		xsnprintf(id_out, ID_MAX, "config");

@@ -15,8 +15,8 @@
 #define APP_KEY_CACHE_TTL_S 5
 
 /* Creates a key; *secret_out (caller frees) is the only copy of the key. */
-int app_key_create(struct app *a, const struct actor *who, const char *name,
-		   struct api_key *out, char **secret_out);
+int app_key_create(struct app *a, const struct actor *who, const char *name, struct api_key *out,
+                   char **secret_out);
 int app_key_revoke(struct app *a, const struct actor *who, const char *id);
 int app_key_list(struct app *a, struct api_key **items, size_t *count);
 /*

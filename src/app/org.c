@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Organization use cases (see org.h). */
 #include "base/common.h"
+
 #include "app/org.h"
+
 #include "app/audit.h"
+#include "app/membership.h"
 #include "base/clock.h"
 #include "base/error.h"
-#include "app/membership.h"
 #include "store/membership.h"
 #include "store/org.h"
 #include "store/role.h"
@@ -22,7 +24,7 @@ struct org_op {
 };
 
 static int record(struct db_conn *c, const struct actor *who, const char *action,
-		  const struct org *o)
+                  const struct org *o)
 {
 	json_t *j = org_to_json(o);
 	char *data = model_json_text(j);
@@ -47,7 +49,7 @@ static int apply(struct db_conn *c, struct org *o, const struct org_input *in)
 	if (in->has_default_role) {
 		if (!store_role_exists(c, in->default_role)) {
 			error_setc(ERR_INVALID, "unknown_role", "default_role %s is not a role",
-				   in->default_role);
+			           in->default_role);
 			error_set_status(422);
 			error_add_field("default_role", "unknown_role");
 			return ERR_INVALID;
@@ -69,7 +71,7 @@ static int apply(struct db_conn *c, struct org *o, const struct org_input *in)
 	}
 	if (store_org_slug_taken(c, o->slug, o->id))
 		return error_setc(ERR_CONFLICT, "slug_taken",
-				  "the slug %s is already used by another organization", o->slug);
+		                  "the slug %s is already used by another organization", o->slug);
 	return 0;
 }
 
@@ -78,9 +80,9 @@ static int apply(struct db_conn *c, struct org *o, const struct org_input *in)
  * the caller's transaction), so each gets its own event.
  */
 static int each_membership(struct db_conn *c, const char *org_id, const struct actor *who,
-			   int (*fn)(struct db_conn *, const struct actor *, struct membership *,
-				     void *),
-			   void *payload)
+                           int (*fn)(struct db_conn *, const struct actor *, struct membership *,
+                                     void *),
+                           void *payload)
 {
 	char after[ID_MAX] = "";
 	for (;;) {
@@ -88,7 +90,7 @@ static int each_membership(struct db_conn *c, const char *org_id, const struct a
 		size_t n = 0;
 		int64_t total = 0;
 		int rc = store_membership_list_org(c, org_id, NULL, after[0] ? after : NULL, 200,
-						   &items, &n, &total);
+		                                   &items, &n, &total);
 		for (size_t i = 0; i < n; i++) {
 			if (rc == 0)
 				rc = fn(c, who, &items[i], payload);
@@ -102,7 +104,7 @@ static int each_membership(struct db_conn *c, const char *org_id, const struct a
 }
 
 static int emit_deleted(struct db_conn *c, const struct actor *who, struct membership *m,
-			void *payload)
+                        void *payload)
 {
 	(void)payload;
 	return app_membership_record(c, who, "organization_membership.deleted", m);
@@ -110,7 +112,7 @@ static int emit_deleted(struct db_conn *c, const struct actor *who, struct membe
 
 /* Members whose role is the organization's default follow a new default. */
 static int follow_default(struct db_conn *c, const struct actor *who, struct membership *m,
-			  void *payload)
+                          void *payload)
 {
 	const char *role = payload;
 	if (strcmp(m->role_source, ROLE_SOURCE_DEFAULT) != 0 || strcmp(m->role, role) == 0)
@@ -152,7 +154,7 @@ static int create_tx(struct db_conn *c, void *payload)
 }
 
 int app_org_create(struct app *a, const struct actor *who, const struct org_input *in,
-		   struct org *out)
+                   struct org *out)
 {
 	struct org_op op = { .who = who, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -177,12 +179,12 @@ static int update_tx(struct db_conn *c, void *payload)
 		rc = record(c, op->who, "organization.updated", op->out);
 	if (rc == 0 && op->in->has_default_role)
 		rc = each_membership(c, op->out->id, op->who, follow_default,
-				     op->out->default_role);
+		                     op->out->default_role);
 	return rc;
 }
 
 int app_org_update(struct app *a, const struct actor *who, const char *key,
-		   const struct org_input *in, struct org *out)
+                   const struct org_input *in, struct org *out)
 {
 	struct org_op op = { .who = who, .key = key, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -231,11 +233,11 @@ static int list_tx(struct db_conn *c, void *payload)
 {
 	struct org_op *op = payload;
 	return store_org_list(c, op->page->starting_after, op->page->limit, op->items, op->count,
-			      op->total);
+	                      op->total);
 }
 
 int app_org_list(struct app *a, const struct page *p, struct org **items, size_t *count,
-		 int64_t *total)
+                 int64_t *total)
 {
 	struct org_op op = { .page = p, .items = items, .count = count, .total = total };
 	return app_read(a, list_tx, &op);

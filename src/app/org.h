@@ -11,12 +11,12 @@
 #include "model/org.h"
 
 int app_org_create(struct app *a, const struct actor *who, const struct org_input *in,
-		   struct org *out);
+                   struct org *out);
 int app_org_update(struct app *a, const struct actor *who, const char *key,
-		   const struct org_input *in, struct org *out);
+                   const struct org_input *in, struct org *out);
 int app_org_delete(struct app *a, const struct actor *who, const char *key);
 int app_org_get(struct app *a, const char *key, struct org *out);
 int app_org_list(struct app *a, const struct page *p, struct org **items, size_t *count,
-		 int64_t *total);
+                 int64_t *total);
 
 #endif

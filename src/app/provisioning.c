@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JIT provisioning after a successful SSO sign-in (see provisioning.h). */
 #include "base/common.h"
+
 #include "app/provisioning.h"
+
 #include "app/audit.h"
 #include "app/membership.h"
 #include "app/user.h"
@@ -23,7 +25,7 @@ struct prov_op {
 
 /* The connection covers this domain, and it is verified for the connection's organization. */
 int app_provision_check_domain_tx(struct db_conn *c, const struct connection *conn,
-				  const char *domain)
+                                  const char *domain)
 {
 	bool covered = false;
 	for (size_t i = 0; i < conn->ndomains && !covered; i++)
@@ -36,8 +38,8 @@ int app_provision_check_domain_tx(struct db_conn *c, const struct connection *co
 		return rc;
 	if (!verified)
 		return error_setc(ERR_FORBIDDEN, "email_domain_not_covered",
-				  "%s is not a verified domain covered by connection %s", domain,
-				  conn->id);
+		                  "%s is not a verified domain covered by connection %s", domain,
+		                  conn->id);
 	return 0;
 }
 
@@ -52,7 +54,8 @@ static int split_domain(struct prov_op *op, const char *email, char **norm)
 	int rc = model_email_normalize(norm, email ? email : "");
 	if (rc)
 		return error_setc(ERR_FORBIDDEN, "missing_email",
-				  "the IdP sent no usable email address (got '%.80s')", email ? email : "");
+		                  "the IdP sent no usable email address (got '%.80s')",
+		                  email ? email : "");
 	xsnprintf(op->domain, sizeof(op->domain), "%s", strrchr(*norm, '@') + 1);
 	op->email_norm = *norm;
 	return 0;
@@ -70,11 +73,11 @@ int app_provision_check_domain(struct app *a, const struct connection *conn, con
 }
 
 char *app_provision_metadata(const struct connection *conn, const struct custom_attribute *attrs,
-			     size_t nattrs, const char *attributes_json, const char *base)
+                             size_t nattrs, const char *attributes_json, const char *base)
 {
 	return app_provision_metadata_from(strcmp(conn->protocol, "saml") == 0 ? PROVISION_SAML
-										: PROVISION_OIDC,
-					   attrs, nattrs, attributes_json, base);
+	                                                                       : PROVISION_OIDC,
+	                                   attrs, nattrs, attributes_json, base);
 }
 
 static const char *source_of(const struct custom_attribute *a, enum provision_source source)
@@ -90,8 +93,8 @@ static const char *source_of(const struct custom_attribute *a, enum provision_so
 }
 
 char *app_provision_metadata_from(enum provision_source source,
-				  const struct custom_attribute *attrs, size_t nattrs,
-				  const char *attributes_json, const char *base)
+                                  const struct custom_attribute *attrs, size_t nattrs,
+                                  const char *attributes_json, const char *base)
 {
 	json_t *meta = json_loads(base ? base : "{}", 0, NULL);
 	if (!json_is_object(meta)) {
@@ -134,7 +137,7 @@ static bool set_if_changed(char **dst, const char *v)
 
 /* Finds the user by email or creates it; refreshes what the IdP is the source of. */
 static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor *who,
-		       struct user *u)
+                       struct user *u)
 {
 	struct custom_attribute *attrs = NULL;
 	size_t nattrs = 0;
@@ -155,7 +158,7 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 	free(found);
 	if (rc == 0 && !create && u->status == USER_DEACTIVATED)
 		rc = error_setc(ERR_FORBIDDEN, "user_deactivated",
-				"user %s is deactivated; an operator must reactivate it", u->id);
+		                "user %s is deactivated; an operator must reactivate it", u->id);
 	if (rc == 0 && create) {
 		id_new(u->id, "user");
 		user_add_email(u, op->id->email, op->email_norm, true);
@@ -169,8 +172,8 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 		changed |= set_if_changed(&u->first_name, op->id->first_name);
 		changed |= set_if_changed(&u->last_name, op->id->last_name);
 		changed |= set_if_changed(&u->external_id, op->id->external_id);
-		char *meta = app_provision_metadata(op->conn, attrs, nattrs, op->id->attributes_json,
-						    u->public_metadata);
+		char *meta = app_provision_metadata(op->conn, attrs, nattrs,
+		                                    op->id->attributes_json, u->public_metadata);
 		changed |= set_if_changed(&u->public_metadata, meta);
 		free(meta);
 		u->last_sign_in_at = now;
@@ -191,7 +194,7 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 }
 
 static int join_org(struct db_conn *c, struct prov_op *op, const struct actor *who,
-		    const struct user *u)
+                    const struct user *u)
 {
 	struct org o = { 0 };
 	int rc = store_org_get(c, op->conn->org_id, &o);
@@ -203,7 +206,7 @@ static int join_org(struct db_conn *c, struct prov_op *op, const struct actor *w
 	}
 	if (rc == 0 && o.max_memberships > 0 && o.members_count >= o.max_memberships)
 		rc = error_setc(ERR_FORBIDDEN, "membership_limit_reached",
-				"organization %s has no free seat for %s", o.id, op->email_norm);
+		                "organization %s has no free seat for %s", o.id, op->email_norm);
 	struct membership m = { 0 };
 	struct membership saved = { 0 };
 	if (rc == 0) {
@@ -211,7 +214,8 @@ static int join_org(struct db_conn *c, struct prov_op *op, const struct actor *w
 		xsnprintf(m.org_id, sizeof(m.org_id), "%s", o.id);
 		xsnprintf(m.user_id, sizeof(m.user_id), "%s", u->id);
 		m.role = xstrdup(op->conn->default_role ? op->conn->default_role : o.default_role);
-		m.role_source = xstrdup(op->conn->default_role ? ROLE_SOURCE_MANUAL : ROLE_SOURCE_DEFAULT);
+		m.role_source =
+		        xstrdup(op->conn->default_role ? ROLE_SOURCE_MANUAL : ROLE_SOURCE_DEFAULT);
 		m.created_at = m.updated_at = clock_now();
 		rc = store_membership_insert(c, &m);
 	}
@@ -245,8 +249,8 @@ static int provision_tx(struct db_conn *c, void *payload)
 	return rc;
 }
 
-int app_provision_sso(struct app *a, const struct connection *conn,
-		      const struct sso_identity *id, struct sso_provisioned *out)
+int app_provision_sso(struct app *a, const struct connection *conn, const struct sso_identity *id,
+                      struct sso_provisioned *out)
 {
 	struct prov_op op = { .conn = conn, .id = id, .out = out };
 	char *norm = NULL;

@@ -37,27 +37,28 @@ struct sso_provisioned {
 
 /* Checks only the email-domain rule (also used by test sign-ins, which provision nothing). */
 int app_provision_check_domain(struct app *a, const struct connection *conn, const char *email);
-int app_provision_sso(struct app *a, const struct connection *conn,
-		      const struct sso_identity *id, struct sso_provisioned *out);
+int app_provision_sso(struct app *a, const struct connection *conn, const struct sso_identity *id,
+                      struct sso_provisioned *out);
 /*
  * The public_metadata this identity's attributes produce over base (a JSON
  * object text; NULL is {}); caller frees. Exposed for tests and test sign-ins.
  */
 char *app_provision_metadata(const struct connection *conn, const struct custom_attribute *attrs,
-			     size_t nattrs, const char *attributes_json, const char *base);
+                             size_t nattrs, const char *attributes_json, const char *base);
 
-/* Where a custom attribute's value comes from (its saml_attribute, oidc_claim or scim_attribute). */
+/* Where a custom attribute's value comes from (its saml_attribute, oidc_claim or scim_attribute).
+ */
 enum provision_source { PROVISION_SAML, PROVISION_OIDC, PROVISION_SCIM };
 /* app_provision_metadata for an explicit source (Directory Sync uses PROVISION_SCIM). */
 char *app_provision_metadata_from(enum provision_source source,
-				  const struct custom_attribute *attrs, size_t nattrs,
-				  const char *attributes_json, const char *base);
+                                  const struct custom_attribute *attrs, size_t nattrs,
+                                  const char *attributes_json, const char *base);
 /*
  * Inside the caller's transaction: the journey-2 domain rule for one
  * (lowercase) domain — covered by conn and verified for its organization.
  * ERR_FORBIDDEN email_domain_not_covered.
  */
 int app_provision_check_domain_tx(struct db_conn *c, const struct connection *conn,
-				  const char *domain);
+                                  const char *domain);
 
 #endif

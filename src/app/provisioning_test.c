@@ -4,7 +4,7 @@
  * tried by a case that would break it.
  */
 #include "base/common.h"
-#include "test/harness/test.h"
+
 #include "app/connection.h"
 #include "app/domain.h"
 #include "app/membership.h"
@@ -13,6 +13,7 @@
 #include "app/user.h"
 #include "base/error.h"
 #include "base/json_field.h"
+#include "test/harness/test.h"
 
 #include <unistd.h>
 
@@ -59,16 +60,21 @@ static void setup(struct fixture *f)
 	f->cfg.public_url = xstrdup("http://127.0.0.1:1");
 	if (app_open(&f->app, &f->cfg, true))
 		die("app_open: %s", error_get()->detail);
-	struct org_input oin = { .name = "Acme", .has_name = true, .slug = "acme", .has_slug = true,
-				 .max_memberships = 2, .has_max_memberships = true };
+	struct org_input oin = { .name = "Acme",
+		                 .has_name = true,
+		                 .slug = "acme",
+		                 .has_slug = true,
+		                 .max_memberships = 2,
+		                 .has_max_memberships = true };
 	struct org o;
 	if (app_org_create(f->app, &tester, &oin, &o))
 		die("org: %s", error_get()->detail);
 	xsnprintf(f->org_id, sizeof(f->org_id), "%s", o.id);
 	org_release(&o);
 	verify_domain(f, "acme.test");
-	json_t *body = parse("{\"organization_id\":\"acme\",\"protocol\":\"saml\",\"provider\":\"okta\","
-			     "\"domains\":[\"acme.test\"]}");
+	json_t *body =
+	        parse("{\"organization_id\":\"acme\",\"protocol\":\"saml\",\"provider\":\"okta\","
+	              "\"domains\":[\"acme.test\"]}");
 	struct connection_input cin;
 	if (connection_input_from_json(&cin, body, true) ||
 	    app_connection_create(f->app, &tester, &cin, &f->conn))
@@ -97,7 +103,7 @@ static void teardown(struct fixture *f)
 	connection_release(&f->conn);
 	app_free(f->app);
 	char *cmd[] = { xasprintf("%s/db", f->dir), xasprintf("%s/db-wal", f->dir),
-			xasprintf("%s/db-shm", f->dir), xasprintf("%s/key", f->dir) };
+		        xasprintf("%s/db-shm", f->dir), xasprintf("%s/key", f->dir) };
 	for (size_t i = 0; i < ARRAY_SIZE(cmd); i++) {
 		unlink(cmd[i]);
 		free(cmd[i]);
@@ -112,9 +118,12 @@ TEST(provisioning, first_sign_in_creates_user_and_membership_then_refreshes)
 {
 	struct fixture f;
 	setup(&f);
-	struct sso_identity id = { .email = "Alice@ACME.test", .first_name = "Alice",
-				   .external_id = "00u1",
-				   .attributes_json = "{\"dept\":[\"Eng\",\"Ops\"],\"memberOf\":[\"a\",\"b\"]}" };
+	struct sso_identity id = {
+		.email = "Alice@ACME.test",
+		.first_name = "Alice",
+		.external_id = "00u1",
+		.attributes_json = "{\"dept\":[\"Eng\",\"Ops\"],\"memberOf\":[\"a\",\"b\"]}"
+	};
 	struct sso_provisioned p;
 	ASSERT_INT_EQ(app_provision_sso(f.app, &f.conn, &id, &p), 0);
 	ASSERT(p.user_created && p.member_created);
@@ -154,7 +163,7 @@ TEST(provisioning, email_outside_the_covered_verified_domains_never_signs_in)
 	setup(&f);
 	struct sso_provisioned p;
 	const char *bad[] = { "mallory@evil.test", "mallory@sub.acme.test", "no-at-sign", "",
-			      "alice@acme.test.evil.test" };
+		              "alice@acme.test.evil.test" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct sso_identity id = { .email = bad[i] };
 		int rc = app_provision_sso(f.app, &f.conn, &id, &p);
@@ -174,7 +183,7 @@ TEST(provisioning, seat_limit_and_deactivated_users_are_refused)
 	setup(&f);
 	struct sso_provisioned p;
 	struct sso_identity a = { .email = "a@acme.test" }, b = { .email = "b@acme.test" },
-			    c = { .email = "c@acme.test" };
+	                    c = { .email = "c@acme.test" };
 	ASSERT_INT_EQ(app_provision_sso(f.app, &f.conn, &a, &p), 0);
 	ASSERT_INT_EQ(app_provision_sso(f.app, &f.conn, &b, &p), 0);
 	ASSERT_INT_EQ(app_provision_sso(f.app, &f.conn, &c, &p), ERR_FORBIDDEN);

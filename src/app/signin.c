@@ -5,7 +5,6 @@
 #include "app/signin.h"
 
 #include "app/connection.h"
-
 #include "base/buf.h"
 #include "base/error.h"
 #include "base/url.h"
@@ -52,7 +51,7 @@ static int org_active_connection(struct app *a, const char *org, char out[ID_MAX
 
 /* The route to the connection's start page, which sends the browser on to its IdP. */
 static int start_at(struct app *a, const struct auth_request *req, const char *conn_id,
-		    struct signin_next *out)
+                    struct signin_next *out)
 {
 	struct buf b;
 	buf_init(&b, 4096);
@@ -67,7 +66,7 @@ static int start_at(struct app *a, const struct auth_request *req, const char *c
 }
 
 int app_signin_route(struct app *a, const struct auth_request *req, const char *email,
-		     const char *organization, const char *connection, struct signin_next *out)
+                     const char *organization, const char *connection, struct signin_next *out)
 {
 	char conn_id[ID_MAX] = "";
 	int rc = 0;
@@ -75,10 +74,12 @@ int app_signin_route(struct app *a, const struct auth_request *req, const char *
 		struct sso_route r;
 		rc = app_sso_lookup(a, email, &r);
 		if (rc == 0 && !r.connection_id[0])
-			return page(out, 404, "no_connection",
-				    xasprintf("No enterprise connection covers %s. Ask your administrator "
-					      "to set up single sign-on for this domain.",
-					      r.domain));
+			return page(
+			        out, 404, "no_connection",
+			        xasprintf(
+			                "No enterprise connection covers %s. Ask your administrator "
+			                "to set up single sign-on for this domain.",
+			                r.domain));
 		if (rc == 0)
 			xsnprintf(conn_id, sizeof(conn_id), "%s", r.connection_id);
 	} else if (connection) {
@@ -94,9 +95,11 @@ int app_signin_route(struct app *a, const struct auth_request *req, const char *
 	if (rc == ERR_NOT_FOUND || (rc == 0 && !conn_id[0])) {
 		error_clear();
 		return page(out, 404, "no_connection",
-			    xasprintf("%s %s has no active enterprise connection.",
-				      connection ? "The connection" : "The organization",
-				      connection ? connection : organization ? organization : "?"));
+		            xasprintf("%s %s has no active enterprise connection.",
+		                      connection ? "The connection" : "The organization",
+		                      connection     ? connection
+		                      : organization ? organization
+		                                     : "?"));
 	}
 	return rc ? rc : start_at(a, req, conn_id, out);
 }

@@ -8,9 +8,9 @@
 #include "app/membership.h"
 #include "base/clock.h"
 #include "base/error.h"
-#include "store/membership.h"
 #include "store/connection.h"
 #include "store/directory.h"
+#include "store/membership.h"
 #include "store/session.h"
 #include "store/user.h"
 
@@ -306,7 +306,7 @@ int app_user_list(struct app *a, const struct user_filter *f, const struct page 
 }
 
 int app_user_record(struct db_conn *c, const struct actor *who, const char *action,
-		    const struct user *u)
+                    const struct user *u)
 {
 	return record(c, who, action, u);
 }

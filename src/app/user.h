@@ -33,6 +33,6 @@ int app_user_list(struct app *a, const struct user_filter *f, const struct page 
  * "user.updated") for u as it now is.
  */
 int app_user_record(struct db_conn *c, const struct actor *who, const char *action,
-		    const struct user *u);
+                    const struct user *u);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Webhook endpoints and the delivery log (see webhook.h). */
 #include "base/common.h"
+
 #include "app/webhook.h"
+
 #include "app/audit.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -71,7 +73,7 @@ static int create_tx(struct db_conn *c, void *payload)
 }
 
 int app_webhook_create(struct app *a, const struct actor *who, const struct webhook_input *in,
-		       struct webhook_endpoint *out, char **secret_out)
+                       struct webhook_endpoint *out, char **secret_out)
 {
 	memset(out, 0, sizeof(*out));
 	id_new(out->id, "whe");
@@ -114,7 +116,7 @@ static int update_tx(struct db_conn *c, void *payload)
 }
 
 int app_webhook_update(struct app *a, const struct actor *who, const char *id,
-		       const struct webhook_input *in, struct webhook_endpoint *out)
+                       const struct webhook_input *in, struct webhook_endpoint *out)
 {
 	struct wh_op op = { .who = who, .id = id, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
@@ -155,11 +157,11 @@ static int list_tx(struct db_conn *c, void *payload)
 {
 	struct wh_op *op = payload;
 	return store_webhook_list(c, op->page->starting_after, op->page->limit, op->items,
-				  op->count, op->total);
+	                          op->count, op->total);
 }
 
 int app_webhook_list(struct app *a, const struct page *p, struct webhook_endpoint **items,
-		     size_t *count, int64_t *total)
+                     size_t *count, int64_t *total)
 {
 	struct wh_op op = { .page = p, .items = items, .count = count, .total = total };
 	return app_read(a, list_tx, &op);
@@ -174,14 +176,15 @@ static int deliveries_tx(struct db_conn *c, void *payload)
 	if (rc)
 		return rc;
 	return store_webhook_deliveries(c, op->id, op->page->starting_after, op->page->limit,
-					op->items, op->count, op->total);
+	                                op->items, op->count, op->total);
 }
 
 int app_webhook_deliveries(struct app *a, const char *endpoint_id, const struct page *p,
-			   struct webhook_delivery **items, size_t *count, int64_t *total)
+                           struct webhook_delivery **items, size_t *count, int64_t *total)
 {
-	struct wh_op op = { .id = endpoint_id, .page = p, .items = items, .count = count,
-			    .total = total };
+	struct wh_op op = {
+		.id = endpoint_id, .page = p, .items = items, .count = count, .total = total
+	};
 	return app_read(a, deliveries_tx, &op);
 }
 
@@ -192,7 +195,7 @@ static int attempts_tx(struct db_conn *c, void *payload)
 }
 
 int app_webhook_attempts(struct app *a, const char *delivery_id, struct webhook_attempt **items,
-			 size_t *count)
+                         size_t *count)
 {
 	struct wh_op op = { .id = delivery_id, .items = items, .count = count };
 	return app_read(a, attempts_tx, &op);
@@ -206,7 +209,7 @@ static int retry_tx(struct db_conn *c, void *payload)
 }
 
 int app_webhook_retry(struct app *a, const struct actor *who, const char *endpoint_id,
-		      const char *event_id)
+                      const char *event_id)
 {
 	struct wh_op op = { .who = who, .id = endpoint_id, .event_id = event_id };
 	return app_write(a, retry_tx, &op);
@@ -279,15 +282,15 @@ static int finish_tx(struct db_conn *c, void *payload)
 	char attempt_id[ID_MAX];
 	id_new(attempt_id, "wha");
 	return store_webhook_record(c, d->id, attempt_id, now, op->status_code, op->error,
-				    op->duration_ms, status, next);
+	                            op->duration_ms, status, next);
 }
 
 int app_webhook_finish(struct app *a, const struct webhook_delivery *d, int64_t status_code,
-		       const char *error, int64_t duration_ms)
+                       const char *error, int64_t duration_ms)
 {
 	struct wh_op op = { .finished = d,
-			    .status_code = status_code,
-			    .error = error,
-			    .duration_ms = duration_ms };
+		            .status_code = status_code,
+		            .error = error,
+		            .duration_ms = duration_ms };
 	return db_tx(a->db, DB_TX_WRITE, finish_tx, &op);
 }

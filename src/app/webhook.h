@@ -14,20 +14,20 @@
 #include "store/webhook.h"
 
 int app_webhook_create(struct app *a, const struct actor *who, const struct webhook_input *in,
-		       struct webhook_endpoint *out, char **secret_out);
+                       struct webhook_endpoint *out, char **secret_out);
 int app_webhook_update(struct app *a, const struct actor *who, const char *id,
-		       const struct webhook_input *in, struct webhook_endpoint *out);
+                       const struct webhook_input *in, struct webhook_endpoint *out);
 int app_webhook_delete(struct app *a, const struct actor *who, const char *id);
 int app_webhook_get(struct app *a, const char *id, struct webhook_endpoint *out);
 int app_webhook_list(struct app *a, const struct page *p, struct webhook_endpoint **items,
-		     size_t *count, int64_t *total);
+                     size_t *count, int64_t *total);
 int app_webhook_deliveries(struct app *a, const char *endpoint_id, const struct page *p,
-			   struct webhook_delivery **items, size_t *count, int64_t *total);
+                           struct webhook_delivery **items, size_t *count, int64_t *total);
 int app_webhook_attempts(struct app *a, const char *delivery_id, struct webhook_attempt **items,
-			 size_t *count);
+                         size_t *count);
 /* Makes a delivery due now (manual retry), also one that had failed for good. */
 int app_webhook_retry(struct app *a, const struct actor *who, const char *endpoint_id,
-		      const char *event_id);
+                      const char *event_id);
 int64_t app_webhook_pending(struct app *a);
 
 /* Worker side. Returns 1 and fills *out when a delivery was claimed, 0 when none is due. */
@@ -37,7 +37,7 @@ int app_webhook_claim(struct app *a, int64_t lease_s, struct webhook_delivery *o
  * the next backoff step, or failed once APP_WEBHOOK_MAX_ATTEMPTS is reached.
  */
 int app_webhook_finish(struct app *a, const struct webhook_delivery *d, int64_t status_code,
-		       const char *error, int64_t duration_ms);
+                       const char *error, int64_t duration_ms);
 /* Seconds to wait after the n-th failed attempt (n ≥ 1), with ±10 % jitter. */
 int64_t app_webhook_backoff_s(int64_t attempts);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* app_webhook_claim() when the claim's COMMIT fails: *out must hold nothing. */
 #include "base/common.h"
+
 #include "app/webhook.h"
 #include "base/error.h"
 #include "test/harness/test.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Lookup in the embedded file table (see assets.h). */
 #include "base/common.h"
+
 #include "base/assets.h"
 
 const struct asset *assets_find(const char *path)

@@ -7,7 +7,7 @@
 #define GATEHOUSE_BASE_ASSETS_H
 
 struct asset {
-	const char *path; /* as in the source tree: "web/portal.html" */
+	const char *path;          /* as in the source tree: "web/portal.html" */
 	const unsigned char *data; /* NUL-terminated */
 	size_t len;
 };

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for base/: buffers, ids, clock formatting, JSON field reads. */
 #include "base/common.h"
-#include "test/harness/test.h"
+
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/id.h"
 #include "base/json_field.h"
+#include "test/harness/test.h"
 
 TEST(buf, ceiling_refuses_and_keeps_content)
 {
@@ -82,7 +83,8 @@ TEST(json_field, contract_errors)
 TEST(error, a_new_error_may_quote_the_previous_one)
 {
 	error_setc(ERR_PEER, "peer_error", "connect to %s failed", "idp.test");
-	error_setc(ERR_PEER, "metadata_unreachable", "cannot fetch metadata: %s", error_get()->detail);
+	error_setc(ERR_PEER, "metadata_unreachable", "cannot fetch metadata: %s",
+	           error_get()->detail);
 	ASSERT_STR_EQ(error_get()->detail, "cannot fetch metadata: connect to idp.test failed");
 	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
 	error_setc(ERR_PEER, error_get()->stable, "again: %s", error_get()->detail);

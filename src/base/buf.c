@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded growable buffer (see buf.h). */
 #include "base/common.h"
+
 #include "base/buf.h"
+
 #include "base/error.h"
 
 void buf_init(struct buf *b, size_t max_bytes)

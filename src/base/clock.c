@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Clock seam (see clock.h). */
 #include "base/common.h"
+
 #include "base/clock.h"
+
 #include "base/error.h"
 
 #include <stdatomic.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The per-thread error slot (see error.h). */
 #include "base/common.h"
+
 #include "base/error.h"
 
 static _Thread_local struct error_state slot;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Time-ordered random ids (see id.h). */
 #include "base/common.h"
-#include "base/clock.h"
+
 #include "base/id.h"
+
+#include "base/clock.h"
 #include "base/rand.h"
 
 #include <pthread.h>

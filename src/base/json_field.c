@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Typed JSON member reads with contract error codes (see json_field.h). */
 #include "base/common.h"
-#include "base/error.h"
+
 #include "base/json_field.h"
+
+#include "base/error.h"
 
 static int field_error(const char *key, const char *code, const char *detail)
 {
@@ -17,15 +19,19 @@ int json_field_parse_object(json_t **out, const char *body, size_t len)
 	json_error_t jerr;
 	*out = NULL;
 	if (len == 0)
-		return error_setc(ERR_INVALID, "invalid_json", "the request body is empty; send a JSON object");
+		return error_setc(ERR_INVALID, "invalid_json",
+		                  "the request body is empty; send a JSON object");
 	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
 		if (json_error_code(&jerr) == json_error_invalid_utf8)
-			return error_setc(ERR_INVALID, "invalid_utf8", "the body is not valid UTF-8");
+			return error_setc(ERR_INVALID, "invalid_utf8",
+			                  "the body is not valid UTF-8");
 		if (json_error_code(&jerr) == json_error_duplicate_key)
-			return error_setc(ERR_INVALID, "invalid_json", "duplicate member: %s", jerr.text);
-		return error_setc(ERR_INVALID, "invalid_json", "malformed JSON at line %d column %d: %s",
-				  jerr.line, jerr.column, jerr.text);
+			return error_setc(ERR_INVALID, "invalid_json", "duplicate member: %s",
+			                  jerr.text);
+		return error_setc(ERR_INVALID, "invalid_json",
+		                  "malformed JSON at line %d column %d: %s", jerr.line, jerr.column,
+		                  jerr.text);
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
@@ -67,7 +73,7 @@ static void set_present(bool *present, bool v)
 }
 
 int json_field_string(const json_t *obj, const char *key, size_t max_len, const char **out,
-		      bool *present)
+                      bool *present)
 {
 	json_t *v = json_object_get(obj, key);
 	set_present(present, v != NULL);
@@ -103,7 +109,7 @@ int json_field_bool(const json_t *obj, const char *key, bool *out, bool *present
 }
 
 int json_field_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
-		   bool *present)
+                   bool *present)
 {
 	json_t *v = json_object_get(obj, key);
 	set_present(present, v != NULL);
@@ -114,7 +120,8 @@ int json_field_int(const json_t *obj, const char *key, int64_t min, int64_t max,
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max) {
 		char d[96];
-		xsnprintf(d, sizeof(d), "must be between %lld and %lld", (long long)min, (long long)max);
+		xsnprintf(d, sizeof(d), "must be between %lld and %lld", (long long)min,
+		          (long long)max);
 		return field_error(key, "out_of_range", d);
 	}
 	*out = (int64_t)i;
@@ -122,7 +129,7 @@ int json_field_int(const json_t *obj, const char *key, int64_t min, int64_t max,
 }
 
 int json_field_object_text(const json_t *obj, const char *key, size_t max_bytes, char **out,
-			   bool *present)
+                           bool *present)
 {
 	json_t *v = json_object_get(obj, key);
 	set_present(present, v != NULL);
@@ -145,8 +152,8 @@ int json_field_object_text(const json_t *obj, const char *key, size_t max_bytes,
 	return 0;
 }
 
-int json_field_string_array(const json_t *obj, const char *key, size_t max_items,
-			    size_t max_len, const char ***out, size_t *count, bool *present)
+int json_field_string_array(const json_t *obj, const char *key, size_t max_items, size_t max_len,
+                            const char ***out, size_t *count, bool *present)
 {
 	json_t *v = json_object_get(obj, key);
 	set_present(present, v != NULL);
@@ -169,7 +176,8 @@ int json_field_string_array(const json_t *obj, const char *key, size_t max_items
 		    memchr(json_string_value(s), '\0', json_string_length(s))) {
 			free(vec);
 			char d[64];
-			xsnprintf(d, sizeof(d), "must hold strings of at most %zu characters", max_len);
+			xsnprintf(d, sizeof(d), "must hold strings of at most %zu characters",
+			          max_len);
 			return field_error(key, "invalid", d);
 		}
 		vec[i] = json_string_value(s);

@@ -24,16 +24,16 @@ int json_field_check_known(json_t *obj, const char *const *allowed);
  * for strings. Returns 0 or ERR_INVALID (422).
  */
 int json_field_string(const json_t *obj, const char *key, size_t max_len, const char **out,
-		      bool *present);
+                      bool *present);
 int json_field_bool(const json_t *obj, const char *key, bool *out, bool *present);
 int json_field_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out,
-		   bool *present);
+                   bool *present);
 /* An object member, re-serialised compactly (caller frees); NULL for null. */
 int json_field_object_text(const json_t *obj, const char *key, size_t max_bytes, char **out,
-			   bool *present);
+                           bool *present);
 /* An array of strings; *out is a NULL-terminated xmalloc'd vector of borrowed strings. */
-int json_field_string_array(const json_t *obj, const char *key, size_t max_items,
-			    size_t max_len, const char ***out, size_t *count, bool *present);
+int json_field_string_array(const json_t *obj, const char *key, size_t max_items, size_t max_len,
+                            const char ***out, size_t *count, bool *present);
 /* Records a 422 field error for a required member that is absent. */
 int json_field_missing(const char *key);
 

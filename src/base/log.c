@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Structured logging (see log.h). */
 #include "base/common.h"
+
 #include "base/log.h"
 
 #include <time.h>
@@ -66,7 +67,8 @@ static size_t kv_to_json(char *out, size_t size, const char *kv)
 			end = v + 1;
 			while (*end && !(*end == '"' && end[-1] != '\\'))
 				end++;
-			size_t n = (size_t)(end - v - 1) < sizeof(val) - 1 ? (size_t)(end - v - 1) : sizeof(val) - 1;
+			size_t n = (size_t)(end - v - 1) < sizeof(val) - 1 ? (size_t)(end - v - 1)
+			                                                   : sizeof(val) - 1;
 			memcpy(val, v + 1, n);
 			val[n] = '\0';
 			if (*end)
@@ -75,7 +77,8 @@ static size_t kv_to_json(char *out, size_t size, const char *kv)
 			end = strchr(v, ' ');
 			if (!end)
 				end = v + strlen(v);
-			size_t n = (size_t)(end - v) < sizeof(val) - 1 ? (size_t)(end - v) : sizeof(val) - 1;
+			size_t n = (size_t)(end - v) < sizeof(val) - 1 ? (size_t)(end - v)
+			                                               : sizeof(val) - 1;
 			memcpy(val, v, n);
 			val[n] = '\0';
 		}
@@ -99,8 +102,8 @@ void log_write(enum log_level level, const char *msg, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 now.tv_nsec / 1000000);
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         now.tv_nsec / 1000000);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(kv, sizeof(kv), fmt, ap);
@@ -111,13 +114,14 @@ void log_write(enum log_level level, const char *msg, const char *fmt, ...)
 		char members[2048];
 		size_t m = kv_to_json(members, sizeof(members), kv);
 		members[m] = '\0';
-		n = snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s%s%s}\n",
-			     ts, level_names[level], emsg, request_id[0] ? ",\"req_id\":\"" : "",
-			     request_id, request_id[0] ? "\"" : "", members);
+		n = snprintf(line, sizeof(line),
+		             "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s%s%s}\n", ts,
+		             level_names[level], emsg, request_id[0] ? ",\"req_id\":\"" : "",
+		             request_id, request_id[0] ? "\"" : "", members);
 	} else {
 		n = snprintf(line, sizeof(line), "ts=%s level=%s msg=\"%s\"%s%s%s%s\n", ts,
-			     level_names[level], emsg, request_id[0] ? " req_id=" : "", request_id,
-			     kv[0] ? " " : "", kv);
+		             level_names[level], emsg, request_id[0] ? " req_id=" : "", request_id,
+		             kv[0] ? " " : "", kv);
 	}
 	if (n < 0)
 		return;

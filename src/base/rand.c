@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel randomness (see rand.h). */
 #include "base/common.h"
+
 #include "base/rand.h"
 
 #include <errno.h>

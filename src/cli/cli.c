@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The subcommand table and argument handling (see cli.h). */
 #include "base/common.h"
+
 #include "cli/cli.h"
+
 #include "base/error.h"
 #include "base/log.h"
 
@@ -11,9 +13,11 @@ const struct cli_command cli_commands[] = {
 	{ "serve", "run the server (HTTP API, sign-in, SCIM, pages)", cmd_serve },
 	{ "migrate", "apply database migrations and exit", cmd_migrate },
 	{ "orgs", "organizations: list, get, create, update, delete", cmd_orgs },
-	{ "connections", "enterprise connections (SAML, OIDC, EASIE), custom attributes, SSO lookup",
+	{ "connections",
+	  "enterprise connections (SAML, OIDC, EASIE), custom attributes, SSO lookup",
 	  cmd_connections },
-	{ "directory", "Directory Sync (SCIM) of a connection: enable, rotate, users, groups, role mappings, request log",
+	{ "directory",
+	  "Directory Sync (SCIM) of a connection: enable, rotate, users, groups, role mappings, request log",
 	  cmd_directory },
 	{ "domains", "organization domains: list, get, add, verify, update, remove", cmd_domains },
 	{ "users", "users: list, get, create, update, deactivate, delete, memberships", cmd_users },
@@ -23,7 +27,8 @@ const struct cli_command cli_commands[] = {
 	{ "keys", "operator secret keys: list, create, revoke", cmd_keys },
 	{ "webhooks", "webhook endpoints: list, get, create, update, delete, deliveries, retry",
 	  cmd_webhooks },
-	{ "apps", "OAuth applications (OIDC clients): list, get, create, update, delete, rotate-secret",
+	{ "apps",
+	  "OAuth applications (OIDC clients): list, get, create, update, delete, rotate-secret",
 	  cmd_apps },
 	{ "signing-keys", "the OpenID Provider's ID-token signing keys: list, rotate",
 	  cmd_signing_keys },
@@ -37,7 +42,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: gatehouse <command> [options]\n\ncommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\nglobal options (also as GATEHOUSE_* environment variables or in --config FILE):\n");
+	fprintf(f,
+	        "\nglobal options (also as GATEHOUSE_* environment variables or in --config FILE):\n");
 	config_print_help(f);
 	fprintf(f, "\n'gatehouse <command> --help' describes a command.\n");
 }
@@ -97,11 +103,11 @@ int cli_main(int argc, char **argv)
 		config_release(&cfg);
 		return EXIT_USAGE;
 	}
-	log_setup(!strcmp(cfg.log_level, "debug")  ? LOG_DEBUG
-		  : !strcmp(cfg.log_level, "warn") ? LOG_WARN
-		  : !strcmp(cfg.log_level, "error") ? LOG_ERROR
-						    : LOG_INFO,
-		  !strcmp(cfg.log_format, "json") ? LOG_FORMAT_JSON : LOG_FORMAT_LOGFMT);
+	log_setup(!strcmp(cfg.log_level, "debug")   ? LOG_DEBUG
+	          : !strcmp(cfg.log_level, "warn")  ? LOG_WARN
+	          : !strcmp(cfg.log_level, "error") ? LOG_ERROR
+	                                            : LOG_INFO,
+	          !strcmp(cfg.log_format, "json") ? LOG_FORMAT_JSON : LOG_FORMAT_LOGFMT);
 	rc = cmd->run(sub_argc, sub_argv, &cfg);
 	config_release(&cfg);
 	free(sub_argv);

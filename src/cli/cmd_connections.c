@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* gatehouse connections ... — as /v1/enterprise_connections (and custom attributes). */
 #include "base/common.h"
-#include "cli/output.h"
+
 #include "app/connection.h"
+#include "cli/output.h"
 #include "http/client.h"
 #include "routes/saml.h"
 #include "saml/saml.h"
 
 static const struct cli_flag flags[] = {
-	{ "organization", "organization_id", 's', "organization id or slug (create, or move on update)" },
+	{ "organization", "organization_id", 's',
+	  "organization id or slug (create, or move on update)" },
 	{ "name", "name", 's', "display name" },
 	{ "protocol", "protocol", 's', "saml, oidc or easie (create)" },
-	{ "provider", "provider", 's', "okta, google_workspace, microsoft_entra_id, custom_saml, custom_oidc" },
+	{ "provider", "provider", 's',
+	  "okta, google_workspace, microsoft_entra_id, custom_saml, custom_oidc" },
 	{ "domains", "domains", 'a', "covered domains of the organization, comma-separated" },
-	{ "default-role", "default_role", 's', "role for members who join through this connection" },
+	{ "default-role", "default_role", 's',
+	  "role for members who join through this connection" },
 	{ "allow-idp-initiated", "allow_idp_initiated", 'b', "accept IdP-initiated SAML sign-ins" },
 	{ NULL, NULL, 0, NULL },
 };
@@ -47,7 +51,8 @@ static int list(struct app *a, struct cli_args *args, const struct config *cfg)
 	size_t n = 0;
 	int64_t total = 0;
 	json_t *org = json_object_get(args->body, "organization_id");
-	int rc = app_connection_list(a, org ? json_string_value(org) : NULL, &p, &items, &n, &total);
+	int rc =
+	        app_connection_list(a, org ? json_string_value(org) : NULL, &p, &items, &n, &total);
 	if (rc)
 		return cli_fail(rc);
 	json_t *data = json_array();
@@ -56,7 +61,8 @@ static int list(struct app *a, struct cli_args *args, const struct config *cfg)
 		connection_release(&items[i]);
 	}
 	free(items);
-	static const char *const cols[] = { "id", "organization_id", "protocol", "provider", "status", "domains", NULL };
+	static const char *const cols[] = { "id",     "organization_id", "protocol", "provider",
+		                            "status", "domains",         NULL };
 	cli_print_list(data, total, cols, args->json);
 	return EXIT_OK;
 }
@@ -74,7 +80,9 @@ static int attributes(struct app *a, const char *conn, bool json)
 		custom_attribute_release(&items[i]);
 	}
 	free(items);
-	static const char *const cols[] = { "id", "key", "saml_attribute", "oidc_claim", "scim_attribute", "multi_valued", NULL };
+	static const char *const cols[] = {
+		"id", "key", "saml_attribute", "oidc_claim", "scim_attribute", "multi_valued", NULL
+	};
 	cli_print_list(data, (int64_t)n, cols, json);
 	return EXIT_OK;
 }
@@ -87,8 +95,10 @@ static int lookup(struct app *a, const char *email, bool json)
 		return cli_fail(rc);
 	json_t *j = json_object();
 	json_object_set_new(j, "email", json_string(r.email));
-	json_object_set_new(j, "connection_id", r.connection_id[0] ? json_string(r.connection_id) : json_null());
-	json_object_set_new(j, "organization_id", r.org_id[0] ? json_string(r.org_id) : json_null());
+	json_object_set_new(j, "connection_id",
+	                    r.connection_id[0] ? json_string(r.connection_id) : json_null());
+	json_object_set_new(j, "organization_id",
+	                    r.org_id[0] ? json_string(r.org_id) : json_null());
 	json_object_set_new(j, "sso_enforced", json_boolean(r.connection_id[0] && r.sso_enforced));
 	cli_print_object(j, json);
 	return EXIT_OK;
@@ -104,8 +114,8 @@ static int saml_prepare(struct saml_setup *s, struct connection_input *in, const
 	size_t i;
 	json_t *w;
 	json_array_foreach(s->warnings, i, w)
-		fprintf(stderr, "gatehouse: warning: %s\n",
-			json_string_value(json_object_get(w, "message")));
+	        fprintf(stderr, "gatehouse: warning: %s\n",
+	                json_string_value(json_object_get(w, "message")));
 	return rc;
 }
 

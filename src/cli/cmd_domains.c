@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* gatehouse domains list|get|add|verify|update|remove ORG ... — as /v1/organizations/{org}/domains. */
+/* gatehouse domains list|get|add|verify|update|remove ORG ... — as /v1/organizations/{org}/domains.
+ */
 #include "base/common.h"
-#include "cli/output.h"
+
 #include "app/domain.h"
+#include "cli/output.h"
 #include "dns/verify.h"
 
 static const struct cli_flag flags[] = {
 	{ "name", "name", 's', "domain name (add)" },
-	{ "enrollment-mode", "enrollment_mode", 's', "manual_invitation, automatic_invitation or automatic_suggestion" },
-	{ "sso-enforced", "sso_enforced", 'b', "require SSO for this domain's users (--no-sso-enforced for contractors)" },
+	{ "enrollment-mode", "enrollment_mode", 's',
+	  "manual_invitation, automatic_invitation or automatic_suggestion" },
+	{ "sso-enforced", "sso_enforced", 'b',
+	  "require SSO for this domain's users (--no-sso-enforced for contractors)" },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -117,8 +121,8 @@ int cmd_domains(int argc, char **argv, const struct config *cfg)
 		return rc ? rc : help();
 	}
 	static const struct cli_sub subs[] = {
-		{ "list", 1 }, { "get", 2 }, { "add", 2 }, { "verify", 2 }, { "update", 2 },
-		{ "remove", 2 }, { NULL, 0 },
+		{ "list", 1 },   { "get", 2 },    { "add", 2 }, { "verify", 2 },
+		{ "update", 2 }, { "remove", 2 }, { NULL, 0 },
 	};
 	rc = cli_check_sub("domains", argv[1], &args, subs);
 	if (rc) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* gatehouse keys list|create|revoke — operator secret keys. */
 #include "base/common.h"
-#include "cli/output.h"
+
 #include "app/key.h"
+#include "cli/output.h"
 #include "model/model.h"
 
 static const struct cli_flag flags[] = {
@@ -47,7 +48,8 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 			api_key_release(&items[i]);
 		}
 		free(items);
-		static const char *const cols[] = { "id", "name", "hint", "created_at", "revoked_at", NULL };
+		static const char *const cols[] = { "id",         "name",       "hint",
+			                            "created_at", "revoked_at", NULL };
 		cli_print_list(data, (int64_t)n, cols, args->json);
 		return EXIT_OK;
 	}
@@ -55,7 +57,8 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 		json_t *name = json_object_get(args->body, "name");
 		struct api_key k;
 		char *secret = NULL;
-		int rc = app_key_create(a, &who, name ? json_string_value(name) : NULL, &k, &secret);
+		int rc =
+		        app_key_create(a, &who, name ? json_string_value(name) : NULL, &k, &secret);
 		if (rc)
 			return cli_fail(rc);
 		json_t *j = key_json(&k);
@@ -97,7 +100,10 @@ int cmd_keys(int argc, char **argv, const struct config *cfg)
 		return rc ? rc : help();
 	}
 	static const struct cli_sub subs[] = {
-		{ "list", 0 }, { "create", 0 }, { "revoke", 1 }, { NULL, 0 },
+		{ "list", 0 },
+		{ "create", 0 },
+		{ "revoke", 1 },
+		{ NULL, 0 },
 	};
 	rc = cli_check_sub("keys", argv[1], &args, subs);
 	if (rc) {

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* gatehouse orgs list|get|create|update|delete — the same use cases as /v1/organizations. */
 #include "base/common.h"
-#include "cli/output.h"
+
 #include "app/org.h"
+#include "cli/output.h"
 
 static const struct cli_flag flags[] = {
 	{ "name", "name", 's', "organization name" },
 	{ "slug", "slug", 's', "URL-safe unique slug (default: from the name)" },
 	{ "default-role", "default_role", 's', "role given to new members (default org:member)" },
-	{ "self-serve-sso", "self_serve_sso", 'b', "enable the self-serve Security page (--no-self-serve-sso to disable)" },
+	{ "self-serve-sso", "self_serve_sso", 'b',
+	  "enable the self-serve Security page (--no-self-serve-sso to disable)" },
 	{ "max-memberships", "max_memberships", 'i', "seat limit" },
 	{ "public-metadata", "public_metadata", 'j', "JSON object" },
 	{ "private-metadata", "private_metadata", 'j', "JSON object" },
@@ -48,7 +50,9 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 			org_release(&items[i]);
 		}
 		free(items);
-		static const char *const cols[] = { "id", "slug", "name", "members_count", "self_serve_sso", NULL };
+		static const char *const cols[] = {
+			"id", "slug", "name", "members_count", "self_serve_sso", NULL
+		};
 		cli_print_list(data, total, cols, args->json);
 		return EXIT_OK;
 	}
@@ -106,8 +110,8 @@ int cmd_orgs(int argc, char **argv, const struct config *cfg)
 		return rc ? rc : help();
 	}
 	static const struct cli_sub subs[] = {
-		{ "list", 0 }, { "create", 0 }, { "get", 1 }, { "update", 1 }, { "delete", 1 },
-		{ NULL, 0 },
+		{ "list", 0 },   { "create", 0 }, { "get", 1 },
+		{ "update", 1 }, { "delete", 1 }, { NULL, 0 },
 	};
 	rc = cli_check_sub("orgs", argv[1], &args, subs);
 	if (rc) {

@@ -5,7 +5,7 @@
  * SIGTERM/SIGINT drain in-flight requests before exiting 0.
  */
 #include "base/common.h"
-#include "cli/cli.h"
+
 #include "app/app.h"
 #include "app/directory_role.h"
 #include "app/key.h"
@@ -13,12 +13,13 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "cli/cli.h"
+#include "dns/job.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "routes/routes.h"
 #include "saml/saml.h"
 #include "store/migrate.h"
-#include "dns/job.h"
 #include "webhook/worker.h"
 
 #include <pthread.h>
@@ -27,13 +28,14 @@
 static int print_usage(bool help)
 {
 	FILE *f = help ? stdout : stderr;
-	fprintf(f, "usage: gatehouse serve [options]\n\n"
-		   "Runs gatehouse. Options (see 'gatehouse --help' for all):\n"
-		   "  --listen HOST:PORT        default 127.0.0.1:8080\n"
-		   "  --database URL            sqlite:PATH (default sqlite:./gatehouse.db) or postgres://...\n"
-		   "  --public-url URL          how browsers and IdPs reach this server\n"
-		   "  --dns-resolver IP:PORT    DNS server for domain verification\n"
-		   "  --config FILE             key = value settings file\n");
+	fprintf(f,
+	        "usage: gatehouse serve [options]\n\n"
+	        "Runs gatehouse. Options (see 'gatehouse --help' for all):\n"
+	        "  --listen HOST:PORT        default 127.0.0.1:8080\n"
+	        "  --database URL            sqlite:PATH (default sqlite:./gatehouse.db) or postgres://...\n"
+	        "  --public-url URL          how browsers and IdPs reach this server\n"
+	        "  --dns-resolver IP:PORT    DNS server for domain verification\n"
+	        "  --config FILE             key = value settings file\n");
 	return help ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -113,16 +115,18 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		app_free(a);
 		return cli_fail(rc);
 	}
-	log_info("gatehouse started", "listen=%s port=%u database=%s startup_ms=%.1f",
-		 cfg->listen, http_server_port(srv),
-		 db_kind(a->db) == DB_SQLITE ? "sqlite" : "postgres",
-		 (double)(clock_mono_us() - t0) / 1000.0);
+	log_info("gatehouse started", "listen=%s port=%u database=%s startup_ms=%.1f", cfg->listen,
+	         http_server_port(srv), db_kind(a->db) == DB_SQLITE ? "sqlite" : "postgres",
+	         (double)(clock_mono_us() - t0) / 1000.0);
 	printf("gatehouse %s listening on %s (port %u)\n"
 	       "  Backend API    %s/v1   (Authorization: Bearer sk_...)%s\n"
 	       "  OpenAPI        %s/v1/openapi.json\n"
 	       "  Health         %s/healthz   Metrics %s/metrics\n",
 	       GATEHOUSE_VERSION, cfg->public_url, http_server_port(srv), cfg->public_url,
-	       created ? "" : (*cfg->secret_key ? "  key: GATEHOUSE_SECRET_KEY" : "  key: printed on first start; 'gatehouse keys create' makes another"),
+	       created ? ""
+	               : (*cfg->secret_key
+	                          ? "  key: GATEHOUSE_SECRET_KEY"
+	                          : "  key: printed on first start; 'gatehouse keys create' makes another"),
 	       cfg->public_url, cfg->public_url, cfg->public_url);
 	fflush(stdout);
 

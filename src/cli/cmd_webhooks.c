@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* gatehouse webhooks list|get|create|update|delete|deliveries|retry — as /v1/webhook_endpoints. */
 #include "base/common.h"
-#include "cli/output.h"
+
 #include "app/webhook.h"
+#include "cli/output.h"
 #include "http/client.h"
 
 static const struct cli_flag flags[] = {
@@ -71,7 +72,8 @@ static int deliveries(struct app *a, const char *whe, struct cli_args *args)
 		webhook_delivery_release(&items[i]);
 	}
 	free(items);
-	static const char *const cols[] = { "event_id", "event_type", "status", "attempts", "last_status_code", NULL };
+	static const char *const cols[] = { "event_id", "event_type",       "status",
+		                            "attempts", "last_status_code", NULL };
 	cli_print_list(data, total, cols, args->json);
 	return EXIT_OK;
 }
@@ -132,7 +134,7 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 		if (rc)
 			return cli_fail(rc);
 		printf(args->json ? "{\"event_id\":\"%s\",\"status\":\"pending\"}\n"
-				  : "%s queued for delivery\n",
+		                  : "%s queued for delivery\n",
 		       args->positional[1]);
 		return EXIT_OK;
 	}
@@ -172,8 +174,8 @@ int cmd_webhooks(int argc, char **argv, const struct config *cfg)
 		return rc ? rc : help();
 	}
 	static const struct cli_sub subs[] = {
-		{ "list", 0 }, { "create", 0 }, { "get", 1 }, { "update", 1 }, { "delete", 1 },
-		{ "deliveries", 1 }, { "retry", 2 }, { NULL, 0 },
+		{ "list", 0 },   { "create", 0 },     { "get", 1 },   { "update", 1 },
+		{ "delete", 1 }, { "deliveries", 1 }, { "retry", 2 }, { NULL, 0 },
 	};
 	rc = cli_check_sub("webhooks", argv[1], &args, subs);
 	if (rc) {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Flags → JSON bodies, and table/JSON output for data commands (see output.h). */
 #include "base/common.h"
+
 #include "cli/output.h"
+
 #include "base/error.h"
 
 static const struct cli_flag *find_flag(const struct cli_flag *flags, const char *name)
@@ -77,7 +79,9 @@ int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli
 		} else if (!strcmp(a, "--data")) {
 			/* the whole request body as JSON, as the HTTP API takes it */
 			json_error_t jerr;
-			json_t *d = i + 1 < argc ? json_loads(argv[++i], JSON_REJECT_DUPLICATES, &jerr) : NULL;
+			json_t *d = i + 1 < argc
+			                    ? json_loads(argv[++i], JSON_REJECT_DUPLICATES, &jerr)
+			                    : NULL;
 			if (!json_is_object(d)) {
 				json_decref(d);
 				return usage_error("--data needs a JSON object", argv[i]);
@@ -115,8 +119,9 @@ int cli_args_parse(struct cli_args *out, int argc, char **argv, const struct cli
 			if (!v)
 				return usage_error("needs a value", f->flag);
 			if (f->type == 'b') {
-				json_object_set_new(out->body, f->field,
-						    json_boolean(!strcmp(v, "true") || !strcmp(v, "1")));
+				json_object_set_new(
+				        out->body, f->field,
+				        json_boolean(!strcmp(v, "true") || !strcmp(v, "1")));
 				continue;
 			}
 			int rc = add_value(out->body, f, v);
@@ -138,7 +143,7 @@ void cli_args_release(struct cli_args *a)
 }
 
 int cli_check_sub(const char *command, const char *sub, const struct cli_args *args,
-		  const struct cli_sub *subs)
+                  const struct cli_sub *subs)
 {
 	for (const struct cli_sub *s = subs; s->name; s++) {
 		if (strcmp(s->name, sub) != 0)
@@ -146,7 +151,7 @@ int cli_check_sub(const char *command, const char *sub, const struct cli_args *a
 		if (args->npositional >= s->positional)
 			return EXIT_OK;
 		fprintf(stderr, "gatehouse: %s %s needs %d argument%s (see --help)\n", command, sub,
-			s->positional, s->positional == 1 ? "" : "s");
+		        s->positional, s->positional == 1 ? "" : "s");
 		return EXIT_USAGE;
 	}
 	fprintf(stderr, "gatehouse: unknown %s command '%s' (see --help)\n", command, sub);
@@ -218,7 +223,7 @@ void cli_print_list(json_t *data, int64_t total, const char *const *columns, boo
 		for (size_t c = 0; c < ncol && c < 16; c++) {
 			json_t *v = json_object_get(row, columns[c]);
 			char *t = json_is_string(v) ? xstrdup(json_string_value(v))
-						    : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			                            : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 			size_t n = t ? strlen(t) : 1;
 			if (n > width[c])
 				width[c] = n > 48 ? 48 : n;
@@ -236,8 +241,9 @@ void cli_print_list(json_t *data, int64_t total, const char *const *columns, boo
 		for (size_t c = 0; c < ncol && c < 16; c++) {
 			json_t *v = json_object_get(row, columns[c]);
 			char *t = !v || json_is_null(v) ? xstrdup("-")
-				  : json_is_string(v)	 ? xstrdup(json_string_value(v))
-							 : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			          : json_is_string(v)
+			                  ? xstrdup(json_string_value(v))
+			                  : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 			printf("%-*.48s  ", (int)width[c], t ? t : "");
 			free(t);
 		}
@@ -250,11 +256,15 @@ void cli_print_list(json_t *data, int64_t total, const char *const *columns, boo
 void cli_print_flags(const struct cli_flag *flags)
 {
 	for (const struct cli_flag *f = flags; f && f->flag; f++) {
-		const char *arg = f->type == 'b' ? "" : f->type == 'i' ? " N" : f->type == 'j' ? " JSON" : " VALUE";
+		const char *arg = f->type == 'b'   ? ""
+		                  : f->type == 'i' ? " N"
+		                  : f->type == 'j' ? " JSON"
+		                                   : " VALUE";
 		char left[64];
 		xsnprintf(left, sizeof(left), "--%s%s", f->flag, arg);
 		printf("  %-28s %s\n", left, f->help);
 	}
-	printf("  %-28s %s\n", "--data JSON", "request body fields as JSON (merged with the flags above)");
+	printf("  %-28s %s\n", "--data JSON",
+	       "request body fields as JSON (merged with the flags above)");
 	printf("  %-28s %s\n", "--json", "print JSON (the API's shape) instead of a table");
 }

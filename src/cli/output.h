@@ -7,16 +7,17 @@
 #ifndef GATEHOUSE_CLI_OUTPUT_H
 #define GATEHOUSE_CLI_OUTPUT_H
 
-#include <jansson.h>
-
 #include "app/app.h"
 #include "cli/cli.h"
+
+#include <jansson.h>
 
 /* A flag a command accepts: --name VALUE, typed. */
 struct cli_flag {
 	const char *flag;  /* "max-memberships" */
 	const char *field; /* JSON member: "max_memberships" */
-	char type;         /* 's' string, 'i' integer, 'b' boolean (no value), 'j' JSON, 'a' string list (repeatable) */
+	char type; /* 's' string, 'i' integer, 'b' boolean (no value), 'j' JSON, 'a' string list
+	              (repeatable) */
 	const char *help;
 };
 
@@ -47,7 +48,7 @@ struct cli_sub {
  * migrates) no database and writes no key file.
  */
 int cli_check_sub(const char *command, const char *sub, const struct cli_args *args,
-		  const struct cli_sub *subs);
+                  const struct cli_sub *subs);
 
 /* Opens the database (migrating it) for a data command; prints the error on failure. */
 int cli_open(struct app **out, const struct config *cfg, int *exit_out);

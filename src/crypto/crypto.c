@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL glue (see crypto.h). */
 #include "base/common.h"
+
 #include "crypto/crypto.h"
+
 #include "base/error.h"
 #include "base/rand.h"
 
@@ -46,7 +48,7 @@ void crypto_sha256_hex(char out[CRYPTO_SHA256_HEX_LEN], const void *data, size_t
 }
 
 void crypto_hmac_sha256(unsigned char out[CRYPTO_SHA256_LEN], const void *key, size_t keylen,
-			const void *data, size_t len)
+                        const void *data, size_t len)
 {
 	unsigned int outlen = CRYPTO_SHA256_LEN;
 	if (!HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &outlen))
@@ -106,7 +108,8 @@ char *crypto_seal(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const char *plai
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int len = 0, fin = 0;
 	if (!ctx || EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, blob) != 1 ||
-	    EVP_EncryptUpdate(ctx, blob + 12, &len, (const unsigned char *)plaintext, (int)n) != 1 ||
+	    EVP_EncryptUpdate(ctx, blob + 12, &len, (const unsigned char *)plaintext, (int)n) !=
+	            1 ||
 	    EVP_EncryptFinal_ex(ctx, blob + 12 + len, &fin) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, blob + 12 + n) != 1)
 		die("AES-256-GCM seal failed");
@@ -141,7 +144,8 @@ int crypto_open(char **out, const unsigned char key[CRYPTO_AEAD_KEY_LEN], const 
 	if (!ok) {
 		OPENSSL_cleanse(plain, n);
 		free(plain);
-		return error_set(ERR_INVALID, "sealed secret failed authentication (wrong encryption key?)");
+		return error_set(ERR_INVALID,
+		                 "sealed secret failed authentication (wrong encryption key?)");
 	}
 	plain[n] = '\0';
 	*out = plain;

@@ -19,7 +19,7 @@ bool crypto_equal_str(const char *a, const char *b);
 void crypto_sha256(unsigned char out[CRYPTO_SHA256_LEN], const void *data, size_t len);
 void crypto_sha256_hex(char out[CRYPTO_SHA256_HEX_LEN], const void *data, size_t len);
 void crypto_hmac_sha256(unsigned char out[CRYPTO_SHA256_LEN], const void *key, size_t keylen,
-			const void *data, size_t len);
+                        const void *data, size_t len);
 
 /* Standard base64 with padding; caller frees. */
 char *crypto_b64_encode(const void *data, size_t len);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Background re-check of pending domains (see job.h). */
 #include "base/common.h"
+
 #include "dns/job.h"
+
 #include "app/domain.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -28,7 +30,7 @@ int dns_job_run_once(struct app *a, int64_t interval_s)
 	char(*orgs)[ID_MAX] = NULL;
 	size_t n = 0;
 	int rc = app_domain_due(a, now - DNS_JOB_WINDOW_S, now - interval_s, DNS_JOB_BATCH, &ids,
-				&orgs, &n);
+	                        &orgs, &n);
 	const struct actor system = { "system", "domain-recheck" };
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct domain d;
@@ -37,7 +39,7 @@ int dns_job_run_once(struct app *a, int64_t interval_s)
 			domain_release(&d);
 		else
 			log_warn("domain re-check failed", "domain=%s err=\"%s\"", ids[i],
-				 error_get()->detail);
+			         error_get()->detail);
 	}
 	free(ids);
 	free(orgs);

@@ -6,10 +6,9 @@
  */
 #include "base/common.h"
 
+#include "base/error.h"
 #include "dns/txt.h"
 #include "test/harness/test.h"
-
-#include "base/error.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

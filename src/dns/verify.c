@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Domain verification through a real DNS lookup (see verify.h). */
 #include "base/common.h"
+
 #include "dns/verify.h"
+
 #include "base/error.h"
 #include "base/log.h"
 #include "dns/txt.h"
 
 /* Turns a DNS answer into the outcome app/ records, in words an IT admin can act on. */
 static void judge(struct domain_check *chk, const struct dns_txt_answer *ans,
-		  const struct domain *d, char *msg, size_t size)
+                  const struct domain *d, char *msg, size_t size)
 {
 	memset(chk, 0, sizeof(*chk));
 	chk->message = msg;
@@ -24,43 +26,51 @@ static void judge(struct domain_check *chk, const struct dns_txt_answer *ans,
 			/* some records did not fit: ours may be among the missing ones */
 			chk->temporary = true;
 			chk->code = "dns_temporary_failure";
-			xsnprintf(msg, size, "the DNS answer for %s was too large to read in full; remove stale TXT records or try again",
-				  d->txt_record_name);
+			xsnprintf(
+			        msg, size,
+			        "the DNS answer for %s was too large to read in full; remove stale TXT records or try again",
+			        d->txt_record_name);
 			return;
 		}
 		chk->code = "record_mismatch";
-		xsnprintf(msg, size,
-			  "%zu TXT record(s) at %s, none with the value %s; check for typos or extra quotes",
-			  ans->nrecords, d->txt_record_name, d->txt_record_value);
+		xsnprintf(
+		        msg, size,
+		        "%zu TXT record(s) at %s, none with the value %s; check for typos or extra quotes",
+		        ans->nrecords, d->txt_record_name, d->txt_record_value);
 		return;
 	case DNS_TXT_NODATA:
 		chk->code = "record_not_found";
-		xsnprintf(msg, size, "%s exists but has no TXT record; add the record and try again (DNS changes can take a few minutes)",
-			  d->txt_record_name);
+		xsnprintf(
+		        msg, size,
+		        "%s exists but has no TXT record; add the record and try again (DNS changes can take a few minutes)",
+		        d->txt_record_name);
 		return;
 	case DNS_TXT_NXDOMAIN:
 		chk->code = "record_not_found";
-		xsnprintf(msg, size, "no DNS record named %s (NXDOMAIN); add the TXT record and try again",
-			  d->txt_record_name);
+		xsnprintf(msg, size,
+		          "no DNS record named %s (NXDOMAIN); add the TXT record and try again",
+		          d->txt_record_name);
 		return;
 	default:
 		chk->temporary = true;
 		chk->code = "dns_temporary_failure";
-		xsnprintf(msg, size, "the DNS server could not answer for %s (SERVFAIL or timeout); nothing changed, try again shortly",
-			  d->txt_record_name);
+		xsnprintf(
+		        msg, size,
+		        "the DNS server could not answer for %s (SERVFAIL or timeout); nothing changed, try again shortly",
+		        d->txt_record_name);
 		return;
 	}
 }
 
 int dns_verify_domain(struct app *a, const struct actor *who, const char *org, const char *id,
-		      struct domain *out)
+                      struct domain *out)
 {
 	struct domain d;
 	int rc = app_domain_get(a, org, id, &d);
 	if (rc)
 		return rc;
-	const char *resolver = a->cfg->dns_resolver && *a->cfg->dns_resolver ? a->cfg->dns_resolver
-									       : NULL;
+	const char *resolver =
+	        a->cfg->dns_resolver && *a->cfg->dns_resolver ? a->cfg->dns_resolver : NULL;
 	struct dns_txt_answer ans;
 	memset(&ans, 0, sizeof(ans));
 	rc = dns_txt_lookup(&ans, d.txt_record_name, resolver, DNS_VERIFY_TIMEOUT_MS);
@@ -75,7 +85,7 @@ int dns_verify_domain(struct app *a, const struct actor *who, const char *org, c
 	struct domain_check chk;
 	judge(&chk, &ans, &d, msg, sizeof(msg));
 	log_info("domain check", "domain=%s status=%s outcome=%s", d.name,
-		 dns_txt_status_name(ans.status), chk.code);
+	         dns_txt_status_name(ans.status), chk.code);
 	rc = app_domain_record_check(a, who, org, d.id, &chk, out);
 	dns_txt_answer_release(&ans);
 	domain_release(&d);

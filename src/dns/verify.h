@@ -16,6 +16,6 @@
  * releases). Errors: those of app_domain_get / app_domain_record_check.
  */
 int dns_verify_domain(struct app *a, const struct actor *who, const char *org, const char *id,
-		      struct domain *out);
+                      struct domain *out);
 
 #endif

@@ -5,10 +5,9 @@
  */
 #include "base/common.h"
 
-#include "test/harness/test.h"
-
 #include "base/error.h"
 #include "http/client.h"
+#include "test/harness/test.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The HTTP server over libmicrohttpd (see server.h). */
 #include "base/common.h"
+
 #include "http/server.h"
+
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -50,7 +52,7 @@ const char *http_request_query(const struct http_request *r, const char *name)
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				    const char *value)
+                                     const char *value)
 {
 	struct url_params *p = cls;
 	(void)kind;
@@ -75,7 +77,7 @@ int http_request_query_params(const struct http_request *r, struct url_params *o
 		out->n = URL_PARAMS_MAX;
 		url_params_release(out);
 		return error_setc(ERR_INVALID, "invalid_request",
-				  "too many or too long query parameters");
+		                  "too many or too long query parameters");
 	}
 	return 0;
 }
@@ -98,7 +100,7 @@ void http_response_header(struct http_response *res, const char *name, const cha
 }
 
 void http_response_text(struct http_response *res, int status, const char *content_type,
-			const char *text)
+                        const char *text)
 {
 	res->status = status;
 	res->content_type = content_type;
@@ -110,26 +112,25 @@ void http_response_text(struct http_response *res, int status, const char *conte
 static void remote_address(struct MHD_Connection *c, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	out[0] = '\0';
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-			  (socklen_t)size);
+		          (socklen_t)size);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  out, (socklen_t)size);
+		          out, (socklen_t)size);
 }
 
 static enum MHD_Result send_response(struct req_state *st, struct MHD_Connection *c,
-				     struct http_response *res)
+                                     struct http_response *res)
 {
 	size_t len = 0;
 	char *body = buf_detach(&res->body, &len);
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (res->content_type)
 		MHD_add_response_header(r, "Content-Type", res->content_type);
 	MHD_add_response_header(r, "X-Request-Id", st->req.id);
@@ -147,22 +148,22 @@ static enum MHD_Result send_response(struct req_state *st, struct MHD_Connection
 }
 
 static enum MHD_Result reply_simple(struct req_state *st, struct MHD_Connection *c, int status,
-				    const char *code, const char *title)
+                                    const char *code, const char *title)
 {
 	struct http_response res = { 0 };
 	buf_init(&res.body, 4096);
 	char text[512];
 	xsnprintf(text, sizeof(text),
-		  "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"code\":\"%s\","
-		  "\"detail\":\"%s\"}",
-		  title, status, code, title);
+	          "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"code\":\"%s\","
+	          "\"detail\":\"%s\"}",
+	          title, status, code, title);
 	http_response_text(&res, status, "application/problem+json", text);
 	return send_response(st, c, &res);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct req_state *st = *con_cls;
@@ -192,8 +193,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				buf_release(&res.body);
 				return ok;
 			}
-			return reply_simple(st, c, 413, "payload_too_large",
-					    "The request body is larger than this endpoint accepts");
+			return reply_simple(
+			        st, c, 413, "payload_too_large",
+			        "The request body is larger than this endpoint accepts");
 		}
 		return MHD_YES;
 	}
@@ -216,7 +218,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	if (st->req.body_too_large)
 		return reply_simple(st, c, 413, "payload_too_large",
-				    "The request body is larger than this endpoint accepts");
+		                    "The request body is larger than this endpoint accepts");
 	struct http_response res = { 0 };
 	res.status = 500;
 	buf_init(&res.body, 64 * 1024 * 1024);
@@ -227,7 +229,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *s = cls;
 	struct req_state *st = *con_cls;
@@ -317,7 +319,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons((uint16_t)port);
 		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
-			return error_set(ERR_INVALID, "listen address %s is not an IPv6 address", listen);
+			return error_set(ERR_INVALID, "listen address %s is not an IPv6 address",
+			                 listen);
 		*len = sizeof(*a6);
 		return 0;
 	}
@@ -355,22 +358,22 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 	s->cfg = *cfg;
 	raise_fd_limit(cfg->max_connections);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_POLL;
+	                 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_POLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEAD_MEMORY_LIMIT,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
-		NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-		NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
+	                             MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	                             MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	                             cfg->max_connections_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+	                             cfg->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                             (size_t)HEAD_MEMORY_LIMIT, MHD_OPTION_NOTIFY_COMPLETED,
+	                             on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);
-		return error_set(ERR_UNAVAILABLE, "cannot listen on %s (address in use or not local?)",
-				 cfg->listen);
+		return error_set(ERR_UNAVAILABLE,
+		                 "cannot listen on %s (address in use or not local?)", cfg->listen);
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;

@@ -70,7 +70,7 @@ const char *http_request_param(const struct http_request *r, const char *name);
 void http_response_header(struct http_response *res, const char *name, const char *value);
 /* Replaces the body with text and sets status and content type. */
 void http_response_text(struct http_response *res, int status, const char *content_type,
-			const char *text);
+                        const char *text);
 
 struct http_server_config {
 	const char *listen; /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080" */

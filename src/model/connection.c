@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Enterprise connection and custom attribute codecs and rules (see connection.h). */
 #include "base/common.h"
+
 #include "model/connection.h"
+
 #include "base/error.h"
 #include "base/json_field.h"
 
@@ -31,46 +33,54 @@ bool connection_provider_supports(const char *provider, const char *protocol)
 static int decode_saml(struct connection_input *in, json_t *saml)
 {
 	static const char *const allowed[] = {
-		"idp_metadata_url", "idp_metadata_xml", "idp_entity_id", "idp_sso_url",
-		"idp_certificates", "sign_authn_requests", "want_encrypted_assertions",
-		"allow_sha1", "require_signed_response", NULL,
+		"idp_metadata_url",
+		"idp_metadata_xml",
+		"idp_entity_id",
+		"idp_sso_url",
+		"idp_certificates",
+		"sign_authn_requests",
+		"want_encrypted_assertions",
+		"allow_sha1",
+		"require_signed_response",
+		NULL,
 	};
 	if (!json_is_object(saml))
 		return invalid("saml", "invalid_type", "saml must be an object");
 	int rc = json_field_check_known(saml, allowed);
 	if (!rc)
 		rc = json_field_string(saml, "idp_metadata_url", MODEL_URL_MAX,
-				       &in->saml_idp_metadata_url, &in->has_metadata_url);
+		                       &in->saml_idp_metadata_url, &in->has_metadata_url);
 	if (!rc)
 		rc = json_field_string(saml, "idp_metadata_xml", CONNECTION_METADATA_MAX,
-				       &in->saml_idp_metadata_xml, &in->has_metadata_xml);
+		                       &in->saml_idp_metadata_xml, &in->has_metadata_xml);
 	if (!rc)
 		rc = json_field_string(saml, "idp_entity_id", 1024, &in->saml_idp_entity_id,
-				       &in->has_entity_id);
+		                       &in->has_entity_id);
 	if (!rc)
 		rc = json_field_string(saml, "idp_sso_url", MODEL_URL_MAX, &in->saml_idp_sso_url,
-				       &in->has_sso_url);
+		                       &in->has_sso_url);
 	if (!rc)
 		rc = json_field_string_array(saml, "idp_certificates", CONNECTION_MAX_CERTS,
-					     CONNECTION_CERT_MAX, &in->saml_idp_certificates,
-					     &in->ncerts, &in->has_certs);
+		                             CONNECTION_CERT_MAX, &in->saml_idp_certificates,
+		                             &in->ncerts, &in->has_certs);
 	if (!rc)
 		rc = json_field_bool(saml, "sign_authn_requests", &in->saml_sign_authn_requests,
-				     &in->has_sign_authn_requests);
+		                     &in->has_sign_authn_requests);
 	if (!rc)
 		rc = json_field_bool(saml, "want_encrypted_assertions",
-				     &in->saml_want_encrypted_assertions,
-				     &in->has_want_encrypted_assertions);
+		                     &in->saml_want_encrypted_assertions,
+		                     &in->has_want_encrypted_assertions);
 	if (!rc)
 		rc = json_field_bool(saml, "allow_sha1", &in->saml_allow_sha1, &in->has_allow_sha1);
 	if (!rc)
 		rc = json_field_bool(saml, "require_signed_response",
-				     &in->saml_require_signed_response,
-				     &in->has_require_signed_response);
+		                     &in->saml_require_signed_response,
+		                     &in->has_require_signed_response);
 	for (size_t i = 0; rc == 0 && i < in->ncerts; i++)
 		if (!strstr(in->saml_idp_certificates[i], "-----BEGIN CERTIFICATE-----"))
-			rc = invalid("idp_certificates", "invalid_certificate",
-				     "idp_certificates must hold PEM certificates (-----BEGIN CERTIFICATE-----)");
+			rc = invalid(
+			        "idp_certificates", "invalid_certificate",
+			        "idp_certificates must hold PEM certificates (-----BEGIN CERTIFICATE-----)");
 	if (rc)
 		error_prefix_fields("saml.");
 	return rc;
@@ -79,9 +89,15 @@ static int decode_saml(struct connection_input *in, json_t *saml)
 static int decode_oidc(struct connection_input *in, json_t *oidc)
 {
 	static const char *const allowed[] = {
-		"issuer",	  "client_id",		"client_secret",
-		"scopes",	  "authorization_endpoint", "token_endpoint",
-		"jwks_uri",	  "userinfo_endpoint",	"require_email_verified",
+		"issuer",
+		"client_id",
+		"client_secret",
+		"scopes",
+		"authorization_endpoint",
+		"token_endpoint",
+		"jwks_uri",
+		"userinfo_endpoint",
+		"require_email_verified",
 		NULL,
 	};
 	if (!json_is_object(oidc))
@@ -99,7 +115,8 @@ static int decode_oidc(struct connection_input *in, json_t *oidc)
 		{ "scopes", 512, &in->oidc_scopes, &in->has_scopes },
 		{ "authorization_endpoint", MODEL_URL_MAX, &in->oidc_authorization_endpoint,
 		  &in->has_authorization_endpoint },
-		{ "token_endpoint", MODEL_URL_MAX, &in->oidc_token_endpoint, &in->has_token_endpoint },
+		{ "token_endpoint", MODEL_URL_MAX, &in->oidc_token_endpoint,
+		  &in->has_token_endpoint },
 		{ "jwks_uri", MODEL_URL_MAX, &in->oidc_jwks_uri, &in->has_jwks_uri },
 		{ "userinfo_endpoint", MODEL_URL_MAX, &in->oidc_userinfo_endpoint,
 		  &in->has_userinfo_endpoint },
@@ -107,8 +124,9 @@ static int decode_oidc(struct connection_input *in, json_t *oidc)
 	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(strs); i++)
 		rc = json_field_string(oidc, strs[i].key, strs[i].max, strs[i].out, strs[i].has);
 	if (!rc)
-		rc = json_field_bool(oidc, "require_email_verified", &in->oidc_require_email_verified,
-				     &in->has_require_email_verified);
+		rc = json_field_bool(oidc, "require_email_verified",
+		                     &in->oidc_require_email_verified,
+		                     &in->has_require_email_verified);
 	if (!rc && in->oidc_scopes && !strstr(in->oidc_scopes, "openid"))
 		rc = invalid("scopes", "invalid_scopes", "scopes must include openid");
 	if (rc)
@@ -119,21 +137,21 @@ static int decode_oidc(struct connection_input *in, json_t *oidc)
 int connection_input_from_json(struct connection_input *out, json_t *body, bool create)
 {
 	static const char *const allowed[] = { "organization_id",
-					       "name",
-					       "protocol",
-					       "provider",
-					       "domains",
-					       "default_role",
-					       "allow_idp_initiated",
-					       "saml",
-					       "oidc",
-					       "easie_tenant",
-					       NULL };
+		                               "name",
+		                               "protocol",
+		                               "provider",
+		                               "domains",
+		                               "default_role",
+		                               "allow_idp_initiated",
+		                               "saml",
+		                               "oidc",
+		                               "easie_tenant",
+		                               NULL };
 	memset(out, 0, sizeof(*out));
 	int rc = json_field_check_known(body, allowed);
 	if (!rc)
 		rc = json_field_string(body, "organization_id", ID_MAX, &out->organization_id,
-				       &out->has_organization_id);
+		                       &out->has_organization_id);
 	if (!rc)
 		rc = json_field_string(body, "name", MODEL_NAME_MAX, &out->name, &out->has_name);
 	if (!rc)
@@ -142,16 +160,16 @@ int connection_input_from_json(struct connection_input *out, json_t *body, bool 
 		rc = json_field_string(body, "provider", 32, &out->provider, &out->has_provider);
 	if (!rc)
 		rc = json_field_string_array(body, "domains", CONNECTION_MAX_DOMAINS, 253,
-					     &out->domains, &out->ndomains, &out->has_domains);
+		                             &out->domains, &out->ndomains, &out->has_domains);
 	if (!rc)
 		rc = json_field_string(body, "default_role", MODEL_ROLE_KEY_MAX, &out->default_role,
-				       &out->has_default_role);
+		                       &out->has_default_role);
 	if (!rc)
 		rc = json_field_bool(body, "allow_idp_initiated", &out->allow_idp_initiated,
-				     &out->has_allow_idp_initiated);
+		                     &out->has_allow_idp_initiated);
 	if (!rc)
 		rc = json_field_string(body, "easie_tenant", 256, &out->easie_tenant,
-				       &out->has_easie_tenant);
+		                       &out->has_easie_tenant);
 	json_t *saml = json_object_get(body, "saml"), *oidc = json_object_get(body, "oidc");
 	out->has_saml = saml != NULL;
 	out->has_oidc = oidc != NULL;
@@ -168,24 +186,31 @@ int connection_input_from_json(struct connection_input *out, json_t *body, bool 
 	if (create && !out->has_provider)
 		return json_field_missing("provider");
 	if (!create && out->has_protocol)
-		return invalid("protocol", "immutable",
-			       "a connection's protocol cannot be changed; create a new connection");
+		return invalid(
+		        "protocol", "immutable",
+		        "a connection's protocol cannot be changed; create a new connection");
 	if (out->has_organization_id && !out->organization_id)
-		return invalid("organization_id", "invalid", "organization_id must be an organization id");
+		return invalid("organization_id", "invalid",
+		               "organization_id must be an organization id");
 	if (out->has_protocol && (!out->protocol || (strcmp(out->protocol, "saml") != 0 &&
-						     strcmp(out->protocol, "oidc") != 0 &&
-						     strcmp(out->protocol, "easie") != 0)))
-		return invalid("protocol", "invalid_protocol", "protocol must be saml, oidc or easie");
+	                                             strcmp(out->protocol, "oidc") != 0 &&
+	                                             strcmp(out->protocol, "easie") != 0)))
+		return invalid("protocol", "invalid_protocol",
+		               "protocol must be saml, oidc or easie");
 	if (out->has_provider &&
 	    (!out->provider || (!connection_provider_supports(out->provider, "saml") &&
-				!connection_provider_supports(out->provider, "oidc"))))
-		return invalid("provider", "invalid_provider",
-			       "provider must be okta, google_workspace, microsoft_entra_id, custom_saml or custom_oidc");
+	                        !connection_provider_supports(out->provider, "oidc"))))
+		return invalid(
+		        "provider", "invalid_provider",
+		        "provider must be okta, google_workspace, microsoft_entra_id, custom_saml or custom_oidc");
 	if (create && !connection_provider_supports(out->provider, out->protocol))
-		return invalid("provider", "provider_protocol_mismatch",
-			       "this provider does not offer that protocol (custom_saml is SAML, custom_oidc is OIDC)");
-	if (out->has_default_role && out->default_role && !model_role_key_is_valid(out->default_role))
-		return invalid("default_role", "invalid_role", "default_role must be a role key like org:member");
+		return invalid(
+		        "provider", "provider_protocol_mismatch",
+		        "this provider does not offer that protocol (custom_saml is SAML, custom_oidc is OIDC)");
+	if (out->has_default_role && out->default_role &&
+	    !model_role_key_is_valid(out->default_role))
+		return invalid("default_role", "invalid_role",
+		               "default_role must be a role key like org:member");
 	return 0;
 }
 
@@ -198,13 +223,26 @@ void connection_input_release(struct connection_input *in)
 
 void connection_release(struct connection *c)
 {
-	char **strs[] = { &c->name, &c->protocol, &c->provider, &c->status, &c->default_role,
-			  &c->saml_idp_metadata_url, &c->saml_idp_metadata_xml,
-			  &c->saml_idp_entity_id, &c->saml_idp_sso_url, &c->saml_idp_certificates,
-			  &c->saml_sp_signing_cert, &c->saml_sp_encryption_cert, &c->oidc_issuer,
-			  &c->oidc_client_id, &c->oidc_scopes, &c->oidc_authorization_endpoint,
-			  &c->oidc_token_endpoint, &c->oidc_jwks_uri, &c->oidc_userinfo_endpoint,
-			  &c->easie_tenant };
+	char **strs[] = { &c->name,
+		          &c->protocol,
+		          &c->provider,
+		          &c->status,
+		          &c->default_role,
+		          &c->saml_idp_metadata_url,
+		          &c->saml_idp_metadata_xml,
+		          &c->saml_idp_entity_id,
+		          &c->saml_idp_sso_url,
+		          &c->saml_idp_certificates,
+		          &c->saml_sp_signing_cert,
+		          &c->saml_sp_encryption_cert,
+		          &c->oidc_issuer,
+		          &c->oidc_client_id,
+		          &c->oidc_scopes,
+		          &c->oidc_authorization_endpoint,
+		          &c->oidc_token_endpoint,
+		          &c->oidc_jwks_uri,
+		          &c->oidc_userinfo_endpoint,
+		          &c->easie_tenant };
 	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
 		free(*strs[i]);
 	for (size_t i = 0; i < c->ndomains; i++)
@@ -217,10 +255,12 @@ static json_t *saml_json(const struct connection *c, const char *public_url)
 {
 	json_t *s = json_object();
 	model_json_str(s, "idp_metadata_url", c->saml_idp_metadata_url);
-	json_object_set_new(s, "has_idp_metadata_xml", json_boolean(c->saml_idp_metadata_xml != NULL));
+	json_object_set_new(s, "has_idp_metadata_xml",
+	                    json_boolean(c->saml_idp_metadata_xml != NULL));
 	model_json_str(s, "idp_entity_id", c->saml_idp_entity_id);
 	model_json_str(s, "idp_sso_url", c->saml_idp_sso_url);
-	json_t *certs = json_loads(c->saml_idp_certificates ? c->saml_idp_certificates : "[]", 0, NULL);
+	json_t *certs =
+	        json_loads(c->saml_idp_certificates ? c->saml_idp_certificates : "[]", 0, NULL);
 	json_object_set_new(s, "idp_certificates", certs ? certs : json_array());
 	char *entity = xasprintf("%s/saml/%s", public_url, c->id);
 	char *acs = xasprintf("%s/saml/%s/acs", public_url, c->id);
@@ -233,9 +273,10 @@ static json_t *saml_json(const struct connection *c, const char *public_url)
 	free(meta);
 	json_object_set_new(s, "sign_authn_requests", json_boolean(c->saml_sign_authn_requests));
 	json_object_set_new(s, "want_encrypted_assertions",
-			    json_boolean(c->saml_want_encrypted_assertions));
+	                    json_boolean(c->saml_want_encrypted_assertions));
 	json_object_set_new(s, "allow_sha1", json_boolean(c->saml_allow_sha1));
-	json_object_set_new(s, "require_signed_response", json_boolean(c->saml_require_signed_response));
+	json_object_set_new(s, "require_signed_response",
+	                    json_boolean(c->saml_require_signed_response));
 	return s;
 }
 
@@ -250,7 +291,8 @@ static json_t *oidc_json(const struct connection *c, const char *public_url)
 	model_json_str(o, "token_endpoint", c->oidc_token_endpoint);
 	model_json_str(o, "jwks_uri", c->oidc_jwks_uri);
 	model_json_str(o, "userinfo_endpoint", c->oidc_userinfo_endpoint);
-	json_object_set_new(o, "require_email_verified", json_boolean(c->oidc_require_email_verified));
+	json_object_set_new(o, "require_email_verified",
+	                    json_boolean(c->oidc_require_email_verified));
 	char *redirect = xasprintf("%s/oidc/%s/callback", public_url, c->id);
 	json_object_set_new(o, "redirect_uri", json_string(redirect));
 	free(redirect);
@@ -291,25 +333,27 @@ static bool attr_name_ok(const char *s)
 	return s && *s && strlen(s) <= 512;
 }
 
-int custom_attribute_input_from_json(struct custom_attribute_input *out, json_t *body,
-				     bool create)
+int custom_attribute_input_from_json(struct custom_attribute_input *out, json_t *body, bool create)
 {
-	static const char *const allowed[] = { "key", "saml_attribute", "oidc_claim",
-					       "scim_attribute", "multi_valued", NULL };
+	static const char *const allowed[] = { "key",          "saml_attribute",
+		                               "oidc_claim",   "scim_attribute",
+		                               "multi_valued", NULL };
 	memset(out, 0, sizeof(*out));
 	int rc = json_field_check_known(body, allowed);
 	if (!rc)
 		rc = json_field_string(body, "key", 128, &out->key, &out->has_key);
 	if (!rc)
 		rc = json_field_string(body, "saml_attribute", 512, &out->saml_attribute,
-				       &out->has_saml_attribute);
+		                       &out->has_saml_attribute);
 	if (!rc)
-		rc = json_field_string(body, "oidc_claim", 512, &out->oidc_claim, &out->has_oidc_claim);
+		rc = json_field_string(body, "oidc_claim", 512, &out->oidc_claim,
+		                       &out->has_oidc_claim);
 	if (!rc)
 		rc = json_field_string(body, "scim_attribute", 512, &out->scim_attribute,
-				       &out->has_scim_attribute);
+		                       &out->has_scim_attribute);
 	if (!rc)
-		rc = json_field_bool(body, "multi_valued", &out->multi_valued, &out->has_multi_valued);
+		rc = json_field_bool(body, "multi_valued", &out->multi_valued,
+		                     &out->has_multi_valued);
 	if (rc)
 		return rc;
 	if (create && !out->has_key)
@@ -322,12 +366,13 @@ int custom_attribute_input_from_json(struct custom_attribute_input *out, json_t 
 			     (*k >= '0' && *k <= '9') || *k == '_' || *k == '-' || *k == '.';
 		if (!ok)
 			return invalid("key", "invalid_key",
-				       "key must be 1-128 of letters, digits, '_', '-' or '.'");
+			               "key must be 1-128 of letters, digits, '_', '-' or '.'");
 	}
 	if (create && !attr_name_ok(out->saml_attribute) && !attr_name_ok(out->oidc_claim) &&
 	    !attr_name_ok(out->scim_attribute))
-		return invalid("saml_attribute", "no_source",
-			       "name at least one source: saml_attribute, oidc_claim or scim_attribute");
+		return invalid(
+		        "saml_attribute", "no_source",
+		        "name at least one source: saml_attribute, oidc_claim or scim_attribute");
 	return 0;
 }
 

@@ -1,25 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Domain rules and codec (see domain.h). */
 #include "base/common.h"
+
 #include "model/domain.h"
+
 #include "base/error.h"
 #include "base/json_field.h"
 
 /* Consumer mail providers: owning an address there proves nothing about a company. */
 static const char *const public_mail[] = {
-	"gmail.com",	 "googlemail.com", "outlook.com",   "hotmail.com",   "hotmail.co.uk",
-	"live.com",	 "msn.com",	   "yahoo.com",	    "yahoo.co.uk",   "yahoo.fr",
-	"ymail.com",	 "rocketmail.com", "aol.com",	    "icloud.com",    "me.com",
-	"mac.com",	 "proton.me",	   "protonmail.com", "pm.me",	     "gmx.com",
-	"gmx.de",	 "gmx.net",	   "web.de",	    "mail.com",	     "yandex.ru",
-	"yandex.com",	 "zoho.com",	   "zohomail.com",  "qq.com",	     "163.com",
-	"126.com",	 "sina.com",	   "mail.ru",	    "inbox.ru",	     "list.ru",
-	"bk.ru",	 "fastmail.com",   "hey.com",	    "tutanota.com",  "tuta.io",
-	"naver.com",	 "daum.net",	   "hanmail.net",   "orange.fr",     "wanadoo.fr",
-	"free.fr",	 "laposte.net",	   "libero.it",	    "t-online.de",   "comcast.net",
-	"verizon.net",	 "att.net",	   "sbcglobal.net", "btinternet.com", "rediffmail.com",
-	"outlook.de",	 "hotmail.fr",	   "live.co.uk",    "aim.com",
-	NULL,
+	"gmail.com",   "googlemail.com", "outlook.com",    "hotmail.com",    "hotmail.co.uk",
+	"live.com",    "msn.com",        "yahoo.com",      "yahoo.co.uk",    "yahoo.fr",
+	"ymail.com",   "rocketmail.com", "aol.com",        "icloud.com",     "me.com",
+	"mac.com",     "proton.me",      "protonmail.com", "pm.me",          "gmx.com",
+	"gmx.de",      "gmx.net",        "web.de",         "mail.com",       "yandex.ru",
+	"yandex.com",  "zoho.com",       "zohomail.com",   "qq.com",         "163.com",
+	"126.com",     "sina.com",       "mail.ru",        "inbox.ru",       "list.ru",
+	"bk.ru",       "fastmail.com",   "hey.com",        "tutanota.com",   "tuta.io",
+	"naver.com",   "daum.net",       "hanmail.net",    "orange.fr",      "wanadoo.fr",
+	"free.fr",     "laposte.net",    "libero.it",      "t-online.de",    "comcast.net",
+	"verizon.net", "att.net",        "sbcglobal.net",  "btinternet.com", "rediffmail.com",
+	"outlook.de",  "hotmail.fr",     "live.co.uk",     "aim.com",        NULL,
 };
 
 bool domain_is_within(const char *child, const char *parent)
@@ -55,24 +56,26 @@ int domain_input_from_json(struct domain_input *out, json_t *body, bool create)
 		rc = json_field_string(body, "name", 253, &out->name, &out->has_name);
 	if (!rc)
 		rc = json_field_string(body, "enrollment_mode", 32, &out->enrollment_mode,
-				       &out->has_enrollment_mode);
+		                       &out->has_enrollment_mode);
 	if (!rc)
-		rc = json_field_bool(body, "sso_enforced", &out->sso_enforced, &out->has_sso_enforced);
+		rc = json_field_bool(body, "sso_enforced", &out->sso_enforced,
+		                     &out->has_sso_enforced);
 	if (rc)
 		return rc;
 	if (create && !out->has_name)
 		return json_field_missing("name");
 	if (!create && out->has_name)
 		return invalid("name", "immutable",
-			       "a domain's name cannot be changed; add the new domain instead");
+		               "a domain's name cannot be changed; add the new domain instead");
 	if (out->has_name && !out->name)
 		return invalid("name", "invalid_domain", "name must be a domain like example.com");
 	if (out->has_enrollment_mode &&
 	    (!out->enrollment_mode || (strcmp(out->enrollment_mode, "manual_invitation") != 0 &&
-				       strcmp(out->enrollment_mode, "automatic_invitation") != 0 &&
-				       strcmp(out->enrollment_mode, "automatic_suggestion") != 0)))
-		return invalid("enrollment_mode", "invalid",
-			       "enrollment_mode must be manual_invitation, automatic_invitation or automatic_suggestion");
+	                               strcmp(out->enrollment_mode, "automatic_invitation") != 0 &&
+	                               strcmp(out->enrollment_mode, "automatic_suggestion") != 0)))
+		return invalid(
+		        "enrollment_mode", "invalid",
+		        "enrollment_mode must be manual_invitation, automatic_invitation or automatic_suggestion");
 	return 0;
 }
 

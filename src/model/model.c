@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Shared domain rules (see model.h). */
 #include "base/common.h"
+
 #include "model/model.h"
+
 #include "base/clock.h"
 #include "base/error.h"
 
@@ -77,7 +79,7 @@ int model_domain_normalize(char **norm_out, const char *name)
 		n--; /* a fully qualified name's final dot */
 	if (n == 0 || n > 253 || !memchr(name, '.', n))
 		return error_setc(ERR_INVALID, "invalid_domain",
-				  "'%.80s' is not a domain name (like example.com)", name);
+		                  "'%.80s' is not a domain name (like example.com)", name);
 	const char *p = name, *end = name + n;
 	bool numeric_tld = false;
 	while (p < end) {
@@ -85,14 +87,15 @@ int model_domain_normalize(char **norm_out, const char *name)
 		size_t len = dot ? (size_t)(dot - p) : (size_t)(end - p);
 		if (!label_ok(p, len))
 			return error_setc(ERR_INVALID, "invalid_domain",
-					  "'%.80s' is not a domain name (like example.com)", name);
+			                  "'%.80s' is not a domain name (like example.com)", name);
 		numeric_tld = strspn(p, "0123456789") >= len;
 		p += len + (dot ? 1 : 0);
 	}
 	/* No top-level domain is all digits (RFC 3696 section 2): this refuses IPv4 addresses. */
 	if (numeric_tld)
 		return error_setc(ERR_INVALID, "invalid_domain",
-				  "'%.80s' is an IP address, not a domain name (like example.com)", name);
+		                  "'%.80s' is an IP address, not a domain name (like example.com)",
+		                  name);
 	char *out = xstrndup(name, n);
 	for (char *q = out; *q; q++)
 		*q = (char)tolower((unsigned char)*q);
@@ -108,15 +111,15 @@ int model_email_normalize(char **norm_out, const char *email)
 	if (!at || at == email || (size_t)(at - email) > 64 || n > MODEL_EMAIL_MAX ||
 	    strchr(email, '@') != at)
 		return error_setc(ERR_INVALID, "invalid_email", "'%.80s' is not an email address",
-				  email);
+		                  email);
 	for (const char *p = email; p < at; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
 			return error_setc(ERR_INVALID, "invalid_email",
-					  "'%.80s' is not an email address", email);
+			                  "'%.80s' is not an email address", email);
 	char *domain = NULL;
 	if (model_domain_normalize(&domain, at + 1))
 		return error_setc(ERR_INVALID, "invalid_email", "'%.80s' is not an email address",
-				  email);
+		                  email);
 	char *out = xasprintf("%.*s@%s", (int)(at - email), email, domain);
 	free(domain);
 	for (char *q = out; *q; q++)

@@ -26,7 +26,7 @@ struct org_input {
 	int64_t max_memberships;
 	char *public_metadata, *private_metadata; /* owned */
 	bool has_name, has_slug, has_default_role, has_self_serve_sso, has_max_memberships,
-		has_public_metadata, has_private_metadata;
+	        has_public_metadata, has_private_metadata;
 };
 
 /*

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Roles, permissions, built-ins (see role.h). */
 #include "base/common.h"
+
 #include "model/role.h"
+
 #include "base/error.h"
 #include "base/json_field.h"
 
 const struct permission_info model_system_permissions[] = {
-	{ "org:sys_profile:manage", "Manage organization", "Change the organization's name, slug and settings" },
+	{ "org:sys_profile:manage", "Manage organization",
+	  "Change the organization's name, slug and settings" },
 	{ "org:sys_profile:delete", "Delete organization", "Delete the organization" },
 	{ "org:sys_memberships:read", "Read members", "See the organization's members" },
 	{ "org:sys_memberships:manage", "Manage members", "Add, remove and change members" },
@@ -17,9 +20,10 @@ const struct permission_info model_system_permissions[] = {
 };
 
 static const char *const admin_perms[] = {
-	"org:sys_profile:manage",     "org:sys_profile:delete", "org:sys_memberships:read",
-	"org:sys_memberships:manage", "org:sys_domains:read",	"org:sys_domains:manage",
-	"org:sys_entconns",	      NULL,
+	"org:sys_profile:manage",   "org:sys_profile:delete",
+	"org:sys_memberships:read", "org:sys_memberships:manage",
+	"org:sys_domains:read",     "org:sys_domains:manage",
+	"org:sys_entconns",         NULL,
 };
 static const char *const member_perms[] = { "org:sys_memberships:read", NULL };
 
@@ -116,11 +120,11 @@ int role_input_from_json(struct role_input *out, json_t *body, bool create)
 		rc = json_field_string(body, "name", MODEL_NAME_MAX, &out->name, &out->has_name);
 	if (!rc)
 		rc = json_field_string(body, "description", 1024, &out->description,
-				       &out->has_description);
+		                       &out->has_description);
 	if (!rc)
 		rc = json_field_string_array(body, "permissions", ROLE_MAX_PERMISSIONS,
-					     MODEL_ROLE_KEY_MAX, &out->permissions,
-					     &out->npermissions, &out->has_permissions);
+		                             MODEL_ROLE_KEY_MAX, &out->permissions,
+		                             &out->npermissions, &out->has_permissions);
 	if (rc)
 		return rc;
 	if (create && !out->has_key)
@@ -128,21 +132,22 @@ int role_input_from_json(struct role_input *out, json_t *body, bool create)
 	if (create && !out->has_name)
 		return json_field_missing("name");
 	if (!create && out->has_key)
-		return invalid("key", "immutable", "a role's key cannot be changed; create a new role");
+		return invalid("key", "immutable",
+		               "a role's key cannot be changed; create a new role");
 	if (out->has_key && (!out->key || !model_role_key_is_valid(out->key)))
 		return invalid("key", "invalid_role_key",
-			       "key must look like org:billing (org: then a-z, 0-9, '_' or ':')");
+		               "key must look like org:billing (org: then a-z, 0-9, '_' or ':')");
 	if (out->has_name && (!out->name || !*out->name))
 		return invalid("name", "invalid", "name must not be empty");
 	for (size_t i = 0; i < out->npermissions; i++) {
 		const char *p = out->permissions[i];
 		if (!permission_is_system(p) && !permission_is_custom(p))
 			return invalid("permissions", "invalid_permission",
-				       "permissions are system ones or org:feature:action");
+			               "permissions are system ones or org:feature:action");
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(out->permissions[k], out->permissions[i]) == 0)
 				return invalid("permissions", "duplicate_permission",
-					       "a permission is listed twice");
+				               "a permission is listed twice");
 	}
 	return 0;
 }
@@ -162,9 +167,9 @@ bool role_builtin(struct role *out, const char *key)
 	xsnprintf(out->id, sizeof(out->id), "role_builtin_%s", key + 4);
 	out->key = xstrdup(key);
 	out->name = xstrdup(strcmp(key, ROLE_ADMIN) == 0 ? "Admin" : "Member");
-	out->description = xstrdup(strcmp(key, ROLE_ADMIN) == 0
-					   ? "Every system permission"
-					   : "Reads the organization's members");
+	out->description =
+	        xstrdup(strcmp(key, ROLE_ADMIN) == 0 ? "Every system permission"
+	                                             : "Reads the organization's members");
 	size_t n = 0;
 	while (perms[n])
 		n++;

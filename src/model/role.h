@@ -9,8 +9,8 @@
 #include "base/id.h"
 #include "model/model.h"
 
-#define ROLE_ADMIN  "org:admin"
-#define ROLE_MEMBER "org:member"
+#define ROLE_ADMIN           "org:admin"
+#define ROLE_MEMBER          "org:member"
 #define ROLE_MAX_PERMISSIONS 64
 
 struct permission_info {

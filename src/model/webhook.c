@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Webhook endpoint input rules (see webhook.h). */
 #include "base/common.h"
+
 #include "model/webhook.h"
+
 #include "base/error.h"
 #include "base/json_field.h"
 
@@ -47,10 +49,10 @@ int webhook_input_from_json(struct webhook_input *out, json_t *body, bool create
 		rc = json_field_string(body, "url", MODEL_URL_MAX, &out->url, &out->has_url);
 	if (!rc)
 		rc = json_field_string(body, "description", 512, &out->description,
-				       &out->has_description);
+		                       &out->has_description);
 	if (!rc)
 		rc = json_field_string_array(body, "events", 64, 64, &out->events, &out->nevents,
-					     &out->has_events);
+		                             &out->has_events);
 	if (!rc)
 		rc = json_field_bool(body, "enabled", &out->enabled, &out->has_enabled);
 	if (rc)

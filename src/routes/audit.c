@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* GET /v1/audit_events: who changed what, when. */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "model/model.h"
+#include "routes/routes.h"
 #include "store/event.h"
 
 struct audit_op {
@@ -17,7 +18,7 @@ static int list_tx(struct db_conn *c, void *payload)
 {
 	struct audit_op *op = payload;
 	return store_audit_list(c, &op->filter, op->page->starting_after, op->page->limit,
-				&op->items, &op->count, &op->total);
+	                        &op->items, &op->count, &op->total);
 }
 
 static json_t *event_json(const struct audit_event *e)
@@ -48,9 +49,9 @@ static int list(struct route_ctx *ctx)
 		return rc;
 	struct audit_op op = {
 		.filter = { http_request_query(ctx->req, "organization_id"),
-			    http_request_query(ctx->req, "target_id"),
-			    http_request_query(ctx->req, "action"),
-			    http_request_query(ctx->req, "actor_type") },
+		            http_request_query(ctx->req, "target_id"),
+		            http_request_query(ctx->req, "action"),
+		            http_request_query(ctx->req, "actor_type") },
 		.page = &p,
 	};
 	/* routes/ may not hold SQL; this read-only query goes through the store like any other */

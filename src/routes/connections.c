@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/enterprise_connections (+ activate/deactivate, custom attributes) and /v1/sso/lookup. */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "app/connection.h"
 #include "app/diagnostics.h"
 #include "base/log.h"
 #include "http/client.h"
+#include "routes/routes.h"
 #include "routes/saml.h"
 
 static int reply(struct route_ctx *ctx, int status, struct connection *x)
@@ -17,7 +18,7 @@ static int reply(struct route_ctx *ctx, int status, struct connection *x)
 
 /* A SAML create/update: with what its metadata said (warnings included when there are some). */
 static int reply_saml(struct route_ctx *ctx, int status, struct connection *x,
-		      const struct saml_setup *s)
+                      const struct saml_setup *s)
 {
 	json_t *j = connection_to_json(x, ctx->app->cfg->public_url);
 	connection_release(x);
@@ -35,7 +36,7 @@ static int make_sp_keys(struct route_ctx *ctx, struct connection *x)
 	saml_sp_keys_release(&k);
 	if (rc) { /* made on first use instead */
 		log_warn("SAML SP keys not created", "connection=%s err=\"%s\"", x->id,
-			 error_get()->detail);
+		         error_get()->detail);
 		error_clear();
 		return 0;
 	}
@@ -106,13 +107,14 @@ static int list(struct route_ctx *ctx)
 	int64_t total = 0;
 	int rc = route_page(ctx, &p);
 	if (rc == 0)
-		rc = app_connection_list(ctx->app, http_request_query(ctx->req, "organization_id"), &p,
-					 &items, &n, &total);
+		rc = app_connection_list(ctx->app, http_request_query(ctx->req, "organization_id"),
+		                         &p, &items, &n, &total);
 	if (rc)
 		return rc;
 	json_t *data = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(data, connection_to_json(&items[i], ctx->app->cfg->public_url));
+		json_array_append_new(data,
+		                      connection_to_json(&items[i], ctx->app->cfg->public_url));
 		connection_release(&items[i]);
 	}
 	free(items);
@@ -136,7 +138,8 @@ static int update(struct route_ctx *ctx)
 	if (rc == 0 && in.has_saml)
 		rc = routes_saml_setup_prepare(&s, &in);
 	if (rc == 0)
-		rc = app_connection_update(ctx->app, &ctx->actor, route_param(ctx, "conn"), &in, &x);
+		rc = app_connection_update(ctx->app, &ctx->actor, route_param(ctx, "conn"), &in,
+		                           &x);
 	connection_input_release(&in);
 	json_decref(body);
 	if (rc == 0)
@@ -220,7 +223,7 @@ static int attr_update(struct route_ctx *ctx)
 		rc = custom_attribute_input_from_json(&in, body, false);
 	if (rc == 0)
 		rc = app_attribute_update(ctx->app, &ctx->actor, route_param(ctx, "conn"),
-					  route_param(ctx, "attr"), &in, &t);
+		                          route_param(ctx, "attr"), &in, &t);
 	json_decref(body);
 	return rc ? rc : attr_reply(ctx, 200, &t);
 }
@@ -242,7 +245,8 @@ static int sso_lookup(struct route_ctx *ctx)
 {
 	const char *email = http_request_query(ctx->req, "email");
 	if (!email) {
-		error_setc(ERR_INVALID, "missing_field", "email is required: /v1/sso/lookup?email=");
+		error_setc(ERR_INVALID, "missing_field",
+		           "email is required: /v1/sso/lookup?email=");
 		error_set_status(422);
 		error_add_field("email", "missing_field");
 		return ERR_INVALID;
@@ -255,8 +259,10 @@ static int sso_lookup(struct route_ctx *ctx)
 	json_object_set_new(j, "object", json_string("sso_lookup"));
 	json_object_set_new(j, "email", json_string(r.email));
 	json_object_set_new(j, "domain", json_string(r.domain));
-	json_object_set_new(j, "connection_id", r.connection_id[0] ? json_string(r.connection_id) : json_null());
-	json_object_set_new(j, "organization_id", r.org_id[0] ? json_string(r.org_id) : json_null());
+	json_object_set_new(j, "connection_id",
+	                    r.connection_id[0] ? json_string(r.connection_id) : json_null());
+	json_object_set_new(j, "organization_id",
+	                    r.org_id[0] ? json_string(r.org_id) : json_null());
 	json_object_set_new(j, "sso_enforced", json_boolean(r.connection_id[0] && r.sso_enforced));
 	return route_json(ctx, 200, j);
 }
@@ -269,9 +275,9 @@ static int failures(struct route_ctx *ctx)
 	int64_t total = 0;
 	int rc = route_page(ctx, &p);
 	if (rc == 0)
-		rc = app_sign_in_failure_list(ctx->app, http_request_query(ctx->req, "connection_id"),
-					      http_request_query(ctx->req, "organization_id"), &p,
-					      &items, &n, &total);
+		rc = app_sign_in_failure_list(
+		        ctx->app, http_request_query(ctx->req, "connection_id"),
+		        http_request_query(ctx->req, "organization_id"), &p, &items, &n, &total);
 	if (rc)
 		return rc;
 	json_t *data = json_array();
@@ -302,28 +308,31 @@ static int test_get(struct route_ctx *ctx)
 {
 	struct test_sign_in t;
 	int rc = app_test_sign_in_get(ctx->app, route_param(ctx, "conn"), route_param(ctx, "id"),
-				      &t);
+	                              &t);
 	return rc ? rc : test_reply(ctx, 200, &t);
 }
 
 const struct route routes_connections[] = {
-	{ "POST", "/v1/enterprise_connections", create, AUTH_SECRET_KEY, BODY_DEFAULT, "connections.create" },
-	{ "GET", "/v1/enterprise_connections", list, AUTH_SECRET_KEY, BODY_NONE, "connections.list" },
-	{ "GET", "/v1/enterprise_connections/{conn}", get, AUTH_SECRET_KEY, BODY_NONE, "connections.get" },
+	{ "POST", "/v1/enterprise_connections", create, AUTH_SECRET_KEY, BODY_DEFAULT,
+	  "connections.create" },
+	{ "GET", "/v1/enterprise_connections", list, AUTH_SECRET_KEY, BODY_NONE,
+	  "connections.list" },
+	{ "GET", "/v1/enterprise_connections/{conn}", get, AUTH_SECRET_KEY, BODY_NONE,
+	  "connections.get" },
 	{ "PATCH", "/v1/enterprise_connections/{conn}", update, AUTH_SECRET_KEY, BODY_DEFAULT,
 	  "connections.update" },
 	{ "DELETE", "/v1/enterprise_connections/{conn}", destroy, AUTH_SECRET_KEY, BODY_NONE,
 	  "connections.delete" },
-	{ "POST", "/v1/enterprise_connections/{conn}/activate", activate, AUTH_SECRET_KEY, BODY_SMALL,
-	  "connections.activate" },
+	{ "POST", "/v1/enterprise_connections/{conn}/activate", activate, AUTH_SECRET_KEY,
+	  BODY_SMALL, "connections.activate" },
 	{ "POST", "/v1/enterprise_connections/{conn}/deactivate", deactivate, AUTH_SECRET_KEY,
 	  BODY_SMALL, "connections.deactivate" },
 	{ "POST", "/v1/enterprise_connections/{conn}/test_sign_ins", test_create, AUTH_SECRET_KEY,
 	  BODY_SMALL, "connections.test_sign_in_create" },
 	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}", test_get, AUTH_SECRET_KEY,
 	  BODY_NONE, "connections.test_sign_in_get" },
-	{ "POST", "/v1/enterprise_connections/{conn}/custom_attributes", attr_create, AUTH_SECRET_KEY,
-	  BODY_SMALL, "attributes.create" },
+	{ "POST", "/v1/enterprise_connections/{conn}/custom_attributes", attr_create,
+	  AUTH_SECRET_KEY, BODY_SMALL, "attributes.create" },
 	{ "GET", "/v1/enterprise_connections/{conn}/custom_attributes", attr_list, AUTH_SECRET_KEY,
 	  BODY_NONE, "attributes.list" },
 	{ "PATCH", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}", attr_update,

@@ -4,15 +4,16 @@
  * mapping of error codes to problem documents, and one log line per request.
  */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "app/key.h"
 #include "app/oauth_app.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
-#include "scim/error.h"
 #include "oidc_op/oidc_op.h"
+#include "routes/routes.h"
+#include "scim/error.h"
 
 #include <strings.h>
 
@@ -23,7 +24,7 @@ static bool segment_eq(const char *seg, size_t len, const char *pat, size_t plen
 
 /* Matches path against pattern, capturing {params} into req when capture is set. */
 static bool match_pattern(const char *pattern, const char *path, struct http_request *req,
-			  bool capture)
+                          bool capture)
 {
 	const char *p = pattern, *s = path;
 	int nparams = 0;
@@ -41,7 +42,7 @@ static bool match_pattern(const char *pattern, const char *path, struct http_req
 			if (capture) {
 				static _Thread_local char names[HTTP_MAX_PARAMS][32];
 				xsnprintf(names[nparams], sizeof(names[nparams]), "%.*s",
-					  (int)(plen - 2), p + 1);
+				          (int)(plen - 2), p + 1);
 				req->param_names[nparams] = names[nparams];
 				req->param_values[nparams] = xstrndup(s, slen);
 			}
@@ -100,7 +101,7 @@ static void allowed_methods(struct http_request *req, struct buf *out)
 		for (const struct route *r = *t; r->method; r++)
 			if (match_pattern(r->pattern, path, req, false))
 				buf_appendf(out, "%s%s%s", out->len ? ", " : "", r->method,
-					    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+				            strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 }
 
 size_t routes_begin(struct http_request *req, void *payload)
@@ -155,9 +156,12 @@ void routes_problem(struct http_response *res, const struct error_state *e)
 	json_object_set_new(j, "title", json_string(status_title(status)));
 	json_object_set_new(j, "status", json_integer(status));
 	/* 500s carry no internal detail: the log has it, under the request id. */
-	json_object_set_new(j, "detail", json_string(status >= 500 && status != 502 && status != 503
-							     ? "an internal error occurred; the request id is in the X-Request-Id header"
-							     : e->detail));
+	json_object_set_new(
+	        j, "detail",
+	        json_string(
+	                status >= 500 && status != 502 && status != 503
+	                        ? "an internal error occurred; the request id is in the X-Request-Id header"
+	                        : e->detail));
 	json_object_set_new(j, "code", json_string(code));
 	if (e->nfields) {
 		json_t *errs = json_array();
@@ -182,8 +186,9 @@ static int authenticate_scim(struct route_ctx *ctx)
 {
 	const char *h = http_request_header(ctx->req, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-		return error_setc(ERR_UNAUTHENTICATED, "invalid_scim_token",
-				  "send the connection's Directory Sync token: Authorization: Bearer scim_...");
+		return error_setc(
+		        ERR_UNAUTHENTICATED, "invalid_scim_token",
+		        "send the connection's Directory Sync token: Authorization: Bearer scim_...");
 	int rc = app_scim_authenticate(ctx->app, route_param(ctx, "conn"), h + 7, &ctx->scim);
 	/* a valid token for a turned-off directory still identifies the connection */
 	ctx->scim_authenticated = rc == 0 || rc == ERR_FORBIDDEN;
@@ -200,14 +205,14 @@ static int authenticate_client(struct route_ctx *ctx)
 	const char *ct = http_request_header(ctx->req, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return error_setc(ERR_INVALID, "invalid_request",
-				  "send the parameters as application/x-www-form-urlencoded");
+		                  "send the parameters as application/x-www-form-urlencoded");
 	int rc = url_params_parse(&ctx->form, ctx->req->body.data ? ctx->req->body.data : "",
-				  ctx->req->body.len);
+	                          ctx->req->body.len);
 	if (rc)
 		return rc;
 	struct oidc_op_client_credentials cred;
 	rc = oidc_op_client_auth_parse(&cred, http_request_header(ctx->req, "Authorization"),
-				       &ctx->form);
+	                               &ctx->form);
 	if (rc)
 		return rc;
 	rc = app_oauth_app_authenticate(ctx->app, cred.client_id, cred.client_secret, &ctx->client);
@@ -231,13 +236,13 @@ static int authenticate(struct route_ctx *ctx, const struct route *r)
 	if (r->auth == AUTH_BEARER) {
 		if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
 			return error_setc(ERR_UNAUTHENTICATED, "missing_token",
-					  "send an access token: Authorization: Bearer ...");
+			                  "send an access token: Authorization: Bearer ...");
 		ctx->bearer = h + 7;
 		return 0;
 	}
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return error_setc(ERR_UNAUTHENTICATED, "missing_api_key",
-				  "send a secret key: Authorization: Bearer sk_...");
+		                  "send a secret key: Authorization: Bearer sk_...");
 	int rc = app_key_authenticate(ctx->app, h + 7, ctx->actor_id);
 	if (rc)
 		return rc;
@@ -265,8 +270,8 @@ void routes_too_large(struct http_request *req, struct http_response *res, void 
 	(void)payload;
 	error_clear();
 	error_setc(ERR_TOO_LARGE, "payload_too_large",
-		   "the request body is larger than this endpoint accepts (%zu bytes)",
-		   req->body_max_bytes);
+	           "the request body is larger than this endpoint accepts (%zu bytes)",
+	           req->body_max_bytes);
 	if (r && r->auth == AUTH_SCIM)
 		routes_scim_error(res, error_get());
 	else
@@ -279,7 +284,7 @@ void routes_too_large(struct http_request *req, struct http_response *res, void 
  * stable code being the OAuth error; 5xx become server_error without detail.
  */
 static void oauth_problem(struct http_response *res, const struct error_state *e,
-			  enum route_auth auth)
+                          enum route_auth auth)
 {
 	int status = error_http_status(e);
 	const char *code = e->stable[0] ? e->stable : "invalid_request";
@@ -288,7 +293,7 @@ static void oauth_problem(struct http_response *res, const struct error_state *e
 		code = status == 503 ? "temporarily_unavailable" : "server_error";
 		detail = "the request id is in the X-Request-Id header";
 	} else if (!strcmp(code, "invalid_client") || !strcmp(code, "invalid_token") ||
-		   !strcmp(code, "missing_token")) {
+	           !strcmp(code, "missing_token")) {
 		status = 401;
 	} else {
 		status = 400; /* RFC 6749 5.2 */
@@ -307,7 +312,7 @@ static void oauth_problem(struct http_response *res, const struct error_state *e
 		http_response_header(res, "WWW-Authenticate", "Bearer realm=\"gatehouse\"");
 	} else {
 		http_response_header(res, "WWW-Authenticate",
-				     "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+		                     "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
 	}
 }
 
@@ -327,20 +332,21 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 		bool exists;
 		routes_match(req, &exists);
 		rc = exists ? error_setc(ERR_INVALID, "method_not_allowed",
-					 "%s is not allowed on %.200s", req->method, req->path)
-			    : error_setc(ERR_NOT_FOUND, "route_not_found", "no route %.200s",
-					 req->path);
+		                         "%s is not allowed on %.200s", req->method, req->path)
+		            : error_setc(ERR_NOT_FOUND, "route_not_found", "no route %.200s",
+		                         req->path);
 		if (exists)
 			error_set_status(405);
 	} else {
 		rc = authenticate(&ctx, r);
 		if (rc == 0 && has_body_method(req->method) && req->body.len > 0) {
 			const char *ct = http_request_header(req, "Content-Type");
-			if (r->body_max_bytes && ct && strncasecmp(ct, "application/json", 16) != 0 &&
+			if (r->body_max_bytes && ct &&
+			    strncasecmp(ct, "application/json", 16) != 0 &&
 			    strncasecmp(ct, "application/scim+json", 21) != 0 &&
 			    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
 				rc = error_setc(ERR_INVALID, "unsupported_media_type",
-						"send the body as application/json");
+				                "send the body as application/json");
 				error_set_status(415);
 			}
 		}
@@ -353,7 +359,7 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 		int status = error_http_status(e);
 		if (status >= 500)
 			log_error("request failed", "route=\"%s\" err=\"%s\"",
-				  r ? r->metric_name : "none", e->detail);
+			          r ? r->metric_name : "none", e->detail);
 		if (scim)
 			routes_scim_error(res, e);
 		else if (r && (r->auth == AUTH_CLIENT || r->auth == AUTH_BEARER))
@@ -384,9 +390,8 @@ void routes_finished(struct http_request *req, int status, void *payload)
 	int64_t dur = clock_mono_us() - req->started_us;
 	routes_metrics_observe(r, status, dur);
 	log_set_request_id(req->id);
-	log_info("request", "method=%s route=%s status=%d duration_ms=%.3f remote=%s",
-		 req->method, r ? r->metric_name : "unmatched", status, (double)dur / 1000.0,
-		 req->remote_ip);
+	log_info("request", "method=%s route=%s status=%d duration_ms=%.3f remote=%s", req->method,
+	         r ? r->metric_name : "unmatched", status, (double)dur / 1000.0, req->remote_ip);
 	log_set_request_id(NULL);
 }
 
@@ -428,7 +433,7 @@ int route_no_content(struct route_ctx *ctx)
 int route_body(struct route_ctx *ctx, json_t **out)
 {
 	return json_field_parse_object(out, ctx->req->body.data ? ctx->req->body.data : "",
-				       ctx->req->body.len);
+	                               ctx->req->body.len);
 }
 
 static int bad_query(const char *name, const char *detail)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/organizations/{org}/domains: add, list, read, update, remove, verify (real DNS). */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "app/domain.h"
 #include "dns/verify.h"
+#include "routes/routes.h"
 
 static int reply(struct route_ctx *ctx, int status, struct domain *d)
 {
@@ -63,7 +64,7 @@ static int update(struct route_ctx *ctx)
 		rc = domain_input_from_json(&in, body, false);
 	if (rc == 0)
 		rc = app_domain_update(ctx->app, &ctx->actor, route_param(ctx, "org"),
-				       route_param(ctx, "dom"), &in, &d);
+		                       route_param(ctx, "dom"), &in, &d);
 	json_decref(body);
 	return rc ? rc : reply(ctx, 200, &d);
 }
@@ -85,7 +86,7 @@ static int verify(struct route_ctx *ctx)
 {
 	struct domain d;
 	int rc = dns_verify_domain(ctx->app, &ctx->actor, route_param(ctx, "org"),
-				   route_param(ctx, "dom"), &d);
+	                           route_param(ctx, "dom"), &d);
 	return rc ? rc : reply(ctx, 200, &d);
 }
 

@@ -102,10 +102,14 @@ static int destroy(struct route_ctx *ctx)
 }
 
 const struct route routes_members[] = {
-	{ "POST", "/v1/organizations/{org}/memberships", create, AUTH_SECRET_KEY, BODY_SMALL, "members.create" },
-	{ "GET", "/v1/organizations/{org}/memberships", list, AUTH_SECRET_KEY, BODY_NONE, "members.list" },
-	{ "PATCH", "/v1/organizations/{org}/memberships/{user}", update, AUTH_SECRET_KEY, BODY_SMALL, "members.update" },
-	{ "DELETE", "/v1/organizations/{org}/memberships/{user}", destroy, AUTH_SECRET_KEY, BODY_NONE, "members.delete" },
+	{ "POST", "/v1/organizations/{org}/memberships", create, AUTH_SECRET_KEY, BODY_SMALL,
+	  "members.create" },
+	{ "GET", "/v1/organizations/{org}/memberships", list, AUTH_SECRET_KEY, BODY_NONE,
+	  "members.list" },
+	{ "PATCH", "/v1/organizations/{org}/memberships/{user}", update, AUTH_SECRET_KEY,
+	  BODY_SMALL, "members.update" },
+	{ "DELETE", "/v1/organizations/{org}/memberships/{user}", destroy, AUTH_SECRET_KEY,
+	  BODY_NONE, "members.delete" },
 	{ "GET", "/v1/users/{user}/memberships", list_user, AUTH_SECRET_KEY, BODY_NONE,
 	  "members.list_user" },
 	{ NULL, NULL, NULL, AUTH_NONE, 0, NULL },

@@ -5,6 +5,7 @@
  * indexed by the route's position in the table.
  */
 #include "base/common.h"
+
 #include "routes/routes.h"
 #include "store/db.h"
 
@@ -14,7 +15,7 @@
 #define NBUCKETS   12
 
 static const double bucket_s[NBUCKETS] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-					   0.05,   0.1,   0.25,	  0.5,	 1,    5 };
+	                                   0.05,   0.1,   0.25,   0.5,   1,    5 };
 
 struct route_metrics {
 	atomic_uint_fast64_t by_class[6]; /* 1xx..5xx, [0] = other */
@@ -49,38 +50,45 @@ static void one_route(struct buf *out, const char *name, struct route_metrics *m
 	for (int c = 0; c < 6; c++) {
 		uint64_t v = atomic_load(&m->by_class[c]);
 		if (v)
-			buf_appendf(out, "gatehouse_http_requests_total{route=\"%s\",code=\"%s\"} %llu\n",
-				    name, classes[c], (unsigned long long)v);
+			buf_appendf(
+			        out,
+			        "gatehouse_http_requests_total{route=\"%s\",code=\"%s\"} %llu\n",
+			        name, classes[c], (unsigned long long)v);
 	}
 	uint64_t cum = 0;
 	for (int b = 0; b < NBUCKETS; b++) {
 		cum += atomic_load(&m->buckets[b]);
-		buf_appendf(out,
-			    "gatehouse_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-			    name, bucket_s[b], (unsigned long long)cum);
+		buf_appendf(
+		        out,
+		        "gatehouse_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+		        name, bucket_s[b], (unsigned long long)cum);
 	}
 	cum += atomic_load(&m->buckets[NBUCKETS]);
-	buf_appendf(out,
-		    "gatehouse_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
-		    "gatehouse_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-		    "gatehouse_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-		    name, (unsigned long long)cum, name, (double)atomic_load(&m->sum_us) / 1e6, name,
-		    (unsigned long long)atomic_load(&m->count));
+	buf_appendf(
+	        out,
+	        "gatehouse_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+	        "gatehouse_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+	        "gatehouse_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+	        name, (unsigned long long)cum, name, (double)atomic_load(&m->sum_us) / 1e6, name,
+	        (unsigned long long)atomic_load(&m->count));
 }
 
 void routes_metrics_write(struct buf *out)
 {
-	buf_appends(out, "# HELP gatehouse_http_requests_total HTTP requests by route and status class.\n"
-			 "# TYPE gatehouse_http_requests_total counter\n"
-			 "# HELP gatehouse_http_request_duration_seconds Time to handle a request.\n"
-			 "# TYPE gatehouse_http_request_duration_seconds histogram\n");
+	buf_appends(
+	        out,
+	        "# HELP gatehouse_http_requests_total HTTP requests by route and status class.\n"
+	        "# TYPE gatehouse_http_requests_total counter\n"
+	        "# HELP gatehouse_http_request_duration_seconds Time to handle a request.\n"
+	        "# TYPE gatehouse_http_request_duration_seconds histogram\n");
 	size_t n = routes_count();
 	for (size_t i = 0; i < n && i < MAX_ROUTES; i++)
 		one_route(out, routes_at(i)->metric_name, &metrics[i]);
 	one_route(out, "unmatched", &metrics[MAX_ROUTES]);
-	buf_appendf(out,
-		    "# HELP gatehouse_db_errors_total Database driver errors (including retried conflicts).\n"
-		    "# TYPE gatehouse_db_errors_total counter\n"
-		    "gatehouse_db_errors_total %llu\n",
-		    (unsigned long long)db_error_count());
+	buf_appendf(
+	        out,
+	        "# HELP gatehouse_db_errors_total Database driver errors (including retried conflicts).\n"
+	        "# TYPE gatehouse_db_errors_total counter\n"
+	        "gatehouse_db_errors_total %llu\n",
+	        (unsigned long long)db_error_count());
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/organizations: create, list, read, update, delete. */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "app/org.h"
+#include "routes/routes.h"
 
 static int reply_org(struct route_ctx *ctx, int status, struct org *o)
 {

@@ -12,14 +12,14 @@
 #ifndef GATEHOUSE_ROUTES_ROUTES_H
 #define GATEHOUSE_ROUTES_ROUTES_H
 
-#include <jansson.h>
-
 #include "app/app.h"
 #include "app/directory.h"
 #include "base/error.h"
 #include "base/url.h"
 #include "http/server.h"
 #include "model/oauth.h"
+
+#include <jansson.h>
 
 enum route_auth {
 	AUTH_NONE,       /* public: health, metrics, discovery, browser pages */
@@ -53,10 +53,10 @@ struct route_ctx {
 	struct scim_principal scim; /* AUTH_SCIM: who the token is */
 	bool scim_authenticated;    /* the token was valid (the request goes to its log) */
 	char scim_changes[512];     /* what the request changed, for the request log */
-	struct url_params form;  /* AUTH_CLIENT: the decoded form body */
-	struct oauth_app client; /* AUTH_CLIENT: the authenticated client */
-	const char *bearer;      /* AUTH_BEARER: the presented token */
-	int64_t page_limit; /* the ?limit= asked for; route_page() fetches one more row */
+	struct url_params form;     /* AUTH_CLIENT: the decoded form body */
+	struct oauth_app client;    /* AUTH_CLIENT: the authenticated client */
+	const char *bearer;         /* AUTH_BEARER: the presented token */
+	int64_t page_limit;         /* the ?limit= asked for; route_page() fetches one more row */
 };
 
 typedef int (*route_handler_fn)(struct route_ctx *ctx);
@@ -133,7 +133,7 @@ int route_redirect(struct route_ctx *ctx, const char *location);
  * no caching.
  */
 int route_html(struct route_ctx *ctx, int status, const char *title, const char *message,
-	       const char *form_request_id);
+               const char *form_request_id);
 /* Sends the browser where sign-in goes next (a redirect or a page); releases next. */
 struct signin_next;
 int routes_signin_next(struct route_ctx *ctx, struct signin_next *next);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/sessions: list (by user, by status), read, revoke. */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "app/session.h"
+#include "routes/routes.h"
 
 static int list(struct route_ctx *ctx)
 {
@@ -13,7 +14,8 @@ static int list(struct route_ctx *ctx)
 	int rc = route_page(ctx, &p);
 	if (rc == 0)
 		rc = app_session_list(ctx->app, http_request_query(ctx->req, "user_id"),
-				      http_request_query(ctx->req, "status"), &p, &items, &n, &total);
+		                      http_request_query(ctx->req, "status"), &p, &items, &n,
+		                      &total);
 	if (rc)
 		return rc;
 	json_t *data = json_array();

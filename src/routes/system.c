@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /healthz, /metrics, /v1/openapi.json. */
 #include "base/common.h"
-#include "routes/routes.h"
-#include "base/assets.h"
+
 #include "app/webhook.h"
+#include "base/assets.h"
 #include "base/error.h"
+#include "routes/routes.h"
 
 struct health_op {
 	int ok;
@@ -28,7 +29,9 @@ static int healthz(struct route_ctx *ctx)
 	int rc = app_read(ctx->app, ping_tx, &op);
 	json_t *j = json_object();
 	json_object_set_new(j, "status", json_string(rc == 0 && op.ok ? "ok" : "unavailable"));
-	json_object_set_new(j, "database", json_string(db_kind(ctx->app->db) == DB_SQLITE ? "sqlite" : "postgres"));
+	json_object_set_new(
+	        j, "database",
+	        json_string(db_kind(ctx->app->db) == DB_SQLITE ? "sqlite" : "postgres"));
 	if (rc)
 		json_object_set_new(j, "detail", json_string(error_get()->detail));
 	return route_json(ctx, rc == 0 && op.ok ? 200 : 503, j);
@@ -40,11 +43,12 @@ static int metrics(struct route_ctx *ctx)
 	buf_reset(&res->body);
 	routes_metrics_write(&res->body);
 	int64_t pending = app_webhook_pending(ctx->app);
-	buf_appendf(&res->body,
-		    "# HELP gatehouse_webhook_queue_depth Webhook deliveries waiting (due or backing off).\n"
-		    "# TYPE gatehouse_webhook_queue_depth gauge\n"
-		    "gatehouse_webhook_queue_depth %lld\n",
-		    (long long)(pending < 0 ? 0 : pending));
+	buf_appendf(
+	        &res->body,
+	        "# HELP gatehouse_webhook_queue_depth Webhook deliveries waiting (due or backing off).\n"
+	        "# TYPE gatehouse_webhook_queue_depth gauge\n"
+	        "gatehouse_webhook_queue_depth %lld\n",
+	        (long long)(pending < 0 ? 0 : pending));
 	res->status = 200;
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	return 0;

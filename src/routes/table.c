@@ -5,31 +5,21 @@
  * surface. docs/openapi.json is checked against it by a test.
  */
 #include "base/common.h"
+
 #include "routes/routes.h"
 
 const struct route *const routes_all[] = {
-	routes_system,
-	routes_orgs,
-	routes_domains,
-	routes_sessions,
-	routes_audit,
-	routes_connections,
-	routes_oidc_rp,
-	routes_sso,
-	routes_saml,
-	routes_saml_setup,
-	routes_directory,
-	routes_scim,
-	routes_scim_users,
-	routes_scim_groups,
-	routes_members,
-	routes_users,
-	routes_roles,
-	routes_webhooks,
-	routes_oauth_apps,
-	routes_oidc_op,
-	routes_signin,
-	NULL,
+	routes_system,     routes_orgs,
+	routes_domains,    routes_sessions,
+	routes_audit,      routes_connections,
+	routes_oidc_rp,    routes_sso,
+	routes_saml,       routes_saml_setup,
+	routes_directory,  routes_scim,
+	routes_scim_users, routes_scim_groups,
+	routes_members,    routes_users,
+	routes_roles,      routes_webhooks,
+	routes_oauth_apps, routes_oidc_op,
+	routes_signin,     NULL,
 };
 
 size_t routes_count(void)

@@ -5,9 +5,10 @@
  * every route must be well formed.
  */
 #include "base/common.h"
-#include "test/harness/test.h"
+
 #include "base/assets.h"
 #include "routes/routes.h"
+#include "test/harness/test.h"
 
 #include <ctype.h>
 
@@ -35,8 +36,8 @@ TEST(routes, openapi_lists_exactly_the_served_routes)
 		lower(m, sizeof(m), r->method);
 		json_t *op = json_object_get(json_object_get(paths, r->pattern), m);
 		if (!op)
-			test_fail(__FILE__, __LINE__, "served but not in openapi.json: %s %s", r->method,
-				  r->pattern);
+			test_fail(__FILE__, __LINE__, "served but not in openapi.json: %s %s",
+			          r->method, r->pattern);
 		served++;
 	}
 	size_t documented = 0;
@@ -55,11 +56,12 @@ TEST(routes, openapi_lists_exactly_the_served_routes)
 			for (size_t i = 0; i < routes_count() && !found; i++) {
 				char m[16];
 				lower(m, sizeof(m), routes_at(i)->method);
-				found = strcmp(routes_at(i)->pattern, path) == 0 && strcmp(m, method) == 0;
+				found = strcmp(routes_at(i)->pattern, path) == 0 &&
+				        strcmp(m, method) == 0;
 			}
 			if (!found)
-				test_fail(__FILE__, __LINE__, "in openapi.json but not served: %s %s",
-					  method, path);
+				test_fail(__FILE__, __LINE__,
+				          "in openapi.json but not served: %s %s", method, path);
 		}
 	}
 	ASSERT_INT_EQ(documented, served);
@@ -82,7 +84,7 @@ TEST(routes, every_route_is_well_formed)
 			ASSERT(r->auth == AUTH_SECRET_KEY);
 		for (size_t k = 0; k < i; k++)
 			ASSERT(!(strcmp(routes_at(k)->pattern, r->pattern) == 0 &&
-				 strcmp(routes_at(k)->method, r->method) == 0));
+			         strcmp(routes_at(k)->method, r->method) == 0));
 	}
 }
 

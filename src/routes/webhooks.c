@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/webhook_endpoints: subscriptions, the delivery log, manual retry. */
 #include "base/common.h"
-#include "routes/routes.h"
+
 #include "app/webhook.h"
 #include "http/client.h"
+#include "routes/routes.h"
 
 static json_t *endpoint_json(const struct webhook_endpoint *e, const char *secret)
 {
@@ -127,10 +128,10 @@ static json_t *delivery_json(struct app *a, const struct webhook_delivery *d)
 	json_object_set_new(j, "status", json_string(d->status));
 	json_object_set_new(j, "attempts_count", json_integer(d->attempts));
 	json_object_set_new(j, "last_status_code",
-			    d->last_status_code ? json_integer(d->last_status_code) : json_null());
+	                    d->last_status_code ? json_integer(d->last_status_code) : json_null());
 	model_json_str(j, "last_error", d->last_error);
 	model_json_time(j, "next_attempt_at",
-			strcmp(d->status, "pending") == 0 ? d->next_attempt_at : 0);
+	                strcmp(d->status, "pending") == 0 ? d->next_attempt_at : 0);
 	model_json_time(j, "created_at", d->created_at);
 	model_json_time(j, "updated_at", d->updated_at);
 	struct webhook_attempt *at = NULL;
@@ -141,9 +142,9 @@ static json_t *delivery_json(struct app *a, const struct webhook_delivery *d)
 			json_t *x = json_object();
 			json_object_set_new(x, "id", json_string(at[i].id));
 			model_json_time(x, "attempted_at", at[i].attempted_at);
-			json_object_set_new(x, "status_code", at[i].status_code
-								     ? json_integer(at[i].status_code)
-								     : json_null());
+			json_object_set_new(x, "status_code",
+			                    at[i].status_code ? json_integer(at[i].status_code)
+			                                      : json_null());
 			json_object_set_new(x, "duration_ms", json_integer(at[i].duration_ms));
 			model_json_str(x, "error", at[i].error);
 			json_array_append_new(attempts, x);
@@ -164,7 +165,7 @@ static int deliveries(struct route_ctx *ctx)
 	int rc = route_page(ctx, &p);
 	if (rc == 0)
 		rc = app_webhook_deliveries(ctx->app, route_param(ctx, "whe"), &p, &items, &n,
-					    &total);
+		                            &total);
 	if (rc)
 		return rc;
 	json_t *data = json_array();

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Connection pool, transactions with retry, and typed query helpers (see db.h). */
 #include "base/common.h"
+
 #include "store/db.h"
+
 #include "base/error.h"
 #include "base/log.h"
 #include "base/rand.h"
@@ -68,7 +70,8 @@ int db_open(struct db **out, const char *url, int pool_size)
 		ops = &db_pg_ops;
 		target = url;
 	} else {
-		return error_set(ERR_INVALID, "database url must start with sqlite: or postgres://");
+		return error_set(ERR_INVALID,
+		                 "database url must start with sqlite: or postgres://");
 	}
 	struct db *db = xcalloc(1, sizeof(*db));
 	db->ops = ops;
@@ -174,7 +177,7 @@ static const char *begin_sql(const struct db *db, unsigned flags)
 	if (db->ops->kind == DB_SQLITE)
 		return (flags & DB_TX_WRITE) ? "BEGIN IMMEDIATE" : "BEGIN";
 	return (flags & DB_TX_WRITE) ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-				     : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+	                             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 }
 
 /*
@@ -215,7 +218,7 @@ static int retries_exhausted(int rc)
 	if (rc != ERR_RETRY)
 		return rc;
 	return error_setc(ERR_CONFLICT, "concurrent_update",
-			  "the change collided with concurrent updates too many times; retry");
+	                  "the change collided with concurrent updates too many times; retry");
 }
 
 /* --- SQLite writes: a queue and group commit --------------------------------------- */
@@ -458,7 +461,8 @@ static void check_arity(const char *sql, const char *types)
 	for (const char *p = sql; *p; p++)
 		marks += *p == '?';
 	if (marks != strlen(types))
-		die("SQL has %zu parameters but %zu types were given: %.80s", marks, strlen(types), sql);
+		die("SQL has %zu parameters but %zu types were given: %.80s", marks, strlen(types),
+		    sql);
 }
 
 static int bind_args(struct db_stmt *s, const char *types, va_list ap)

@@ -6,12 +6,13 @@
  * request must leave no trace while the rest of its group commits.
  */
 #include "base/common.h"
-#include "test/harness/test.h"
+
 #include "base/clock.h"
 #include "base/error.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/org.h"
+#include "test/harness/test.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -6,6 +6,7 @@
  * ERR_RETRY so db_tx() reruns them. STACK.md pitfall 27.
  */
 #include "base/common.h"
+
 #include "base/error.h"
 #include "base/log.h"
 #include "store/db_driver.h"
@@ -88,7 +89,7 @@ static int pg_open(struct db_conn **out, const char *target)
 	c->pg = PQconnectdb(target);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
 		error_set(ERR_UNAVAILABLE, "postgres: cannot connect: %s",
-			  c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		          c->pg ? PQerrorMessage(c->pg) : "out of memory");
 		db_note_error();
 		pg_close(&c->base);
 		return ERR_UNAVAILABLE;
@@ -132,9 +133,11 @@ static int pg_exec(struct db_conn *c, const char *sql)
 	if (rc == 0 && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
 		db_note_error();
 		if (pc->retry_pending)
-			rc = error_set(ERR_RETRY, "postgres: rolled back after a serialization failure");
+			rc = error_set(ERR_RETRY,
+			               "postgres: rolled back after a serialization failure");
 		else
-			rc = error_set(ERR_INTERNAL, "postgres: COMMIT rolled back a failed transaction");
+			rc = error_set(ERR_INTERNAL,
+			               "postgres: COMMIT rolled back a failed transaction");
 	}
 	PQclear(r);
 	return rc;
@@ -219,7 +222,7 @@ static int pg_step(struct db_stmt *st)
 	if (!s->executed) {
 		s->executed = true;
 		s->res = PQexecPrepared(s->conn->pg, s->name, s->nparams,
-					(const char *const *)s->params, NULL, NULL, 0);
+		                        (const char *const *)s->params, NULL, NULL, 0);
 		ExecStatusType es = PQresultStatus(s->res);
 		if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK)
 			return map_result(s->conn, s->res);

@@ -6,6 +6,7 @@
  * never as a COMMIT that silently rolled back. Needs TEST_PG_DSN.
  */
 #include "base/common.h"
+
 #include "base/error.h"
 #include "base/rand.h"
 #include "store/db.h"

@@ -5,6 +5,7 @@
  * statements cached per connection. STACK.md pitfall 26.
  */
 #include "base/common.h"
+
 #include "base/error.h"
 #include "store/db_driver.h"
 
@@ -62,7 +63,7 @@ static int sq_open(struct db_conn **out, const char *target)
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		error_set(ERR_UNAVAILABLE, "sqlite: cannot open %s: %s", target,
-			  c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		          c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		sq_close(&c->base);
 		return ERR_UNAVAILABLE;
 	}
@@ -74,7 +75,7 @@ static int sq_open(struct db_conn **out, const char *target)
 	 * Our patterns start with '%', so no plan would use them anyway. */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	rc = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-			       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+	                       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
 	if (rc) {
 		sq_close(&c->base);
 		return rc;
@@ -123,7 +124,7 @@ static int sq_bind_text(struct db_stmt *st, int idx, const char *v)
 {
 	struct sq_stmt *s = (struct sq_stmt *)st;
 	int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT)
-		   : sqlite3_bind_null(s->st, idx);
+	           : sqlite3_bind_null(s->st, idx);
 	return rc == SQLITE_OK ? 0 : map_error(s->conn->db, rc);
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The domains table (see domain.h). */
 #include "base/common.h"
+
 #include "store/domain.h"
+
 #include "base/error.h"
 
-#define DOMAIN_COLS                                                                            \
-	"id, org_id, name, status, txt_record_name, txt_record_value, last_checked_at, "       \
+#define DOMAIN_COLS                                                                                \
+	"id, org_id, name, status, txt_record_name, txt_record_value, last_checked_at, "           \
 	"verified_at, failure, enrollment_mode, sso_enforced, created_at, updated_at "
 
 static void read_row(struct db_stmt *s, struct domain *d)
@@ -29,14 +31,16 @@ static void read_row(struct db_stmt *s, struct domain *d)
 static int not_found(const char *id)
 {
 	return error_setc(ERR_NOT_FOUND, "domain_not_found", "no domain %.80s in this organization",
-			  id);
+	                  id);
 }
 
 int store_domain_get(struct db_conn *c, const char *org_id, const char *id, struct domain *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s, "SELECT " DOMAIN_COLS "FROM domains WHERE org_id = ? AND (id = ? OR name = ?)",
-			  "ttt", org_id, id, id);
+	int rc = db_query(c, &s,
+	                  "SELECT " DOMAIN_COLS
+	                  "FROM domains WHERE org_id = ? AND (id = ? OR name = ?)",
+	                  "ttt", org_id, id, id);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -50,24 +54,25 @@ int store_domain_get(struct db_conn *c, const char *org_id, const char *id, stru
 
 int store_domain_insert(struct db_conn *c, const struct domain *d)
 {
-	int64_t n = db_exec(c,
-			    "INSERT INTO domains (id, org_id, name, status, txt_record_name, "
-			    "txt_record_value, enrollment_mode, sso_enforced, created_at, updated_at) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "tttttttbii", d->id, d->org_id, d->name, d->status, d->txt_record_name,
-			    d->txt_record_value, d->enrollment_mode, d->sso_enforced, d->created_at,
-			    d->updated_at);
+	int64_t n =
+	        db_exec(c,
+	                "INSERT INTO domains (id, org_id, name, status, txt_record_name, "
+	                "txt_record_value, enrollment_mode, sso_enforced, created_at, updated_at) "
+	                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "tttttttbii", d->id, d->org_id, d->name, d->status, d->txt_record_name,
+	                d->txt_record_value, d->enrollment_mode, d->sso_enforced, d->created_at,
+	                d->updated_at);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_domain_update(struct db_conn *c, const struct domain *d)
 {
 	int64_t n = db_exec(c,
-			    "UPDATE domains SET status = ?, last_checked_at = ?, verified_at = ?, "
-			    "failure = ?, enrollment_mode = ?, sso_enforced = ?, updated_at = ? "
-			    "WHERE id = ? AND org_id = ?",
-			    "tiittbitt", d->status, d->last_checked_at, d->verified_at, d->failure,
-			    d->enrollment_mode, d->sso_enforced, d->updated_at, d->id, d->org_id);
+	                    "UPDATE domains SET status = ?, last_checked_at = ?, verified_at = ?, "
+	                    "failure = ?, enrollment_mode = ?, sso_enforced = ?, updated_at = ? "
+	                    "WHERE id = ? AND org_id = ?",
+	                    "tiittbitt", d->status, d->last_checked_at, d->verified_at, d->failure,
+	                    d->enrollment_mode, d->sso_enforced, d->updated_at, d->id, d->org_id);
 	if (n == 0)
 		return not_found(d->id);
 	return n < 0 ? (int)n : 0;
@@ -84,7 +89,8 @@ int store_domain_delete(struct db_conn *c, const char *org_id, const char *id)
 bool store_domain_exists_in_org(struct db_conn *c, const char *org_id, const char *name)
 {
 	struct db_stmt *s;
-	if (db_query(c, &s, "SELECT 1 FROM domains WHERE org_id = ? AND name = ?", "tt", org_id, name))
+	if (db_query(c, &s, "SELECT 1 FROM domains WHERE org_id = ? AND name = ?", "tt", org_id,
+	             name))
 		return false;
 	bool found = db_step(s) == DB_ROW;
 	db_done(s);
@@ -92,14 +98,14 @@ bool store_domain_exists_in_org(struct db_conn *c, const char *org_id, const cha
 }
 
 int store_domain_claimed_elsewhere(struct db_conn *c, const char *org_id, const char *name,
-				   char owner_out[ID_MAX])
+                                   char owner_out[ID_MAX])
 {
 	struct db_stmt *s;
 	owner_out[0] = '\0';
 	int rc = db_query(c, &s,
-			  "SELECT org_id FROM domains WHERE status = 'verified' AND org_id <> ? "
-			  "AND (name = ? OR CAST(? AS TEXT) LIKE '%.' || name) LIMIT 1",
-			  "ttt", org_id, name, name);
+	                  "SELECT org_id FROM domains WHERE status = 'verified' AND org_id <> ? "
+	                  "AND (name = ? OR CAST(? AS TEXT) LIKE '%.' || name) LIMIT 1",
+	                  "ttt", org_id, name, name);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -110,7 +116,7 @@ int store_domain_claimed_elsewhere(struct db_conn *c, const char *org_id, const 
 }
 
 int store_domain_list(struct db_conn *c, const char *org_id, const char *starting_after,
-		      int64_t limit, struct domain **items, size_t *count, int64_t *total)
+                      int64_t limit, struct domain **items, size_t *count, int64_t *total)
 {
 	struct db_stmt *s;
 	*items = NULL;
@@ -124,8 +130,9 @@ int store_domain_list(struct db_conn *c, const char *org_id, const char *startin
 	if (rc < 0)
 		return rc;
 	rc = db_query(c, &s,
-		      "SELECT " DOMAIN_COLS "FROM domains WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?",
-		      "tti", org_id, starting_after ? starting_after : "", limit);
+	              "SELECT " DOMAIN_COLS
+	              "FROM domains WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?",
+	              "tti", org_id, starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct domain *v = xcalloc((size_t)limit, sizeof(*v));
@@ -139,17 +146,18 @@ int store_domain_list(struct db_conn *c, const char *org_id, const char *startin
 }
 
 int store_domain_due(struct db_conn *c, int64_t since, int64_t checked_before, int64_t limit,
-		     char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count)
+                     char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count)
 {
 	struct db_stmt *s;
 	*ids = NULL;
 	*org_ids = NULL;
 	*count = 0;
-	int rc = db_query(c, &s,
-			  "SELECT id, org_id FROM domains WHERE status <> 'verified' AND created_at >= ? "
-			  "AND COALESCE(last_checked_at, 0) < ? "
-			  "ORDER BY COALESCE(last_checked_at, 0), id LIMIT ?",
-			  "iii", since, checked_before, limit);
+	int rc = db_query(
+	        c, &s,
+	        "SELECT id, org_id FROM domains WHERE status <> 'verified' AND created_at >= ? "
+	        "AND COALESCE(last_checked_at, 0) < ? "
+	        "ORDER BY COALESCE(last_checked_at, 0), id LIMIT ?",
+	        "iii", since, checked_before, limit);
 	if (rc)
 		return rc;
 	char(*v)[ID_MAX] = xcalloc((size_t)limit, ID_MAX);

@@ -17,15 +17,15 @@ bool store_domain_exists_in_org(struct db_conn *c, const char *org_id, const cha
  * (acme.com blocks eu.acme.com); writes "" when none.
  */
 int store_domain_claimed_elsewhere(struct db_conn *c, const char *org_id, const char *name,
-				   char owner_out[ID_MAX]);
+                                   char owner_out[ID_MAX]);
 /*
  * Domains still waiting for their record: unverified or failed, created after
  * since, last checked before checked_before (or never). Oldest check first.
  * ids/org_ids are arrays of *count entries (caller frees both).
  */
 int store_domain_due(struct db_conn *c, int64_t since, int64_t checked_before, int64_t limit,
-		     char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count);
+                     char (**ids)[ID_MAX], char (**org_ids)[ID_MAX], size_t *count);
 int store_domain_list(struct db_conn *c, const char *org_id, const char *starting_after,
-		      int64_t limit, struct domain **items, size_t *count, int64_t *total);
+                      int64_t limit, struct domain **items, size_t *count, int64_t *total);
 
 #endif

@@ -1,36 +1,38 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Outbox and audit rows (see event.h). */
 #include "base/common.h"
+
 #include "store/event.h"
 
 int store_event_insert(struct db_conn *c, const char *id, const char *type, const char *data_json,
-		       int64_t now)
+                       int64_t now)
 {
-	int64_t n = db_exec(c, "INSERT INTO events (id, type, data, created_at) VALUES (?, ?, ?, ?)",
-			    "ttti", id, type, data_json, now);
+	int64_t n =
+	        db_exec(c, "INSERT INTO events (id, type, data, created_at) VALUES (?, ?, ?, ?)",
+	                "ttti", id, type, data_json, now);
 	if (n < 0)
 		return (int)n;
 	/* The filter is a JSON array of type names; '[]' means every type. */
 	char pattern[128];
 	xsnprintf(pattern, sizeof(pattern), "%%\"%s\"%%", type);
 	n = db_exec(c,
-		    "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, "
-		    "next_attempt_at, created_at, updated_at) "
-		    "SELECT ? || '.' || id, ?, id, 'pending', 0, ?, ?, ? FROM webhook_endpoints "
-		    "WHERE enabled = 1 AND (events = '[]' OR events LIKE ?)",
-		    "ttiiit", id, id, now, now, now, pattern);
+	            "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, "
+	            "next_attempt_at, created_at, updated_at) "
+	            "SELECT ? || '.' || id, ?, id, 'pending', 0, ?, ?, ? FROM webhook_endpoints "
+	            "WHERE enabled = 1 AND (events = '[]' OR events LIKE ?)",
+	            "ttiiit", id, id, now, now, now, pattern);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_audit_insert(struct db_conn *c, const struct audit_row *r)
 {
-	int64_t n = db_exec(c,
-			    "INSERT INTO audit_events (id, actor_type, actor_id, action, "
-			    "target_type, target_id, org_id, data, created_at) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "tttttttti", r->id, r->actor_type, r->actor_id, r->action,
-			    r->target_type, r->target_id, r->org_id,
-			    r->data_json ? r->data_json : "{}", r->created_at);
+	int64_t n =
+	        db_exec(c,
+	                "INSERT INTO audit_events (id, actor_type, actor_id, action, "
+	                "target_type, target_id, org_id, data, created_at) "
+	                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "tttttttti", r->id, r->actor_type, r->actor_id, r->action, r->target_type,
+	                r->target_id, r->org_id, r->data_json ? r->data_json : "{}", r->created_at);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -46,12 +48,12 @@ void audit_event_release(struct audit_event *e)
 	memset(e, 0, sizeof(*e));
 }
 
-#define AUDIT_FILTER                                                                         \
-	"(? = '' OR org_id = ?) AND (? = '' OR target_id = ?) AND (? = '' OR action = ?) AND " \
+#define AUDIT_FILTER                                                                               \
+	"(? = '' OR org_id = ?) AND (? = '' OR target_id = ?) AND (? = '' OR action = ?) AND "     \
 	"(? = '' OR actor_type = ?) "
 
 int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char *starting_after,
-		     int64_t limit, struct audit_event **items, size_t *count, int64_t *total)
+                     int64_t limit, struct audit_event **items, size_t *count, int64_t *total)
 {
 	const char *o = f->org_id ? f->org_id : "", *t = f->target_id ? f->target_id : "";
 	const char *a = f->action ? f->action : "", *y = f->actor_type ? f->actor_type : "";
@@ -59,7 +61,7 @@ int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char
 	*items = NULL;
 	*count = 0;
 	int rc = db_query(c, &s, "SELECT COUNT(*) FROM audit_events WHERE " AUDIT_FILTER,
-			  "tttttttt", o, o, t, t, a, a, y, y);
+	                  "tttttttt", o, o, t, t, a, a, y, y);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -68,11 +70,11 @@ int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char
 	if (rc < 0)
 		return rc;
 	rc = db_query(c, &s,
-		      "SELECT id, actor_type, actor_id, action, target_type, target_id, org_id, "
-		      "data, created_at FROM audit_events WHERE " AUDIT_FILTER
-		      "AND id > ? ORDER BY id LIMIT ?",
-		      "ttttttttti", o, o, t, t, a, a, y, y,
-		      starting_after ? starting_after : "", limit);
+	              "SELECT id, actor_type, actor_id, action, target_type, target_id, org_id, "
+	              "data, created_at FROM audit_events WHERE " AUDIT_FILTER
+	              "AND id > ? ORDER BY id LIMIT ?",
+	              "ttttttttti", o, o, t, t, a, a, y, y, starting_after ? starting_after : "",
+	              limit);
 	if (rc)
 		return rc;
 	struct audit_event *v = xcalloc((size_t)limit, sizeof(*v));

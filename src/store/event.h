@@ -15,7 +15,7 @@
  * filter is empty or names the type. Returns 0 or a store error.
  */
 int store_event_insert(struct db_conn *c, const char *id, const char *type, const char *data_json,
-		       int64_t now);
+                       int64_t now);
 
 struct audit_row {
 	const char *id;
@@ -41,6 +41,6 @@ struct audit_filter {
 	const char *org_id, *target_id, *action, *actor_type;
 };
 int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char *starting_after,
-		     int64_t limit, struct audit_event **items, size_t *count, int64_t *total);
+                     int64_t limit, struct audit_event **items, size_t *count, int64_t *total);
 
 #endif

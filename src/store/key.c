@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The secret keys table (see key.h). */
 #include "base/common.h"
+
 #include "store/key.h"
+
 #include "base/error.h"
 
 void api_key_release(struct api_key *k)
@@ -14,18 +16,18 @@ void api_key_release(struct api_key *k)
 int store_key_insert(struct db_conn *c, const struct api_key *k, const char *key_hash)
 {
 	int64_t n = db_exec(c,
-			    "INSERT INTO api_keys (id, name, key_hash, key_hint, created_at) "
-			    "VALUES (?, ?, ?, ?, ?)",
-			    "tttti", k->id, k->name, key_hash, k->key_hint,
-			    k->created_at);
+	                    "INSERT INTO api_keys (id, name, key_hash, key_hint, created_at) "
+	                    "VALUES (?, ?, ?, ?, ?)",
+	                    "tttti", k->id, k->name, key_hash, k->key_hint, k->created_at);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_key_find_active(struct db_conn *c, const char *key_hash, char id_out[ID_MAX])
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s, "SELECT id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-			  "t", key_hash);
+	int rc =
+	        db_query(c, &s, "SELECT id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+	                 "t", key_hash);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -34,7 +36,7 @@ int store_key_find_active(struct db_conn *c, const char *key_hash, char id_out[I
 	db_done(s);
 	if (rc == DB_DONE)
 		return error_setc(ERR_UNAUTHENTICATED, "invalid_api_key",
-				  "the secret key is not valid or was revoked");
+		                  "the secret key is not valid or was revoked");
 	return rc < 0 ? rc : 0;
 }
 
@@ -46,12 +48,12 @@ int store_key_touch(struct db_conn *c, const char *id, int64_t now)
 
 int store_key_revoke(struct db_conn *c, const char *id, int64_t now)
 {
-	int64_t n = db_exec(c,
-			    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-			    "it", now, id);
+	int64_t n =
+	        db_exec(c, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+	                "it", now, id);
 	if (n == 0)
 		return error_setc(ERR_NOT_FOUND, "api_key_not_found", "no active secret key %.80s",
-				  id);
+		                  id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -61,9 +63,9 @@ int store_key_list(struct db_conn *c, struct api_key **items, size_t *count)
 	*items = NULL;
 	*count = 0;
 	int rc = db_query(c, &s,
-			  "SELECT id, name, key_hint, created_at, last_used_at, revoked_at "
-			  "FROM api_keys ORDER BY id",
-			  "");
+	                  "SELECT id, name, key_hint, created_at, last_used_at, revoked_at "
+	                  "FROM api_keys ORDER BY id",
+	                  "");
 	if (rc)
 		return rc;
 	size_t cap = 8, n = 0;

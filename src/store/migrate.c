@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Migration runner (see migrate.h). */
 #include "base/common.h"
+
 #include "store/migrate.h"
+
 #include "base/assets.h"
 #include "base/clock.h"
 #include "base/error.h"
@@ -58,8 +60,8 @@ static int migrate_tx(struct db_conn *c, void *payload)
 			return rc;
 	}
 	rc = db_conn_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-			     "applied_at BIGINT NOT NULL)");
+	                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	                     "applied_at BIGINT NOT NULL)");
 	if (rc)
 		return rc;
 	struct db_stmt *st;
@@ -82,9 +84,9 @@ static int migrate_tx(struct db_conn *c, void *payload)
 		return rc;
 	if (current > store_migrate_latest())
 		return error_setc(ERR_CONFLICT, "schema_too_new",
-				  "the database is at schema version %d but this gatehouse knows "
-				  "only up to %d; upgrade gatehouse",
-				  current, store_migrate_latest());
+		                  "the database is at schema version %d but this gatehouse knows "
+		                  "only up to %d; upgrade gatehouse",
+		                  current, store_migrate_latest());
 	/* assets_table is sorted by path, so by version */
 	for (const struct asset *a = assets_table; a->path; a++) {
 		int v = version_of(a, kind);
@@ -96,9 +98,10 @@ static int migrate_tx(struct db_conn *c, void *payload)
 			return rc;
 		}
 		const char *name = a->path + strlen(MIGRATION_DIR);
-		int64_t n = db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) "
-				       "VALUES (?, ?, ?)",
-				    "iti", (int64_t)v, name, clock_now());
+		int64_t n = db_exec(c,
+		                    "INSERT INTO schema_migrations (version, name, applied_at) "
+		                    "VALUES (?, ?, ?)",
+		                    "iti", (int64_t)v, name, clock_now());
 		if (n < 0)
 			return (int)n;
 		run->applied++;
@@ -113,7 +116,7 @@ int store_migrate_run(struct db *db, int *applied_out)
 	int rc = db_tx(db, DB_TX_WRITE, migrate_tx, &run);
 	if (rc == 0 && run.applied)
 		log_info("migrations applied", "count=%d version=%d", run.applied,
-			 store_migrate_latest());
+		         store_migrate_latest());
 	if (applied_out)
 		*applied_out = rc ? 0 : run.applied;
 	return rc;

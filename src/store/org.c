@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The organizations table (see org.h). */
 #include "base/common.h"
+
 #include "store/org.h"
+
 #include "base/error.h"
 
-#define ORG_COLS                                                                         \
-	"o.id, o.name, o.slug, o.default_role, o.self_serve_sso, o.max_memberships, "    \
-	"o.public_metadata, o.private_metadata, o.created_at, o.updated_at, "            \
+#define ORG_COLS                                                                                   \
+	"o.id, o.name, o.slug, o.default_role, o.self_serve_sso, o.max_memberships, "              \
+	"o.public_metadata, o.private_metadata, o.created_at, o.updated_at, "                      \
 	"(SELECT COUNT(*) FROM memberships m WHERE m.org_id = o.id) "
 
 static void read_row(struct db_stmt *s, struct org *o)
@@ -27,8 +29,9 @@ static void read_row(struct db_stmt *s, struct org *o)
 int store_org_get(struct db_conn *c, const char *key, struct org *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s, "SELECT " ORG_COLS "FROM organizations o WHERE o.id = ? OR o.slug = ?",
-			  "tt", key, key);
+	int rc = db_query(c, &s,
+	                  "SELECT " ORG_COLS "FROM organizations o WHERE o.id = ? OR o.slug = ?",
+	                  "tt", key, key);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -36,8 +39,8 @@ int store_org_get(struct db_conn *c, const char *key, struct org *out)
 		read_row(s, out);
 	db_done(s);
 	if (rc == DB_DONE)
-		return error_setc(ERR_NOT_FOUND, "organization_not_found",
-				  "no organization %.80s", key);
+		return error_setc(ERR_NOT_FOUND, "organization_not_found", "no organization %.80s",
+		                  key);
 	return rc < 0 ? rc : 0;
 }
 
@@ -45,7 +48,7 @@ bool store_org_slug_taken(struct db_conn *c, const char *slug, const char *excep
 {
 	struct db_stmt *s;
 	if (db_query(c, &s, "SELECT 1 FROM organizations WHERE slug = ? AND id <> ?", "tt", slug,
-		     except_id ? except_id : ""))
+	             except_id ? except_id : ""))
 		return false;
 	bool taken = db_step(s) == DB_ROW;
 	db_done(s);
@@ -54,28 +57,29 @@ bool store_org_slug_taken(struct db_conn *c, const char *slug, const char *excep
 
 int store_org_insert(struct db_conn *c, const struct org *o)
 {
-	int64_t n = db_exec(c,
-			    "INSERT INTO organizations (id, name, slug, default_role, self_serve_sso, "
-			    "max_memberships, public_metadata, private_metadata, created_at, "
-			    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "ttttbittii", o->id, o->name, o->slug, o->default_role,
-			    o->self_serve_sso, o->max_memberships, o->public_metadata,
-			    o->private_metadata, o->created_at, o->updated_at);
+	int64_t n =
+	        db_exec(c,
+	                "INSERT INTO organizations (id, name, slug, default_role, self_serve_sso, "
+	                "max_memberships, public_metadata, private_metadata, created_at, "
+	                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                "ttttbittii", o->id, o->name, o->slug, o->default_role, o->self_serve_sso,
+	                o->max_memberships, o->public_metadata, o->private_metadata, o->created_at,
+	                o->updated_at);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_org_update(struct db_conn *c, const struct org *o)
 {
 	int64_t n = db_exec(c,
-			    "UPDATE organizations SET name = ?, slug = ?, default_role = ?, "
-			    "self_serve_sso = ?, max_memberships = ?, public_metadata = ?, "
-			    "private_metadata = ?, updated_at = ? WHERE id = ?",
-			    "tttbittit", o->name, o->slug, o->default_role, o->self_serve_sso,
-			    o->max_memberships, o->public_metadata, o->private_metadata,
-			    o->updated_at, o->id);
+	                    "UPDATE organizations SET name = ?, slug = ?, default_role = ?, "
+	                    "self_serve_sso = ?, max_memberships = ?, public_metadata = ?, "
+	                    "private_metadata = ?, updated_at = ? WHERE id = ?",
+	                    "tttbittit", o->name, o->slug, o->default_role, o->self_serve_sso,
+	                    o->max_memberships, o->public_metadata, o->private_metadata,
+	                    o->updated_at, o->id);
 	if (n == 0)
 		return error_setc(ERR_NOT_FOUND, "organization_not_found", "no organization %s",
-				  o->id);
+		                  o->id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -83,12 +87,13 @@ int store_org_delete(struct db_conn *c, const char *id)
 {
 	int64_t n = db_exec(c, "DELETE FROM organizations WHERE id = ?", "t", id);
 	if (n == 0)
-		return error_setc(ERR_NOT_FOUND, "organization_not_found", "no organization %s", id);
+		return error_setc(ERR_NOT_FOUND, "organization_not_found", "no organization %s",
+		                  id);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit,
-		   struct org **items, size_t *count, int64_t *total)
+int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit, struct org **items,
+                   size_t *count, int64_t *total)
 {
 	struct db_stmt *s;
 	*items = NULL;
@@ -101,8 +106,10 @@ int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit,
 	db_done(s);
 	if (rc < 0)
 		return rc;
-	rc = db_query(c, &s, "SELECT " ORG_COLS "FROM organizations o WHERE o.id > ? ORDER BY o.id LIMIT ?",
-		      "ti", starting_after ? starting_after : "", limit);
+	rc = db_query(c, &s,
+	              "SELECT " ORG_COLS
+	              "FROM organizations o WHERE o.id > ? ORDER BY o.id LIMIT ?",
+	              "ti", starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct org *v = xcalloc((size_t)limit, sizeof(*v));

@@ -17,7 +17,7 @@ bool store_org_slug_taken(struct db_conn *c, const char *slug, const char *excep
  * One page after the cursor (ids ascending); *items is an xmalloc'd array of
  * *count orgs, each released by the caller, then freed.
  */
-int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit,
-		   struct org **items, size_t *count, int64_t *total);
+int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit, struct org **items,
+                   size_t *count, int64_t *total);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The custom roles table (see role.h). */
 #include "base/common.h"
+
 #include "store/role.h"
+
 #include "base/error.h"
 
 #define ROLE_COLS "id, key, name, description, permissions, created_at, updated_at "
@@ -33,8 +35,8 @@ bool store_role_exists(struct db_conn *c, const char *key)
 int store_role_get(struct db_conn *c, const char *key, struct role *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s, "SELECT " ROLE_COLS "FROM roles WHERE key = ? OR id = ?", "tt", key,
-			  key);
+	int rc = db_query(c, &s, "SELECT " ROLE_COLS "FROM roles WHERE key = ? OR id = ?", "tt",
+	                  key, key);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -49,11 +51,12 @@ int store_role_get(struct db_conn *c, const char *key, struct role *out)
 int store_role_insert(struct db_conn *c, const struct role *r)
 {
 	char *perms = role_permissions_text((const char *const *)r->permissions, r->npermissions);
-	int64_t n = db_exec(c,
-			    "INSERT INTO roles (id, key, name, description, permissions, created_at, "
-			    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    "tttttii", r->id, r->key, r->name, r->description ? r->description : "",
-			    perms, r->created_at, r->updated_at);
+	int64_t n =
+	        db_exec(c,
+	                "INSERT INTO roles (id, key, name, description, permissions, created_at, "
+	                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                "tttttii", r->id, r->key, r->name, r->description ? r->description : "",
+	                perms, r->created_at, r->updated_at);
 	free(perms);
 	return n < 0 ? (int)n : 0;
 }
@@ -62,10 +65,10 @@ int store_role_update(struct db_conn *c, const struct role *r)
 {
 	char *perms = role_permissions_text((const char *const *)r->permissions, r->npermissions);
 	int64_t n = db_exec(c,
-			    "UPDATE roles SET name = ?, description = ?, permissions = ?, "
-			    "updated_at = ? WHERE key = ?",
-			    "tttit", r->name, r->description ? r->description : "", perms,
-			    r->updated_at, r->key);
+	                    "UPDATE roles SET name = ?, description = ?, permissions = ?, "
+	                    "updated_at = ? WHERE key = ?",
+	                    "tttit", r->name, r->description ? r->description : "", perms,
+	                    r->updated_at, r->key);
 	free(perms);
 	if (n == 0)
 		return error_setc(ERR_NOT_FOUND, "role_not_found", "no role %s", r->key);
@@ -84,8 +87,8 @@ int store_role_default_of_org(struct db_conn *c, const char *key, char org_id_ou
 {
 	struct db_stmt *s;
 	int rc = db_query(c, &s,
-			  "SELECT id FROM organizations WHERE default_role = ? ORDER BY id LIMIT 1",
-			  "t", key);
+	                  "SELECT id FROM organizations WHERE default_role = ? ORDER BY id LIMIT 1",
+	                  "t", key);
 	if (rc)
 		return rc;
 	rc = db_step(s);

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The sessions table (see session.h). */
 #include "base/common.h"
+
 #include "store/session.h"
+
 #include "base/error.h"
 
 /* "expired" is derived: an active row past expires_at. */
-#define SESSION_COLS                                                                        \
-	"id, user_id, org_id, client_id, CASE WHEN status = 'active' AND expires_at <= ? "  \
+#define SESSION_COLS                                                                               \
+	"id, user_id, org_id, client_id, CASE WHEN status = 'active' AND expires_at <= ? "         \
 	"THEN 'expired' ELSE status END, created_at, last_active_at, expires_at, revoked_at "
 
-#define SESSION_FILTER                                                                      \
-	"(? = '' OR user_id = ?) AND (? = 0 OR (? = 1 AND status = 'active' AND "           \
-	"expires_at > ?) OR (? = 2 AND status = 'active' AND expires_at <= ?) OR "          \
+#define SESSION_FILTER                                                                             \
+	"(? = '' OR user_id = ?) AND (? = 0 OR (? = 1 AND status = 'active' AND "                  \
+	"expires_at > ?) OR (? = 2 AND status = 'active' AND expires_at <= ?) OR "                 \
 	"(? = 3 AND status = 'revoked')) "
 
 void session_release(struct session *s)
@@ -39,8 +41,8 @@ static void read_row(struct db_stmt *st, struct session *s)
 int store_session_get(struct db_conn *c, const char *id, int64_t now, struct session *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s, "SELECT " SESSION_COLS "FROM sessions WHERE id = ?", "it", now,
-			  id);
+	int rc =
+	        db_query(c, &s, "SELECT " SESSION_COLS "FROM sessions WHERE id = ?", "it", now, id);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -66,8 +68,8 @@ static int64_t status_mode(const char *status)
 }
 
 int store_session_list(struct db_conn *c, const char *user_id, const char *status,
-		       const char *starting_after, int64_t limit, int64_t now,
-		       struct session **items, size_t *count, int64_t *total)
+                       const char *starting_after, int64_t limit, int64_t now,
+                       struct session **items, size_t *count, int64_t *total)
 {
 	struct db_stmt *s;
 	const char *uid = user_id ? user_id : "";
@@ -75,13 +77,14 @@ int store_session_list(struct db_conn *c, const char *user_id, const char *statu
 	*items = NULL;
 	*count = 0;
 	if (mode < 0) {
-		error_setc(ERR_INVALID, "invalid_query", "status must be active, expired or revoked");
+		error_setc(ERR_INVALID, "invalid_query",
+		           "status must be active, expired or revoked");
 		error_set_status(422);
 		error_add_field("status", "invalid");
 		return ERR_INVALID;
 	}
-	int rc = db_query(c, &s, "SELECT COUNT(*) FROM sessions WHERE " SESSION_FILTER,
-			  "ttiiiiii", uid, uid, mode, mode, now, mode, now, mode);
+	int rc = db_query(c, &s, "SELECT COUNT(*) FROM sessions WHERE " SESSION_FILTER, "ttiiiiii",
+	                  uid, uid, mode, mode, now, mode, now, mode);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -90,10 +93,10 @@ int store_session_list(struct db_conn *c, const char *user_id, const char *statu
 	if (rc < 0)
 		return rc;
 	rc = db_query(c, &s,
-		      "SELECT " SESSION_COLS "FROM sessions WHERE " SESSION_FILTER
-		      "AND id > ? ORDER BY id LIMIT ?",
-		      "ittiiiiiiti", now, uid, uid, mode, mode, now, mode, now, mode,
-		      starting_after ? starting_after : "", limit);
+	              "SELECT " SESSION_COLS "FROM sessions WHERE " SESSION_FILTER
+	              "AND id > ? ORDER BY id LIMIT ?",
+	              "ittiiiiiiti", now, uid, uid, mode, mode, now, mode, now, mode,
+	              starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct session *v = xcalloc((size_t)limit, sizeof(*v));
@@ -109,27 +112,27 @@ int store_session_list(struct db_conn *c, const char *user_id, const char *statu
 int store_session_revoke(struct db_conn *c, const char *id, int64_t now)
 {
 	int64_t n = db_exec(c,
-			    "UPDATE sessions SET status = 'revoked', revoked_at = ? "
-			    "WHERE id = ? AND status = 'active'",
-			    "it", now, id);
+	                    "UPDATE sessions SET status = 'revoked', revoked_at = ? "
+	                    "WHERE id = ? AND status = 'active'",
+	                    "it", now, id);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
 		return error_setc(ERR_CONFLICT, "session_not_active",
-				  "session %.80s is already revoked", id);
+		                  "session %.80s is already revoked", id);
 	return 0;
 }
 
 int store_session_active_ids(struct db_conn *c, const char *user_id, int64_t now,
-			     char (**ids)[ID_MAX], size_t *count)
+                             char (**ids)[ID_MAX], size_t *count)
 {
 	struct db_stmt *s;
 	*ids = NULL;
 	*count = 0;
 	int rc = db_query(c, &s,
-			  "SELECT id FROM sessions WHERE user_id = ? AND status = 'active' "
-			  "AND expires_at > ? ORDER BY id",
-			  "ti", user_id, now);
+	                  "SELECT id FROM sessions WHERE user_id = ? AND status = 'active' "
+	                  "AND expires_at > ? ORDER BY id",
+	                  "ti", user_id, now);
 	if (rc)
 		return rc;
 	size_t cap = 8, n = 0;

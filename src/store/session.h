@@ -18,13 +18,13 @@ void session_release(struct session *s);
 int store_session_get(struct db_conn *c, const char *id, int64_t now, struct session *out);
 /* user_id and status may be NULL (no filter). */
 int store_session_list(struct db_conn *c, const char *user_id, const char *status,
-		       const char *starting_after, int64_t limit, int64_t now,
-		       struct session **items, size_t *count, int64_t *total);
+                       const char *starting_after, int64_t limit, int64_t now,
+                       struct session **items, size_t *count, int64_t *total);
 /* Marks one active session revoked. ERR_CONFLICT (session_not_active) if it is not active. */
 int store_session_revoke(struct db_conn *c, const char *id, int64_t now);
 /* Ids of the user's active sessions (caller frees the array). */
 int store_session_active_ids(struct db_conn *c, const char *user_id, int64_t now,
-			     char (**ids)[ID_MAX], size_t *count);
+                             char (**ids)[ID_MAX], size_t *count);
 
 /*
  * Marks every active session of the user revoked at now. *ids_out is an
@@ -32,6 +32,6 @@ int store_session_active_ids(struct db_conn *c, const char *user_id, int64_t now
  * and the vector), *count their number.
  */
 int store_session_revoke_user(struct db_conn *c, const char *user_id, int64_t now, char ***ids_out,
-			      size_t *count);
+                              size_t *count);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sign-in state, replay cache, test sign-ins, failures (see signin.h). */
 #include "base/common.h"
+
 #include "store/signin.h"
+
 #include "base/error.h"
 
 void test_sign_in_release(struct test_sign_in *t)
@@ -16,23 +18,27 @@ void test_sign_in_release(struct test_sign_in *t)
 
 int store_test_sign_in_insert(struct db_conn *c, const struct test_sign_in *t)
 {
-	int64_t n = db_exec(c,
-			    "INSERT INTO test_sign_ins (id, connection_id, status, created_at, expires_at) "
-			    "VALUES (?, ?, 'pending', ?, ?)",
-			    "ttii", t->id, t->connection_id, t->created_at, t->expires_at);
+	int64_t n = db_exec(
+	        c,
+	        "INSERT INTO test_sign_ins (id, connection_id, status, created_at, expires_at) "
+	        "VALUES (?, ?, 'pending', ?, ?)",
+	        "ttii", t->id, t->connection_id, t->created_at, t->expires_at);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_test_sign_in_get(struct db_conn *c, const char *conn_id, const char *id, int64_t now,
-			   struct test_sign_in *out)
+                           struct test_sign_in *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s,
-			  "SELECT id, connection_id, CASE WHEN status = 'pending' AND expires_at <= ? "
-			  "THEN 'expired' ELSE status END, name_id, email, attributes, problems, "
-			  "created_at, completed_at, expires_at FROM test_sign_ins "
-			  "WHERE id = ? AND (? = '' OR connection_id = ?)",
-			  "itt" "t", now, id, conn_id ? conn_id : "", conn_id ? conn_id : "");
+	int rc = db_query(
+	        c, &s,
+	        "SELECT id, connection_id, CASE WHEN status = 'pending' AND expires_at <= ? "
+	        "THEN 'expired' ELSE status END, name_id, email, attributes, problems, "
+	        "created_at, completed_at, expires_at FROM test_sign_ins "
+	        "WHERE id = ? AND (? = '' OR connection_id = ?)",
+	        "itt"
+	        "t",
+	        now, id, conn_id ? conn_id : "", conn_id ? conn_id : "");
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -51,20 +57,23 @@ int store_test_sign_in_get(struct db_conn *c, const char *conn_id, const char *i
 	}
 	db_done(s);
 	if (rc == DB_DONE)
-		return error_setc(ERR_NOT_FOUND, "test_sign_in_not_found", "no test sign-in %.80s", id);
+		return error_setc(ERR_NOT_FOUND, "test_sign_in_not_found", "no test sign-in %.80s",
+		                  id);
 	return rc < 0 ? rc : 0;
 }
 
 int store_test_sign_in_complete(struct db_conn *c, const struct test_sign_in *t)
 {
-	int64_t n = db_exec(c,
-			    "UPDATE test_sign_ins SET status = ?, name_id = ?, email = ?, attributes = ?, "
-			    "problems = ?, completed_at = ? WHERE id = ? AND status = 'pending'",
-			    "tttttit", t->status, t->name_id, t->email, t->attributes ? t->attributes : "{}",
-			    t->problems ? t->problems : "[]", t->completed_at, t->id);
+	int64_t n = db_exec(
+	        c,
+	        "UPDATE test_sign_ins SET status = ?, name_id = ?, email = ?, attributes = ?, "
+	        "problems = ?, completed_at = ? WHERE id = ? AND status = 'pending'",
+	        "tttttit", t->status, t->name_id, t->email, t->attributes ? t->attributes : "{}",
+	        t->problems ? t->problems : "[]", t->completed_at, t->id);
 	if (n == 0)
 		return error_setc(ERR_CONFLICT, "test_already_completed",
-				  "test sign-in %s already has its outcome; start a new one", t->id);
+		                  "test sign-in %s already has its outcome; start a new one",
+		                  t->id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -79,28 +88,30 @@ void sign_in_failure_release(struct sign_in_failure *f)
 }
 
 int store_sign_in_failure_insert(struct db_conn *c, const char *id, const char *conn_id,
-				 const char *org_id, const char *code, const char *detail,
-				 const char *request_id, int64_t now)
+                                 const char *org_id, const char *code, const char *detail,
+                                 const char *request_id, int64_t now)
 {
-	int64_t n = db_exec(c,
-			    "INSERT INTO sign_in_failures (id, connection_id, org_id, code, detail, "
-			    "request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    "tttttti", id, conn_id, org_id, code, detail, request_id, now);
+	int64_t n =
+	        db_exec(c,
+	                "INSERT INTO sign_in_failures (id, connection_id, org_id, code, detail, "
+	                "request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                "tttttti", id, conn_id, org_id, code, detail, request_id, now);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_sign_in_failure_list(struct db_conn *c, const char *conn_id, const char *org_id,
-			       const char *starting_after, int64_t limit,
-			       struct sign_in_failure **items, size_t *count, int64_t *total)
+                               const char *starting_after, int64_t limit,
+                               struct sign_in_failure **items, size_t *count, int64_t *total)
 {
 	const char *cid = conn_id ? conn_id : "", *oid = org_id ? org_id : "";
 	struct db_stmt *s;
 	*items = NULL;
 	*count = 0;
-	int rc = db_query(c, &s,
-			  "SELECT COUNT(*) FROM sign_in_failures WHERE (? = '' OR connection_id = ?) "
-			  "AND (? = '' OR org_id = ?)",
-			  "tttt", cid, cid, oid, oid);
+	int rc = db_query(
+	        c, &s,
+	        "SELECT COUNT(*) FROM sign_in_failures WHERE (? = '' OR connection_id = ?) "
+	        "AND (? = '' OR org_id = ?)",
+	        "tttt", cid, cid, oid, oid);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -108,11 +119,14 @@ int store_sign_in_failure_list(struct db_conn *c, const char *conn_id, const cha
 	db_done(s);
 	if (rc < 0)
 		return rc;
-	rc = db_query(c, &s,
-		      "SELECT id, connection_id, org_id, code, detail, request_id, created_at "
-		      "FROM sign_in_failures WHERE (? = '' OR connection_id = ?) AND (? = '' OR org_id = ?) "
-		      "AND id > ? ORDER BY id LIMIT ?",
-		      "tttt" "ti", cid, cid, oid, oid, starting_after ? starting_after : "", limit);
+	rc = db_query(
+	        c, &s,
+	        "SELECT id, connection_id, org_id, code, detail, request_id, created_at "
+	        "FROM sign_in_failures WHERE (? = '' OR connection_id = ?) AND (? = '' OR org_id = ?) "
+	        "AND id > ? ORDER BY id LIMIT ?",
+	        "tttt"
+	        "ti",
+	        cid, cid, oid, oid, starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct sign_in_failure *v = xcalloc((size_t)limit, sizeof(*v));
@@ -134,25 +148,26 @@ int store_sign_in_failure_list(struct db_conn *c, const char *conn_id, const cha
 }
 
 int store_saml_request_insert(struct db_conn *c, const char *id, const char *conn_id,
-			      const char *auth_request_id, const char *test_id, int64_t now,
-			      int64_t expires_at)
+                              const char *auth_request_id, const char *test_id, int64_t now,
+                              int64_t expires_at)
 {
 	int64_t n = db_exec(c,
-			    "INSERT INTO saml_requests (id, connection_id, auth_request_id, "
-			    "test_sign_in_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-			    "ttttii", id, conn_id, auth_request_id, test_id, now, expires_at);
+	                    "INSERT INTO saml_requests (id, connection_id, auth_request_id, "
+	                    "test_sign_in_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+	                    "ttttii", id, conn_id, auth_request_id, test_id, now, expires_at);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_saml_request_take(struct db_conn *c, const char *id, const char *conn_id, int64_t now,
-			    char auth_request_out[ID_MAX], char test_out[ID_MAX])
+                            char auth_request_out[ID_MAX], char test_out[ID_MAX])
 {
 	struct db_stmt *s;
 	auth_request_out[0] = test_out[0] = '\0';
-	int rc = db_query(c, &s,
-			  "DELETE FROM saml_requests WHERE id = ? AND connection_id = ? AND expires_at > ? "
-			  "RETURNING COALESCE(auth_request_id, ''), COALESCE(test_sign_in_id, '')",
-			  "tti", id, conn_id, now);
+	int rc = db_query(
+	        c, &s,
+	        "DELETE FROM saml_requests WHERE id = ? AND connection_id = ? AND expires_at > ? "
+	        "RETURNING COALESCE(auth_request_id, ''), COALESCE(test_sign_in_id, '')",
+	        "tti", id, conn_id, now);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -165,22 +180,23 @@ int store_saml_request_take(struct db_conn *c, const char *id, const char *conn_
 }
 
 int store_saml_assertion_remember(struct db_conn *c, const char *conn_id, const char *assertion_id,
-				  int64_t expires_at, int64_t now)
+                                  int64_t expires_at, int64_t now)
 {
 	/* an expired entry for the same id may be replaced: the assertion is dead anyway */
-	int64_t n = db_exec(c,
-			    "DELETE FROM saml_assertions_seen WHERE connection_id = ? AND assertion_id = ? "
-			    "AND expires_at <= ?",
-			    "tti", conn_id, assertion_id, now);
+	int64_t n = db_exec(
+	        c,
+	        "DELETE FROM saml_assertions_seen WHERE connection_id = ? AND assertion_id = ? "
+	        "AND expires_at <= ?",
+	        "tti", conn_id, assertion_id, now);
 	if (n < 0)
 		return (int)n;
 	n = db_exec(c,
-		    "INSERT INTO saml_assertions_seen (assertion_id, connection_id, expires_at) "
-		    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-		    "tti", assertion_id, conn_id, expires_at);
+	            "INSERT INTO saml_assertions_seen (assertion_id, connection_id, expires_at) "
+	            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+	            "tti", assertion_id, conn_id, expires_at);
 	if (n == 0)
 		return error_setc(ERR_CONFLICT, "assertion_replayed",
-				  "this assertion was already used (replay)");
+		                  "this assertion was already used (replay)");
 	return n < 0 ? (int)n : 0;
 }
 
@@ -192,29 +208,31 @@ void oidc_state_row_release(struct oidc_state_row *r)
 }
 
 int store_oidc_state_insert(struct db_conn *c, const char *state_hash, const char *conn_id,
-			    const char *nonce, const char *code_verifier,
-			    const char *auth_request_id, const char *test_id, int64_t now,
-			    int64_t expires_at)
+                            const char *nonce, const char *code_verifier,
+                            const char *auth_request_id, const char *test_id, int64_t now,
+                            int64_t expires_at)
 {
-	int64_t n = db_exec(c,
-			    "INSERT INTO oidc_rp_states (state_hash, connection_id, nonce, code_verifier, "
-			    "auth_request_id, test_sign_in_id, created_at, expires_at) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    "ttttttii", state_hash, conn_id, nonce, code_verifier, auth_request_id,
-			    test_id, now, expires_at);
+	int64_t n = db_exec(
+	        c,
+	        "INSERT INTO oidc_rp_states (state_hash, connection_id, nonce, code_verifier, "
+	        "auth_request_id, test_sign_in_id, created_at, expires_at) "
+	        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	        "ttttttii", state_hash, conn_id, nonce, code_verifier, auth_request_id, test_id,
+	        now, expires_at);
 	return n < 0 ? (int)n : 0;
 }
 
 int store_oidc_state_take(struct db_conn *c, const char *state_hash, const char *conn_id,
-			  int64_t now, struct oidc_state_row *out)
+                          int64_t now, struct oidc_state_row *out)
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc = db_query(c, &s,
-			  "DELETE FROM oidc_rp_states WHERE state_hash = ? AND connection_id = ? "
-			  "AND expires_at > ? RETURNING connection_id, COALESCE(auth_request_id, ''), "
-			  "COALESCE(test_sign_in_id, ''), nonce, code_verifier",
-			  "tti", state_hash, conn_id, now);
+	int rc = db_query(
+	        c, &s,
+	        "DELETE FROM oidc_rp_states WHERE state_hash = ? AND connection_id = ? "
+	        "AND expires_at > ? RETURNING connection_id, COALESCE(auth_request_id, ''), "
+	        "COALESCE(test_sign_in_id, ''), nonce, code_verifier",
+	        "tti", state_hash, conn_id, now);
 	if (rc)
 		return rc;
 	rc = db_step(s);

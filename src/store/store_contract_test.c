@@ -5,7 +5,7 @@
  * run, dropped afterwards), else those cases are skipped.
  */
 #include "base/common.h"
-#include "test/harness/test.h"
+
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/rand.h"
@@ -14,6 +14,7 @@
 #include "store/migrate.h"
 #include "store/org.h"
 #include "store/webhook.h"
+#include "test/harness/test.h"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -42,8 +43,8 @@ static bool backend_open(struct backend *b, bool pg)
 			return false;
 		unsigned char r[6];
 		rand_bytes(r, sizeof(r));
-		b->schema = xasprintf("gh_contract_%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3],
-				      r[4], r[5]);
+		b->schema = xasprintf("gh_contract_%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
+		                      r[3], r[4], r[5]);
 		b->admin_url = xstrdup(dsn);
 		struct db *admin = NULL;
 		if (db_open(&admin, dsn, 1))
@@ -55,8 +56,8 @@ static bool backend_open(struct backend *b, bool pg)
 		if (rc)
 			return false;
 		/* libpq takes server settings through options=-c... */
-		b->url = xasprintf("%s%coptions=-csearch_path%%3D%s", dsn, strchr(dsn, '?') ? '&' : '?',
-				   b->schema);
+		b->url = xasprintf("%s%coptions=-csearch_path%%3D%s", dsn,
+		                   strchr(dsn, '?') ? '&' : '?', b->schema);
 	}
 	if (db_open(&b->db, b->url, 8) || store_migrate_run(b->db, NULL))
 		return false;
@@ -313,7 +314,7 @@ static void contract_outbox(bool pg)
 			claimed++;
 			ASSERT(strcmp(op.d.endpoint_id, "whe_off") != 0);
 			ASSERT(!(strcmp(op.d.endpoint_id, "whe_some") == 0 &&
-				 strcmp(op.d.event_type, "user.created") == 0));
+			         strcmp(op.d.event_type, "user.created") == 0));
 		}
 	}
 	webhook_delivery_release(&op.d);

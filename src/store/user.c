@@ -86,15 +86,15 @@ static int insert_emails(struct db_conn *c, const struct user *u)
 int store_user_insert(struct db_conn *c, const struct user *u)
 {
 	char *uname = user_username_norm(u->username);
-	int64_t n =
-	        db_exec(c,
-	                "INSERT INTO users (id, first_name, last_name, username, username_norm, "
-	                "external_id, public_metadata, private_metadata, status, "
-	                "last_sign_in_at, created_at, updated_at) "
-	                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                "ttttttttttii", u->id, u->first_name, u->last_name, u->username, uname,
-	                u->external_id, u->public_metadata, u->private_metadata,
-	                user_status_name(u->status), (const char *)NULL, u->created_at, u->updated_at);
+	int64_t n = db_exec(
+	        c,
+	        "INSERT INTO users (id, first_name, last_name, username, username_norm, "
+	        "external_id, public_metadata, private_metadata, status, "
+	        "last_sign_in_at, created_at, updated_at) "
+	        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "ttttttttttii", u->id, u->first_name, u->last_name, u->username, uname,
+	        u->external_id, u->public_metadata, u->private_metadata,
+	        user_status_name(u->status), (const char *)NULL, u->created_at, u->updated_at);
 	free(uname);
 	if (n < 0)
 		return (int)n;

@@ -21,7 +21,7 @@ int store_webhook_update(struct db_conn *c, const struct webhook_endpoint *e);
 int store_webhook_delete(struct db_conn *c, const char *id);
 int store_webhook_get(struct db_conn *c, const char *id, struct webhook_endpoint *out);
 int store_webhook_list(struct db_conn *c, const char *starting_after, int64_t limit,
-		       struct webhook_endpoint **items, size_t *count, int64_t *total);
+                       struct webhook_endpoint **items, size_t *count, int64_t *total);
 
 /* A delivery as the worker and the delivery log see it. */
 struct webhook_delivery {
@@ -45,17 +45,17 @@ int store_webhook_due(struct db_conn *c, int64_t now);
  * *out filled, 0 when none is due, or a negative error.
  */
 int store_webhook_claim(struct db_conn *c, int64_t now, int64_t lease_s,
-			struct webhook_delivery *out);
+                        struct webhook_delivery *out);
 /* Records one attempt and the delivery's new state ("pending", "succeeded", "failed"). */
 int store_webhook_record(struct db_conn *c, const char *delivery_id, const char *attempt_id,
-			 int64_t now, int64_t status_code, const char *error, int64_t duration_ms,
-			 const char *new_status, int64_t next_attempt_at);
-int store_webhook_deliveries(struct db_conn *c, const char *endpoint_id,
-			     const char *starting_after, int64_t limit,
-			     struct webhook_delivery **items, size_t *count, int64_t *total);
+                         int64_t now, int64_t status_code, const char *error, int64_t duration_ms,
+                         const char *new_status, int64_t next_attempt_at);
+int store_webhook_deliveries(struct db_conn *c, const char *endpoint_id, const char *starting_after,
+                             int64_t limit, struct webhook_delivery **items, size_t *count,
+                             int64_t *total);
 /* Puts a delivery back to pending, due now. ERR_NOT_FOUND if there is none. */
 int store_webhook_retry(struct db_conn *c, const char *endpoint_id, const char *event_id,
-			int64_t now);
+                        int64_t now);
 int64_t store_webhook_pending_count(struct db_conn *c);
 
 struct webhook_attempt {
@@ -65,6 +65,6 @@ struct webhook_attempt {
 };
 /* Attempts of one delivery, newest first (at most limit); caller frees each error and the array. */
 int store_webhook_attempts(struct db_conn *c, const char *delivery_id, int64_t limit,
-			   struct webhook_attempt **items, size_t *count);
+                           struct webhook_attempt **items, size_t *count);
 
 #endif

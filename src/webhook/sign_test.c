@@ -8,10 +8,9 @@
  */
 #include "base/common.h"
 
-#include "test/harness/test.h"
-
 #include "base/error.h"
 #include "crypto/crypto.h"
+#include "test/harness/test.h"
 #include "webhook/sign.h"
 
 /* The Standard Webhooks reference vector (24-byte key). */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Webhook delivery threads (see worker.h). */
 #include "base/common.h"
+
 #include "webhook/worker.h"
+
 #include "app/audit.h"
 #include "app/webhook.h"
 #include "base/buf.h"
@@ -27,7 +29,7 @@ static char *event_body(const struct webhook_delivery *d)
 	char ts[32];
 	clock_format_rfc3339(ts, sizeof(ts), d->event_created_at);
 	return xasprintf("{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":%s}",
-			 d->event_id, d->event_type, ts, d->event_data ? d->event_data : "{}");
+	                 d->event_id, d->event_type, ts, d->event_data ? d->event_data : "{}");
 }
 
 static int send_delivery(struct app *a, const struct webhook_delivery *d)
@@ -38,7 +40,7 @@ static int send_delivery(struct app *a, const struct webhook_delivery *d)
 	int rc = crypto_open(&secret, a->seal_key, d->secret_sealed);
 	if (rc) {
 		xsnprintf(err, sizeof(err), "cannot open the signing secret: %s",
-			  error_get()->detail);
+		          error_get()->detail);
 		goto record;
 	}
 	body = event_body(d);
@@ -67,7 +69,8 @@ static int send_delivery(struct app *a, const struct webhook_delivery *d)
 	if (rc == 0) {
 		status = res.status;
 		if (status < 200 || status >= 300)
-			xsnprintf(err, sizeof(err), "endpoint answered HTTP %lld", (long long)status);
+			xsnprintf(err, sizeof(err), "endpoint answered HTTP %lld",
+			          (long long)status);
 	} else {
 		xsnprintf(err, sizeof(err), "%s", error_get()->detail);
 	}
@@ -75,10 +78,10 @@ static int send_delivery(struct app *a, const struct webhook_delivery *d)
 record:;
 	int64_t ms = (clock_mono_us() - started) / 1000;
 	int frc = app_webhook_finish(a, d, status, err[0] ? err : NULL, ms);
-	log_info("webhook delivery", "event=%s endpoint=%s type=%s status=%lld attempt=%lld ms=%lld%s%s%s",
-		 d->event_id, d->endpoint_id, d->event_type, (long long)status,
-		 (long long)d->attempts + 1, (long long)ms, err[0] ? " error=\"" : "", err,
-		 err[0] ? "\"" : "");
+	log_info("webhook delivery",
+	         "event=%s endpoint=%s type=%s status=%lld attempt=%lld ms=%lld%s%s%s", d->event_id,
+	         d->endpoint_id, d->event_type, (long long)status, (long long)d->attempts + 1,
+	         (long long)ms, err[0] ? " error=\"" : "", err, err[0] ? "\"" : "");
 	if (secret)
 		memset(secret, 0, strlen(secret));
 	free(secret);

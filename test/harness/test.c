@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The unit-test runner (see test.h). */
 #include "base/common.h"
+
 #include "test/harness/test.h"
+
 #include "base/clock.h"
 #include "base/error.h"
 

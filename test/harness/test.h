@@ -25,41 +25,41 @@ void test_register(struct test_case *tc);
 void test_fail(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
 NORETURN void test_skip(const char *why);
 
-#define TEST(suite, name)                                                         \
-	static void test_##suite##_##name(void);                                  \
-	static struct test_case tc_##suite##_##name = { #suite, #name,            \
-							test_##suite##_##name, NULL }; \
-	__attribute__((constructor)) static void reg_##suite##_##name(void)       \
-	{                                                                         \
-		test_register(&tc_##suite##_##name);                              \
-	}                                                                         \
+#define TEST(suite, name)                                                                          \
+	static void test_##suite##_##name(void);                                                   \
+	static struct test_case tc_##suite##_##name = { #suite, #name, test_##suite##_##name,      \
+		                                        NULL };                                    \
+	__attribute__((constructor)) static void reg_##suite##_##name(void)                        \
+	{                                                                                          \
+		test_register(&tc_##suite##_##name);                                               \
+	}                                                                                          \
 	static void test_##suite##_##name(void)
 
-#define ASSERT(cond)                                                  \
-	do {                                                          \
-		if (!(cond)) {                                        \
-			test_fail(__FILE__, __LINE__, "%s", #cond);   \
-			return;                                       \
-		}                                                     \
+#define ASSERT(cond)                                                                               \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			test_fail(__FILE__, __LINE__, "%s", #cond);                                \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
-#define ASSERT_INT_EQ(a, b)                                                               \
-	do {                                                                              \
-		long long a_ = (long long)(a), b_ = (long long)(b);                       \
-		if (a_ != b_) {                                                           \
-			test_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, #b, a_, b_); \
-			return;                                                           \
-		}                                                                         \
+#define ASSERT_INT_EQ(a, b)                                                                        \
+	do {                                                                                       \
+		long long a_ = (long long)(a), b_ = (long long)(b);                                \
+		if (a_ != b_) {                                                                    \
+			test_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, #b, a_, b_);  \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
-#define ASSERT_STR_EQ(a, b)                                                                 \
-	do {                                                                                \
-		const char *a_ = (a), *b_ = (b);                                            \
-		if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                    \
-			test_fail(__FILE__, __LINE__, "%s == %s (\"%s\" != \"%s\")", #a, #b, \
-				  a_ ? a_ : "(null)", b_ ? b_ : "(null)");                   \
-			return;                                                             \
-		}                                                                           \
+#define ASSERT_STR_EQ(a, b)                                                                        \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                           \
+			test_fail(__FILE__, __LINE__, "%s == %s (\"%s\" != \"%s\")", #a, #b,       \
+			          a_ ? a_ : "(null)", b_ ? b_ : "(null)");                         \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 #endif
