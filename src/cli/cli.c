@@ -25,6 +25,7 @@ const struct cli_command cli_commands[] = {
 	{ "roles", "roles: list, get, create, update, delete, permissions", cmd_roles },
 	{ "permissions", "list the system permissions and custom ones in use", cmd_permissions },
 	{ "keys", "operator secret keys: list, create, revoke", cmd_keys },
+	{ "operators", "dashboard accounts: list, create, delete, set-password", cmd_operators },
 	{ "webhooks", "webhook endpoints: list, get, create, update, delete, deliveries, retry",
 	  cmd_webhooks },
 	{ "apps",

@@ -42,6 +42,7 @@ int cmd_migrate(int argc, char **argv, const struct config *cfg);
 int cmd_config(int argc, char **argv, const struct config *cfg);
 int cmd_version(int argc, char **argv, const struct config *cfg);
 int cmd_keys(int argc, char **argv, const struct config *cfg);
+int cmd_operators(int argc, char **argv, const struct config *cfg);
 int cmd_orgs(int argc, char **argv, const struct config *cfg);
 int cmd_webhooks(int argc, char **argv, const struct config *cfg);
 int cmd_domains(int argc, char **argv, const struct config *cfg);

@@ -52,6 +52,12 @@ const struct config_setting config_settings[] = {
 	{ "easie_microsoft_authority", CONFIG_STRING, S(easie_microsoft_authority),
 	  "https://login.microsoftonline.com", 0, 0, false,
 	  "Microsoft identity platform authority for EASIE connections; the issuer is AUTHORITY/TENANT-ID/v2.0" },
+	{ "ui_session_idle_s", CONFIG_INT, S(ui_session_idle_s), "1800", 60, 86400, false,
+	  "seconds of inactivity after which a Security page or dashboard session ends" },
+	{ "ui_session_lifetime_s", CONFIG_INT, S(ui_session_lifetime_s), "43200", 300, 604800,
+	  false, "longest life of a Security page or dashboard session, active or not" },
+	{ "portal_frame_ancestors", CONFIG_STRING, S(portal_frame_ancestors), "", 0, 0, false,
+	  "origins (space-separated, e.g. https://app.example.com) allowed to embed the Security page in an iframe; empty: framing refused. Embedding needs an https public_url (the session cookie is then SameSite=None; Secure)" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };
@@ -170,6 +176,34 @@ static void env_name(char *out, size_t size, const char *name)
 	out[o] = '\0';
 }
 
+/*
+ * portal_frame_ancestors goes into a CSP header: only origins
+ * (scheme://host[:port]) separated by spaces, nothing that could end the
+ * directive or add another.
+ */
+static int check_frame_ancestors(const char *v)
+{
+	for (const char *p = v; *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, " ");
+		bool scheme = (n > 8 && !strncmp(p, "https://", 8)) ||
+		              (n > 7 && !strncmp(p, "http://", 7));
+		for (size_t i = 0; scheme && i < n; i++)
+			if (!isalnum((unsigned char)p[i]) && !strchr(":/.-[]", p[i]))
+				scheme = false;
+		if (!scheme || p[n - 1] == '/')
+			return error_set(
+			        ERR_INVALID,
+			        "portal_frame_ancestors: %.*s is not an origin like https://app.example.com",
+			        (int)(n > 80 ? 80 : n), p);
+		p += n;
+	}
+	return 0;
+}
+
 int config_load(struct config *out, int *argc, char **argv)
 {
 	int rc = 0;
@@ -233,6 +267,8 @@ int config_load(struct config *out, int *argc, char **argv)
 	if (rc == 0 && strcmp(out->log_format, "logfmt") != 0 &&
 	    strcmp(out->log_format, "json") != 0)
 		rc = error_set(ERR_INVALID, "log_format must be logfmt or json");
+	if (rc == 0)
+		rc = check_frame_ancestors(out->portal_frame_ancestors);
 	if (rc == 0) {
 		/* no trailing slash: URLs are built by appending paths */
 		size_t n = strlen(out->public_url);

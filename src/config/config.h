@@ -28,6 +28,9 @@ struct config {
 	int64_t scim_log_retention_s;
 	char *easie_google_issuer;
 	char *easie_microsoft_authority;
+	int64_t ui_session_idle_s;
+	int64_t ui_session_lifetime_s;
+	char *portal_frame_ancestors;
 	char *config_file; /* where the file values came from, if any */
 };
 

@@ -7,10 +7,13 @@
 
 #include "app/key.h"
 #include "app/oauth_app.h"
+#include "app/ui.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
+#include "crypto/crypto.h"
+#include "http/cookie.h"
 #include "oidc_op/oidc_op.h"
 #include "routes/routes.h"
 #include "scim/error.h"
@@ -224,8 +227,53 @@ static int authenticate_client(struct route_ctx *ctx)
 	return 0;
 }
 
+/*
+ * A page session from its cookie. Browsers say where a request comes from
+ * (Sec-Fetch-Site): anything but this origin or a typed address is refused,
+ * and csrf (writes; every /v1 call) needs the session's token in
+ * X-CSRF-Token, compared in constant time.
+ */
+static int authenticate_ui(struct route_ctx *ctx, const char *kind, bool csrf)
+{
+	const char *site = http_request_header(ctx->req, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return error_setc(ERR_FORBIDDEN, "cross_site_request",
+		                  "this request came from another site (Sec-Fetch-Site: %.20s)",
+		                  site);
+	bool portal = strcmp(kind, APP_UI_KIND_PORTAL) == 0;
+	char token[160];
+	if (!http_cookie_get(ctx->req, portal ? ROUTES_COOKIE_PORTAL : ROUTES_COOKIE_DASHBOARD,
+	                     token, sizeof(token)))
+		return error_setc(ERR_UNAUTHENTICATED, "session_expired",
+		                  portal ? "no Security page session: open the page again from the "
+		                           "application"
+		                         : "sign in to the dashboard first");
+	int rc = app_ui_authenticate(ctx->app, kind, token, &ctx->ui);
+	if (rc)
+		return rc;
+	if (csrf) {
+		const char *sent = http_request_header(ctx->req, ROUTES_CSRF_HEADER);
+		if (!sent || !crypto_equal_str(sent, ctx->ui.csrf))
+			return error_setc(ERR_FORBIDDEN, "csrf_token_invalid",
+			                  "send the session's CSRF token in the " ROUTES_CSRF_HEADER
+			                  " header (reload the page)");
+	}
+	ctx->actor.type = ctx->ui.principal_type;
+	ctx->actor.id = ctx->ui.principal_id;
+	return 0;
+}
+
+static bool is_read(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
 static int authenticate(struct route_ctx *ctx, const struct route *r)
 {
+	if (r->auth == AUTH_PORTAL)
+		return authenticate_ui(ctx, APP_UI_KIND_PORTAL, !is_read(ctx->req->method));
+	if (r->auth == AUTH_DASHBOARD)
+		return authenticate_ui(ctx, APP_UI_KIND_DASHBOARD, !is_read(ctx->req->method));
 	if (r->auth == AUTH_NONE)
 		return 0;
 	if (r->auth == AUTH_SCIM)
@@ -240,6 +288,10 @@ static int authenticate(struct route_ctx *ctx, const struct route *r)
 		ctx->bearer = h + 7;
 		return 0;
 	}
+	/* the dashboard is a client of /v1: its cookie, with the CSRF header on every call */
+	const char *cookies = h ? NULL : http_request_header(ctx->req, "Cookie");
+	if (cookies && strstr(cookies, ROUTES_COOKIE_DASHBOARD "="))
+		return authenticate_ui(ctx, APP_UI_KIND_DASHBOARD, true);
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return error_setc(ERR_UNAUTHENTICATED, "missing_api_key",
 		                  "send a secret key: Authorization: Bearer sk_...");
@@ -378,6 +430,7 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 		routes_scim_log(&ctx, res->status);
 	url_params_release(&ctx.form);
 	oauth_app_release(&ctx.client);
+	ui_session_release(&ctx.ui);
 	if (strcmp(req->method, "HEAD") == 0)
 		buf_reset(&res->body);
 	log_set_request_id(NULL);

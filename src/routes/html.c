@@ -43,7 +43,8 @@ int route_html(struct route_ctx *ctx, int status, const char *title, const char 
 	struct buf *b = &ctx->res->body;
 	buf_reset(b);
 	buf_appends(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	               "<meta name=\"viewport\" content=\"width=device-width\">"
+	               "<link rel=\"stylesheet\" href=\"/assets/ui.css\"><title>");
 	route_html_escape(b, title);
 	buf_appends(b, "</title></head>\n<body>\n<main>\n<h1>");
 	route_html_escape(b, title);
@@ -67,9 +68,13 @@ int route_html(struct route_ctx *ctx, int status, const char *title, const char 
 	buf_appends(b, "</main>\n</body></html>\n");
 	ctx->res->status = status;
 	ctx->res->content_type = "text/html; charset=utf-8";
-	http_response_header(ctx->res, "Content-Security-Policy",
-	                     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
-	http_response_header(ctx->res, "X-Frame-Options", "DENY");
+	char *csp = xasprintf("default-src 'none'; style-src 'self'; frame-ancestors %s; "
+	                      "base-uri 'none'",
+	                      ctx->frame_ancestors ? ctx->frame_ancestors : "'none'");
+	http_response_header(ctx->res, "Content-Security-Policy", csp);
+	free(csp);
+	if (!ctx->frame_ancestors)
+		http_response_header(ctx->res, "X-Frame-Options", "DENY");
 	http_response_header(ctx->res, "X-Content-Type-Options", "nosniff");
 	http_response_header(ctx->res, "Referrer-Policy", "no-referrer");
 	http_response_header(ctx->res, "Cache-Control", "no-store");

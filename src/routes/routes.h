@@ -18,6 +18,7 @@
 #include "base/url.h"
 #include "http/server.h"
 #include "model/oauth.h"
+#include "store/ui_session.h"
 
 #include <jansson.h>
 
@@ -37,6 +38,19 @@ enum route_auth {
 	 * with WWW-Authenticate: Bearer error="invalid_token".
 	 */
 	AUTH_BEARER,
+	/*
+	 * The Security page's API (/portal/api/...): the portal session cookie,
+	 * re-checked on each request (app/ui.h); ctx->ui is the session, scoped
+	 * to ctx->ui.org_id. Writes need the X-CSRF-Token header.
+	 */
+	AUTH_PORTAL,
+	/*
+	 * The dashboard's own API (/dashboard/api/...): the dashboard session
+	 * cookie; writes need X-CSRF-Token. AUTH_SECRET_KEY routes also accept
+	 * this cookie, with X-CSRF-Token on every request, so the dashboard is
+	 * a client of /v1.
+	 */
+	AUTH_DASHBOARD,
 };
 
 #define BODY_NONE    0
@@ -50,13 +64,15 @@ struct route_ctx {
 	struct http_response *res;
 	struct actor actor;
 	char actor_id[ID_MAX];
-	struct scim_principal scim; /* AUTH_SCIM: who the token is */
-	bool scim_authenticated;    /* the token was valid (the request goes to its log) */
-	char scim_changes[512];     /* what the request changed, for the request log */
-	struct url_params form;     /* AUTH_CLIENT: the decoded form body */
-	struct oauth_app client;    /* AUTH_CLIENT: the authenticated client */
-	const char *bearer;         /* AUTH_BEARER: the presented token */
-	int64_t page_limit;         /* the ?limit= asked for; route_page() fetches one more row */
+	struct scim_principal scim;  /* AUTH_SCIM: who the token is */
+	bool scim_authenticated;     /* the token was valid (the request goes to its log) */
+	char scim_changes[512];      /* what the request changed, for the request log */
+	struct url_params form;      /* AUTH_CLIENT: the decoded form body */
+	struct oauth_app client;     /* AUTH_CLIENT: the authenticated client */
+	const char *bearer;          /* AUTH_BEARER: the presented token */
+	int64_t page_limit;          /* the ?limit= asked for; route_page() fetches one more row */
+	struct ui_session ui;        /* AUTH_PORTAL, AUTH_DASHBOARD, or /v1 through the dashboard */
+	const char *frame_ancestors; /* CSP frame-ancestors of an HTML answer; NULL: 'none' */
 };
 
 typedef int (*route_handler_fn)(struct route_ctx *ctx);
@@ -92,6 +108,7 @@ extern const struct route routes_oidc_rp[];
 extern const struct route routes_sso[];
 extern const struct route routes_saml[];
 extern const struct route routes_saml_setup[];
+extern const struct route routes_ui[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
@@ -137,6 +154,16 @@ int route_html(struct route_ctx *ctx, int status, const char *title, const char 
 /* Sends the browser where sign-in goes next (a redirect or a page); releases next. */
 struct signin_next;
 int routes_signin_next(struct route_ctx *ctx, struct signin_next *next);
+/* Cookie names of the page sessions. */
+#define ROUTES_COOKIE_PORTAL    "gh_portal"
+#define ROUTES_COOKIE_DASHBOARD "gh_dash"
+/* The header the pages send their session's CSRF token in. */
+#define ROUTES_CSRF_HEADER "X-CSRF-Token"
+/*
+ * Sets a page session's cookie (an empty token with max_age < 0 deletes it):
+ * HttpOnly, Secure when the public URL is https, SameSite per kind.
+ */
+void routes_ui_cookie(struct route_ctx *ctx, const char *kind, const char *token, int64_t max_age);
 /* Appends s with & < > " ' escaped. */
 int route_html_escape(struct buf *b, const char *s);
 /* Writes a problem document for the error slot into res. */
