@@ -14,7 +14,7 @@ BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev li
 # start a system DNS service on port 53 of every interface. The tests run
 # their own dnsmasq on a loopback port.
 TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests python3-jwcrypto curl sqlite3 wrk
-	clang xmlsec1 python3-pysaml2"
+	clang xmlsec1 python3-pysaml2 chromium chromium-driver python3-selenium"
 
 case ${1:-} in
 "") want=$BUILD_PKGS ;;

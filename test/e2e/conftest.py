@@ -220,3 +220,18 @@ def gatehouse(gatehouse_factory, dns):
     """A running gatehouse on a fresh database (the dns fixture comes along so
     records can be set and are reset afterwards)."""
     return gatehouse_factory()
+
+
+# -- real browser ------------------------------------------------------------------------
+
+@pytest.fixture
+def browser(request, tmp_path):
+    """Headless Chromium (see ghtest/browser.py); screenshots go to
+    build/screenshots/<test name>/. Skips when Chromium is not installed."""
+    from ghtest import browser as b
+    why = b.available()
+    if why:
+        pytest.skip(why)
+    br = b.Browser(request.node.name, str(tmp_path / "chromium-profile"))
+    yield br
+    br.quit()
