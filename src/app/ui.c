@@ -359,6 +359,19 @@ static int dashboard_insert_tx(struct db_conn *c, void *payload)
 	};
 	rc = app_audit_change(c, &ch);
 	free(data);
+	if (rc)
+		return rc;
+	/* read back, with the principal's name (an operator's username, a key's name) */
+	struct ui_session back;
+	rc = store_ui_session_find(c, APP_UI_KIND_DASHBOARD, op->session_hash, s->created_at,
+	                           &back);
+	if (rc == 0) {
+		free(s->principal_name);
+		s->principal_name = back.principal_name ? back.principal_name
+		                                        : xstrdup("configured secret key");
+		back.principal_name = NULL;
+		ui_session_release(&back);
+	}
 	return rc;
 }
 
@@ -391,8 +404,6 @@ int app_ui_dashboard_login_password(struct app *a, const char *username, const c
 	if (rc)
 		return rc;
 	rc = dashboard_open(a, "operator", o.id, out, cookie_out);
-	if (rc == 0)
-		out->principal_name = xstrdup(o.username);
 	operator_account_release(&o);
 	return rc;
 }
@@ -408,10 +419,7 @@ int app_ui_dashboard_login_key(struct app *a, const char *secret_key, struct ui_
 		return rc;
 	if (!strcmp(id, "config"))
 		config_principal(secret_key, id);
-	rc = dashboard_open(a, "secret_key", id, out, cookie_out);
-	if (rc == 0)
-		out->principal_name = xstrdup("secret key");
-	return rc;
+	return dashboard_open(a, "secret_key", id, out, cookie_out);
 }
 
 static int sweep_tx(struct db_conn *c, void *payload)
