@@ -12,7 +12,11 @@ static bool is_token_char(char ch)
 
 bool http_cookie_get(const struct http_request *r, const char *name, char *out, size_t outlen)
 {
-	const char *h = http_request_header(r, "Cookie");
+	return http_cookie_find(http_request_header(r, "Cookie"), name, out, outlen);
+}
+
+bool http_cookie_find(const char *h, const char *name, char *out, size_t outlen)
+{
 	size_t nlen = strlen(name);
 	while (h && *h) {
 		while (*h == ' ' || *h == ';')
