@@ -283,7 +283,7 @@ static int authenticate_tx(struct db_conn *c, void *payload)
 		return portal_allowed(c, s->org_id, s->user_id);
 	if (!strncmp(s->principal_id, "config_", 7)) {
 		const char *k = op->a->cfg->secret_key;
-		char now_id[ID_MAX];
+		char now_id[ID_MAX] = "";
 		if (k && *k)
 			config_principal(k, now_id);
 		if (!k || !*k || strcmp(now_id, s->principal_id) != 0)
