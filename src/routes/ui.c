@@ -85,9 +85,15 @@ static void page_headers(struct route_ctx *ctx, const char *frame_ancestors)
 	http_response_header(ctx->res, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
+/*
+ * The origins allowed to frame the Security page. Over http the session
+ * cookie stays SameSite=Lax, which a browser sends into a frame only when the
+ * embedding page is of the same site; https with SameSite=None serves any.
+ */
 static const char *portal_ancestors(const struct route_ctx *ctx)
 {
-	return portal_framable(ctx) ? ctx->app->cfg->portal_frame_ancestors : NULL;
+	const char *v = ctx->app->cfg->portal_frame_ancestors;
+	return *v ? v : NULL;
 }
 
 static int send_document(struct route_ctx *ctx, const char *asset, const char *ancestors)

@@ -197,7 +197,16 @@ def test_pages_refuse_framing_unless_the_operator_allows_an_origin(gatehouse_fac
     link = portal_link(allowed, org["id"], admin["id"])
     r = http_client().get(allowed.url + "/portal/open?" + link["url"].split("?")[1],
                           allow_redirects=False)
+    # framed across sites over https: the only cookie a browser sends into the frame
     assert "SameSite=None" in r.headers["Set-Cookie"] and "Secure" in r.headers["Set-Cookie"]
+    # allowed origins over plain http: framing allowed, the cookie stays Lax
+    plain = gatehouse_factory(extra_args=["--portal-frame-ancestors", "http://127.0.0.1:1"])
+    org, admin = self_serve_org(plain)
+    link = portal_link(plain, org["id"], admin["id"])
+    r = http_client().get(link["url"], allow_redirects=False)
+    assert "SameSite=Lax" in r.headers["Set-Cookie"] and "Secure" not in r.headers["Set-Cookie"]
+    r = http_client().get(plain.url + "/portal")
+    assert "frame-ancestors http://127.0.0.1:1" in r.headers["Content-Security-Policy"]
     # a value that would break out of the directive is refused at start
     for bad in ("https://a.test; script-src *", "https://a.test,https://b.test", "'self'",
                 "https://a.test/path/"):
@@ -321,3 +330,61 @@ def test_page_sessions_are_in_the_audit_log(gatehouse):
     assert "portal_link.created" in actions and "portal_session.opened" in actions
     opened = [e for e in ev if e["action"] == "portal_session.opened"][0]
     assert opened["actor"] == {"type": "user", "id": admin["id"]}
+
+
+def _embedding_page(port, src):
+    """An app page on another origin (same site: 127.0.0.1) that frames src."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class H(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            body = (f'<!doctype html><title>App settings</title><h1>App settings</h1>'
+                    f'<iframe id=sec src="{src}" width=900 height=500></iframe>').encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+    srv = ThreadingHTTPServer(("127.0.0.1", port), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_the_security_page_in_the_apps_iframe(gatehouse_factory, dns, browser, allowed):
+    """In a real browser: the app frames the portal link. Without the operator's allowlist
+    Chromium refuses to render it; with the app's origin listed, the Security page loads
+    in the frame with its session."""
+    from ghtest.net import free_port
+    port = free_port()
+    args = ["--portal-frame-ancestors", f"http://127.0.0.1:{port}"] if allowed else []
+    gh = gatehouse_factory(extra_args=args)
+    org, admin = self_serve_org(gh, name="Framed Org")
+    link = portal_link(gh, org["id"], admin["id"])
+    srv = _embedding_page(port, link["url"])
+    try:
+        browser.get(f"http://127.0.0.1:{port}/")
+        browser.wait_text("App settings")
+        frame = browser.find("#sec")
+        if allowed:
+            browser.driver.switch_to.frame(frame)
+            browser.wait_text("Security")
+            browser.wait(lambda d: "/portal" in d.execute_script("return location.pathname"),
+                         what="the portal inside the frame")
+            browser.driver.switch_to.default_content()
+            browser.shot("framed-allowed")
+        else:
+            import time
+            time.sleep(1.0)  # give the refused frame time to (not) render
+            browser.driver.switch_to.frame(frame)
+            inside = browser.driver.find_element("tag name", "body").text
+            browser.driver.switch_to.default_content()
+            browser.shot("framed-refused")
+            assert "Security" not in inside and "Loading" not in inside, inside
+    finally:
+        srv.shutdown()
+        srv.server_close()
