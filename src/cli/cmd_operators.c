@@ -33,7 +33,6 @@ static json_t *operator_json(const struct operator_account *o)
 	json_object_set_new(j, "username", json_string(o->username));
 	model_json_time(j, "created_at", o->created_at);
 	model_json_time(j, "last_sign_in_at", o->last_sign_in_at);
-	json_object_set_new(j, "failed_attempts", json_integer(o->failed_attempts));
 	return j;
 }
 

@@ -410,28 +410,31 @@ static int ui_tx(struct db_conn *c, void *payload)
 		t->op.password_hash = xstrdup("$argon2id$v=19$m=19456,t=2,p=1$x$y");
 		t->op.created_at = t->op.updated_at = t->now;
 		return store_operator_insert(c, &t->op);
-	case 11: {
-		struct operator_account o;
-		int rc = store_operator_failed(c, t->op.id, t->now + 60, t->now);
+	case 11: { /* the sign-in throttle: upsert, read back, sweep, clear */
+		struct login_throttle w = { 3, t->now + 60, t->now }, r;
+		int rc = store_operator_throttle_put(c, "k1", "s1", &w);
+		w.failures = 4;
 		if (rc == 0)
-			rc = store_operator_find(c, "ops", &o);
-		if (rc)
-			return rc;
-		rc = o.failed_attempts != 1 || o.locked_until != t->now + 60 ||
-		                     strcmp(o.password_hash, t->op.password_hash)
-		             ? ERR_INTERNAL
-		             : 0;
-		operator_account_release(&o);
+			rc = store_operator_throttle_put(c, "k1", "s1", &w);
+		if (rc == 0)
+			rc = store_operator_throttle_get(c, "k1", &r);
+		if (rc == 0 && (r.failures != 4 || r.locked_until != t->now + 60))
+			rc = ERR_INTERNAL;
+		/* locked rows stay, old unlocked ones go */
+		struct login_throttle old = { 1, 0, t->now - 1000 };
+		if (rc == 0)
+			rc = store_operator_throttle_put(c, "k2", "s2", &old);
+		int64_t n = rc ? 0 : store_operator_throttle_sweep(c, t->now, t->now - 500, 10);
+		if (rc == 0 && n != 1)
+			rc = ERR_INTERNAL;
+		if (rc == 0)
+			rc = store_operator_throttle_clear(c, "s1");
+		if (rc == 0)
+			rc = store_operator_throttle_get(c, "k1", &r);
+		if (rc == 0 && r.failures)
+			rc = ERR_INTERNAL;
 		if (rc == 0)
 			rc = store_operator_signed_in(c, t->op.id, t->now);
-		if (rc == 0)
-			rc = store_operator_find(c, t->op.id, &o);
-		if (rc == 0) {
-			rc = o.failed_attempts || o.locked_until || o.last_sign_in_at != t->now
-			             ? ERR_INTERNAL
-			             : 0;
-			operator_account_release(&o);
-		}
 		return rc;
 	}
 	case 13: {

@@ -388,3 +388,152 @@ def test_the_security_page_in_the_apps_iframe(gatehouse_factory, dns, browser, a
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+# -- after the security review ----------------------------------------------------------------
+
+def _login(gh, username, password, source="127.0.0.1", headers=None):
+    """POST /dashboard/api/login from a chosen loopback source address: (status, body)."""
+    import http.client
+    import json as _json
+    c = http.client.HTTPConnection("127.0.0.1", gh.port, timeout=30, source_address=(source, 0))
+    try:
+        h = {"Content-Type": "application/json", **(headers or {})}
+        c.request("POST", "/dashboard/api/login",
+                  body=_json.dumps({"username": username, "password": password}), headers=h)
+        r = c.getresponse()
+        return r.status, _json.loads(r.read() or b"{}")
+    finally:
+        c.close()
+
+
+def test_parallel_guesses_do_not_get_past_the_lock_out(gatehouse):
+    """Attempts are counted before the password is checked, in one transaction: of 30
+    guesses sent at once, at most 5 reach the password check."""
+    from concurrent.futures import ThreadPoolExecutor
+    gh = gatehouse
+    assert cli(gh, "operators", "create", "ops",
+               env={"GATEHOUSE_OPERATOR_PASSWORD": PASSWORD}).returncode == 0
+    with ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(lambda i: _login(gh, "ops", f"wrong guess {i:04d}"), range(30)))
+    statuses = [s for s, _ in answers]
+    assert statuses.count(401) <= 5, statuses
+    assert statuses.count(401) + statuses.count(429) == 30, statuses
+    # the right password from the same address is refused too, now
+    status, body = _login(gh, "ops", PASSWORD)
+    assert status == 429 and body["code"] == "operator_locked", body
+    assert "seconds" not in body["detail"]
+    # but not from another address: a guesser cannot lock the operator out
+    status, body = _login(gh, "ops", PASSWORD, source="127.0.0.2")
+    assert status == 200, body
+
+
+def test_the_lock_out_does_not_tell_which_usernames_exist(gatehouse):
+    gh = gatehouse
+    assert cli(gh, "operators", "create", "ops",
+               env={"GATEHOUSE_OPERATOR_PASSWORD": PASSWORD}).returncode == 0
+    seen = {}
+    for name in ("ops", "nobody"):
+        seen[name] = [(s, b.get("code")) for s, b in
+                      (_login(gh, name, f"wrong password {i}") for i in range(7))]
+    assert seen["ops"] == seen["nobody"], seen
+    assert seen["ops"][-1] == (429, "operator_locked"), seen
+
+
+def test_a_new_password_unlocks_the_account(gatehouse):
+    gh = gatehouse
+    env = {"GATEHOUSE_OPERATOR_PASSWORD": PASSWORD}
+    assert cli(gh, "operators", "create", "ops", env=env).returncode == 0
+    for i in range(6):
+        _login(gh, "ops", f"wrong password {i}")
+    assert _login(gh, "ops", PASSWORD)[0] == 429
+    assert cli(gh, "operators", "set-password", "ops",
+               env={"GATEHOUSE_OPERATOR_PASSWORD": PASSWORD + "!"}).returncode == 0
+    assert _login(gh, "ops", PASSWORD + "!")[0] == 200
+
+
+def test_login_takes_json_from_this_origin_only(gatehouse):
+    gh = gatehouse
+    body = '{"secret_key": "%s"}' % gh.key
+    for ct in ("application/x-www-form-urlencoded", "text/plain", None):
+        h = {"Content-Type": ct} if ct else {}
+        r = http_client().post(gh.url + "/dashboard/api/login", data=body, headers=h)
+        assert r.status_code == 415 and "Set-Cookie" not in r.headers, (ct, r.text)
+    r = http_client().post(gh.url + "/dashboard/api/login", json={"secret_key": gh.key},
+                           headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403 and r.json()["code"] == "cross_site_request"
+    assert "Set-Cookie" not in r.headers
+
+
+def test_head_and_prefetch_do_not_use_a_link_up(gatehouse):
+    gh = gatehouse
+    org, admin = self_serve_org(gh)
+    link = portal_link(gh, org["id"], admin["id"])
+    c = http_client()
+    r = c.head(link["url"], allow_redirects=False)
+    assert r.status_code == 405 and "Set-Cookie" not in r.headers
+    r = c.get(link["url"], allow_redirects=False, headers={"Sec-Purpose": "prefetch"})
+    assert r.status_code == 405 and "Set-Cookie" not in r.headers
+    _, r = open_link(link["url"])
+    assert r.status_code == 303
+
+
+def test_a_link_for_another_organization_asks_before_switching(gatehouse):
+    """Login CSRF: someone sends the admin's browser to a link of their own organization.
+    The open Security page must not be replaced without the admin saying so."""
+    gh = gatehouse
+    org_a, admin_a = self_serve_org(gh, name="Alpha <Corp>")
+    org_b, admin_b = self_serve_org(gh, name="Beta Corp")
+    s = portal_session(gh, org_a["id"], admin_a["id"])
+    assert s.get(gh.url + "/portal/api/session").json()["organization"]["name"] == "Alpha <Corp>"
+    link_b = portal_link(gh, org_b["id"], admin_b["id"])
+    r = s.get(link_b["url"], allow_redirects=False)
+    assert r.status_code == 200, r.text
+    assert "Switch organization?" in r.text and "Beta Corp" in r.text
+    assert "Alpha &lt;Corp&gt;" in r.text and "Alpha <Corp>" not in r.text
+    assert "Set-Cookie" not in r.headers
+    # still on Alpha; the link is not used
+    assert s.get(gh.url + "/portal/api/session").json()["organization_id"] == org_a["id"]
+    token = link_b["url"].split("token=")[1]
+    r = s.post(gh.url + "/portal/open", data={"token": token}, allow_redirects=False,
+               headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    r = s.post(gh.url + "/portal/open", data={"token": token}, allow_redirects=False,
+               headers={"Sec-Fetch-Site": "same-origin"})
+    assert r.status_code == 303, r.text
+    assert s.get(gh.url + "/portal/api/session").json()["organization_id"] == org_b["id"]
+    # a fresh link of the same member and organization just opens
+    again = portal_link(gh, org_b["id"], admin_b["id"])
+    assert s.get(again["url"], allow_redirects=False).status_code == 303
+
+
+def test_duplicate_session_cookies_are_refused(gatehouse):
+    gh = gatehouse
+    org, admin = self_serve_org(gh)
+    s = portal_session(gh, org["id"], admin["id"])
+    good = s.cookies.get("gh_portal")
+    h = {"Cookie": f"gh_portal=ghp_{'A' * 43}; gh_portal={good}"}
+    r = http_client().get(gh.url + "/portal/api/session", headers=h)
+    assert r.status_code == 401
+    r = http_client().get(gh.url + "/portal/api/session", headers={"Cookie": f"gh_portal={good}"})
+    assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_https_cookies_carry_the_host_prefix(gatehouse_factory, dns):
+    gh = gatehouse_factory(extra_args=["--public-url", "https://id.example.test"])
+    org, admin = self_serve_org(gh)
+    link = portal_link(gh, org["id"], admin["id"])
+    r = http_client().get(gh.url + "/portal/open?" + link["url"].split("?")[1],
+                          allow_redirects=False)
+    cookie = r.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-gh_portal=") and "Path=/;" in cookie and "Secure" in cookie
+    assert "Domain" not in cookie
+    value = cookie.split(";")[0].split("=", 1)[1]
+    r = http_client().get(gh.url + "/portal/api/session", headers={"Cookie": f"gh_portal={value}"})
+    assert r.status_code == 401  # the unprefixed name is not read over https
+    r = http_client().get(gh.url + "/portal/api/session",
+                          headers={"Cookie": f"__Host-gh_portal={value}"})
+    assert r.status_code == 200
+    r = http_client().post(gh.url + "/dashboard/api/login", json={"secret_key": gh.key})
+    assert r.headers["Set-Cookie"].startswith("__Host-gh_dash=")
