@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from ghtest.pages import portal_link, self_serve_org
+from ghtest.saml_idp import profile
 from ghtest.saml_idp_http import SamlIdpServer
 from test_oidc_signin import APP_CB, CHALLENGE
 from test_saml_signin import id_token_claims
@@ -122,6 +123,7 @@ def test_whole_journey(gatehouse, dns, browser, idp, width):
     gh = gatehouse
     domain = f"acme-{secrets.token_hex(3)}.test"
     idp.email = f"alice@{domain}"
+    idp.attributes = profile("okta", idp.email)
     org, admin = self_serve_org(gh)
     open_portal(gh, browser, org, admin, width)
     assert browser.find('[data-step="domains"]').get_attribute("aria-current") == "step"
