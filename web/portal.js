@@ -108,13 +108,27 @@
 
   /* Runs an action on a button: busy text while it runs, the explained error if it fails. */
   async function act(section, button, busyText, fn) {
+    const label = button.getAttribute('aria-label') || button.textContent;
     try {
       await ui.busy(button, busyText, fn);
     } catch (e) {
       say(section, failBox(e));
       return false;
     }
+    if (!document.body.contains(button)) restoreFocus(section, label);
     return true;
+  }
+
+  /* After a re-render, keyboard focus goes back where it was (or to the step's heading). */
+  function restoreFocus(section, label) {
+    const s = document.getElementById('step-' + section);
+    if (!s) return;
+    const same = Array.from(s.querySelectorAll('button')).find((b) =>
+      (b.getAttribute('aria-label') || b.textContent) === label && !b.disabled);
+    const h = s.querySelector('h2');
+    if (same) { same.focus(); return; }
+    h.setAttribute('tabindex', '-1');
+    h.focus();
   }
 
   /* -- small builders -------------------------------------------------------------------- */

@@ -10,6 +10,7 @@ import secrets
 from urllib.parse import urlencode
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 from ghtest.pages import portal_link, self_serve_org
 from ghtest.saml_idp import profile
@@ -53,8 +54,11 @@ def add_and_verify_domain(browser, dns, domain):
     browser.wait(lambda d: "Not found yet" in browser.testid(f"domain-note-{domain}").text,
                  what="the not-found explanation")
     browser.shot("verify-not-found-yet")
+    # keyboard: focus stays on the Verify button across the re-render; Enter presses it
+    focused = browser.driver.switch_to.active_element
+    assert focused.get_attribute("aria-label") == f"Verify {domain}"
     dns.set_txt(name, value)
-    browser.click_button(f"Verify {domain}")
+    focused.send_keys(Keys.ENTER)
     browser.wait(lambda d: f"{domain} is verified" in browser.testid(f"domain-note-{domain}").text,
                  what="the domain verified")
     browser.shot("domain-verified")

@@ -66,11 +66,13 @@ def test_directory_sync_users_appear_without_reload(gatehouse, dns, browser):
     users = browser.wait(lambda d: row in browser.testid("directory-users").text and
                          browser.testid("directory-users"), timeout=20, what="the user in the list")
     assert "Active" in users.text
+    browser.js("arguments[0].scrollIntoView()", users)
     browser.shot("first-user-provisioned")
     # ...update and deactivate them: the list follows, still without a reload
     replay.run(base, okta_steps(3, 7), v, token)
     browser.wait(lambda d: "Deactivated" in browser.testid("directory-users").text, timeout=20,
                  what="the user deactivated in the list")
+    browser.js("arguments[0].scrollIntoView()", browser.testid("directory-users"))
     browser.shot("user-deactivated")
     assert browser.js("return performance.getEntriesByType('navigation').length") == 1
     # a new token: the old one still works for a while, and the page says so
@@ -153,6 +155,7 @@ def test_hostile_names_and_attributes_render_as_text(gatehouse, dns, browser, id
     table = browser.find('[data-testid="test-attributes"]', timeout=20)
     assert HOSTILE in table.text and "x" + HOSTILE in table.text
     assert not browser.find_all("#main img, #main script")
+    browser.js("arguments[0].scrollIntoView()", table)
     browser.shot("hostile-attributes-as-text")
     no_script_ran(browser)
     assert gh.api.get(f"/v1/enterprise_connections/{conn['id']}").json()["status"] == "tested"
