@@ -15,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from ghtest.pages import portal_link, self_serve_org
 from ghtest.saml_idp import profile
 from ghtest.saml_idp_http import SamlIdpServer
+from ghtest.scim import verify_domain
 from test_oidc_signin import APP_CB, CHALLENGE
 from test_saml_signin import id_token_claims
 
@@ -86,15 +87,16 @@ def connect_saml(gh, browser, idp):
     return entity.rsplit("/", 1)[1]
 
 
-def run_test_sign_in_in_new_tab(browser):
+def run_test_sign_in_in_new_tab(browser, idp_pages=True):
     main = browser.driver.current_window_handle
     browser.click_button("Run a test sign-in")
     browser.wait(lambda d: len(d.window_handles) == 2, what="the test sign-in tab")
     other = [h for h in browser.windows() if h != main][0]
     browser.switch(other)
-    browser.click_button("Sign in", timeout=20)
-    browser.shot("test-idp-sign-in-page")
-    browser.click_button("Continue")
+    if idp_pages:
+        browser.click_button("Sign in", timeout=20)
+        browser.shot("test-idp-sign-in-page")
+        browser.click_button("Continue")
     browser.wait_text("Test sign-in passed")
     browser.shot("test-result-page-in-tab")
     browser.driver.close()
@@ -158,3 +160,40 @@ def test_whole_journey(gatehouse, dns, browser, idp, width):
     claims = id_token_claims(gh, app, back)
     assert claims["email"] == email
     assert (claims["org_id"], claims["org_role"]) == (org["id"], "org:member")
+
+
+def test_oidc_connection_from_the_page(gatehouse, dns, browser, tmp_path):
+    """Custom OIDC: the page shows the redirect URI to register, takes the issuer and the
+    client's credentials, and a test sign-in through a real OpenID Provider passes."""
+    from ghtest.oidc_idp import OidcIdp, ensure_installed
+    from test_oidc_signin import account
+    why = ensure_installed()
+    if why:
+        pytest.skip(why)
+    gh = gatehouse
+    domain = f"oidc-{secrets.token_hex(3)}.test"
+    org, admin = self_serve_org(gh)
+    verify_domain(gh, dns, org["id"], domain)
+    op = OidcIdp(tmp_path / "op", account(f"carol@{domain}")).start()
+    try:
+        open_portal(gh, browser, org, admin, 1440)
+        browser.click("#provider-custom_oidc")
+        browser.click_button("Continue")
+        redirect_uri = browser.testid("redirect-uri").text
+        assert redirect_uri.startswith(f"{gh.url}/oidc/conn_") and redirect_uri.endswith("/callback")
+        client_id, secret = op.register(redirect_uri)
+        browser.fill("#oidc-issuer", op.issuer)
+        browser.fill("#oidc-client-id", client_id)
+        browser.fill("#oidc-client-secret", secret)
+        browser.shot("oidc-setup-with-redirect-uri")
+        browser.click_button("Save")
+        browser.wait_text("Saved. Next: run a test sign-in")
+        text = run_test_sign_in_in_new_tab(browser, idp_pages=False)
+        assert f"Test sign-in passed for carol@{domain}" in text
+        assert "R&D" in browser.testid("test-attributes").text
+        browser.shot("oidc-test-passed")
+        browser.click_button("Activate")
+        browser.wait_text("The connection is active")
+        no_csp_errors(browser)
+    finally:
+        op.stop()
