@@ -159,3 +159,66 @@ def test_hostile_names_and_attributes_render_as_text(gatehouse, dns, browser, id
     browser.shot("hostile-attributes-as-text")
     no_script_ran(browser)
     assert gh.api.get(f"/v1/enterprise_connections/{conn['id']}").json()["status"] == "tested"
+
+
+def run_test_in_tab(browser, email=None, button="Run a test sign-in"):
+    main = browser.driver.current_window_handle
+    browser.click_button(button)
+    browser.wait(lambda d: len(d.window_handles) == 2, what="the test sign-in tab")
+    browser.switch([h for h in browser.windows() if h != main][0])
+    if email:
+        browser.fill("#email", email, timeout=20)
+    browser.click_button("Sign in", timeout=20)
+    browser.click_button("Continue")
+    browser.wait_text("Test sign-in")
+    browser.driver.close()
+    browser.switch(main)
+
+
+def test_failed_test_live_edit_deactivate_delete_and_sign_out(gatehouse, dns, browser, idp):
+    gh = gatehouse
+    domain = f"life-{secrets.token_hex(3)}.test"
+    org, admin = self_serve_org(gh)
+    verify_domain(gh, dns, org["id"], domain)
+    conn = connection(gh, org, domain, saml={"idp_metadata_xml": idp.metadata()})
+    open_portal(gh, browser, org, admin)
+    # a test with an address of another domain fails, and the page says how to fix it
+    run_test_in_tab(browser, email="eve@elsewhere.test")
+    out = browser.find('[data-testid="test-outcome"][data-status="failed"]', timeout=20)
+    assert "email domain not covered" in out.text and "How to fix" in out.text
+    browser.js("arguments[0].scrollIntoView()", out)
+    browser.shot("test-failed-explained")
+    run_test_in_tab(browser, email=f"alice@{domain}", button="Run another test sign-in")
+    browser.find('[data-testid="test-outcome"][data-status="passed"]', timeout=20)
+    browser.click_button("Activate")
+    browser.wait_text("The connection is active")
+    # editing the live connection warns first
+    browser.click_button("Save")
+    browser.wait_text("This connection is live")
+    browser.shot("live-edit-warning")
+    browser.click_button("Save changes to the live connection")
+    browser.wait_text("Saved. Next: run a test sign-in")
+    assert gh.api.get(f"/v1/enterprise_connections/{conn['id']}").json()["status"] == "active"
+    browser.click_button("Deactivate")
+    browser.wait(lambda d: [b for b in browser.find_all("button") if b.text == "Activate" and b.is_enabled()],
+                 what="Activate offered again")
+    assert gh.api.get(f"/v1/enterprise_connections/{conn['id']}").json()["status"] == "inactive"
+    # delete needs the connection's name typed
+    browser.click("details.danger-zone summary")
+    delete = browser.find("details.danger-zone button.danger")
+    assert not delete.is_enabled()
+    browser.fill("#delete-confirm", "Okt")
+    assert not delete.is_enabled()
+    browser.fill("#delete-confirm", "Okta")
+    assert delete.is_enabled()
+    browser.shot("delete-typed-confirmation")
+    delete.click()
+    browser.wait_text("Which identity provider does your organization use?")
+    assert gh.api.get(f"/v1/enterprise_connections/{conn['id']}").status_code == 404
+    # sign out ends the session
+    browser.click_button("Sign out")
+    browser.wait_text("Signed out")
+    browser.shot("signed-out")
+    browser.get(gh.url + "/portal")
+    browser.wait_text("open the Security page again")
+    no_script_ran(browser)
