@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """The Security page in a real browser (PRODUCT.md journey 1): from a portal link, an IT
 admin adds and verifies a domain (dnsmasq serves the TXT record the page shows), connects
-a real SAML IdP (pysaml2 behind HTTP) from its metadata URL, runs a test sign-in in a new
+a real SAML IdP (pysaml2 behind HTTP) from its metadata URL (pasted metadata XML at
+375 px), runs a test sign-in in a new
 tab, activates, and then an end user signs in from the app (/oauth2/authorize with
 login_hint and PKCE, through the IdP, back to the app with a code). A screenshot at each
 step, at 1440 px and at 375 px."""
@@ -58,14 +59,20 @@ def add_and_verify_domain(browser, dns, domain):
     # keyboard: focus stays on the Verify button across the re-render; Enter presses it
     focused = browser.driver.switch_to.active_element
     assert focused.get_attribute("aria-label") == f"Verify {domain}"
-    dns.set_txt(name, value)
+    # a record with another value: the page says a record was seen, but not this one
+    dns.set_txt(name, "gatehouse-verification=somebody-elses-value")
     focused.send_keys(Keys.ENTER)
+    browser.wait(lambda d: "another value" in browser.testid(f"domain-note-{domain}").text,
+                 what="the wrong-value explanation")
+    browser.shot("verify-wrong-value-seen")
+    dns.set_txt(name, value)
+    browser.click_button(f"Verify {domain}")
     browser.wait(lambda d: f"{domain} is verified" in browser.testid(f"domain-note-{domain}").text,
                  what="the domain verified")
     browser.shot("domain-verified")
 
 
-def connect_saml(gh, browser, idp):
+def connect_saml(gh, browser, idp, paste_xml=False):
     assert browser.find("#provider-okta").is_selected(), "Okta is preselected"
     browser.click_button("Continue")
     entity = browser.testid("sp-entity-id").text
@@ -79,7 +86,11 @@ def connect_saml(gh, browser, idp):
     browser.wait_text("answered HTTP 404")
     browser.wait_text("paste its XML instead")
     browser.shot("metadata-url-error-explained")
-    browser.fill("#idp-metadata-url", idp.metadata_url)
+    if paste_xml:
+        browser.fill("#idp-metadata-url", "")
+        browser.fill("#idp-metadata-xml", idp.metadata())
+    else:
+        browser.fill("#idp-metadata-url", idp.metadata_url)
     browser.click_button("Save")
     browser.wait_text("Saved. Next: run a test sign-in")
     assert idp.idp.entity_id in browser.testid("idp-settings").text
@@ -139,7 +150,7 @@ def test_whole_journey(gatehouse, dns, browser, idp, width):
     add_and_verify_domain(browser, dns, domain)
     assert "done" in browser.find('[data-step="domains"]').get_attribute("class")
 
-    conn_id = connect_saml(gh, browser, idp)
+    conn_id = connect_saml(gh, browser, idp, paste_xml=width < 800)
     assert browser.find('[data-step="test"]').get_attribute("aria-current") == "step"
     assert "a test sign-in that passed" in browser.testid("activation-missing").text
     assert not [b for b in browser.find_all("button") if b.text == "Activate" and b.is_enabled()]
