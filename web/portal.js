@@ -532,6 +532,10 @@
     if (!t) return null;
     const box = el('div', { class: 'outcome', 'data-testid': 'test-outcome', 'data-status': t.status });
     if (t.status === 'pending') return null;
+    if (t.status !== 'passed' && t.status !== 'failed') {
+      box.append(ui.alertBox('warn', `This test sign-in ended without an answer from your identity provider (${t.status}). Run another one and finish signing in within 15 minutes.`));
+      return box;
+    }
     if (t.status === 'passed') {
       box.append(ui.alertBox('ok', 'Test sign-in passed' + (t.email ? ` for ${t.email}` : '') + '. You can activate the connection (step 4).'));
     } else {
