@@ -109,6 +109,7 @@ extern const struct route routes_sso[];
 extern const struct route routes_saml[];
 extern const struct route routes_saml_setup[];
 extern const struct route routes_ui[];
+extern const struct route routes_portal_api[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
