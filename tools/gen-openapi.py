@@ -285,6 +285,7 @@ DOCS = {
     ("GET", "/portal/api/domains"): ("Security page: the organization's domains", None, "Domain", True),
     ("POST", "/portal/api/domains"): ("Security page: add a domain (shows the TXT record to publish); 422 public_mail_domain, 409 domain_taken", "PortalDomainInput", "Domain", False),
     ("GET", "/portal/api/domains/{dom}"): ("Security page: a domain of the organization", None, "Domain", False),
+    ("PATCH", "/portal/api/domains/{dom}"): ("Security page: require SSO for a domain's people, or not ({\"sso_enforced\": bool})", "DomainInput", "Domain", False),
     ("DELETE", "/portal/api/domains/{dom}"): ("Security page: remove a domain", None, "Deleted", False),
     ("POST", "/portal/api/domains/{dom}/verify"): ("Security page: look the TXT record up now (real DNS); verification.failure says what was seen", None, "Domain", False),
     ("GET", "/portal/api/connections"): ("Security page: the organization's enterprise connections", None, "EnterpriseConnection", True),

@@ -222,6 +222,34 @@
     return ui.alertBox('warn', 'Could not check yet: ' + f.message + '. Try again in a few minutes.' + when);
   }
 
+  /* A verified domain's rule: must its people sign in through the IdP? */
+  function enforceControl(d) {
+    const id = 'enforce-' + d.id;
+    const box = el('input', { type: 'checkbox', id, checked: d.sso_enforced ? true : null,
+      'aria-describedby': id + '-hint' });
+    box.addEventListener('change', async () => {
+      const on = box.checked;
+      const ok = await act('domains', box, 'Saving…', async () => {
+        await api('PATCH', `/domains/${d.id}`, { sso_enforced: on });
+        await reload();
+      });
+      if (ok) {
+        say('domains', ui.alertBox('ok', on
+          ? `Single sign-on is now required for @${d.name} addresses (once a connection is active).`
+          : `People with @${d.name} addresses may now sign in without your identity provider.`));
+      }
+      const again = document.getElementById(id);
+      if (again) again.focus();
+    });
+    return el('div', { class: 'enforce' },
+      el('div', { class: 'row' }, box,
+        el('label', { for: id, class: 'inline' }, `Require single sign-on for @${d.name} addresses`)),
+      el('p', { class: 'hint', id: id + '-hint' },
+        'When on and a connection is active, people with these addresses must sign in through ' +
+        'your identity provider. Turn it off for a domain whose people sign in another way, ' +
+        'such as contractors.'));
+  }
+
   function domainCard(d) {
     const v = d.verification;
     const card = el('div', { class: 'domain', 'data-testid': 'domain-' + d.name },
@@ -233,6 +261,7 @@
     }
     const note = domainNote(d);
     if (note) put(card, el('div', { 'data-testid': 'domain-note-' + d.name }, note));
+    if (v.status === 'verified') card.append(enforceControl(d));
     const row = el('div', { class: 'row' });
     if (v.status !== 'verified') {
       const b = el('button', { type: 'button', 'aria-label': 'Verify ' + d.name }, 'Verify');

@@ -266,6 +266,31 @@ static int domain_create(struct route_ctx *ctx)
 	return rc ? rc : domain_reply(ctx, 201, &d);
 }
 
+/*
+ * PATCH: whether SSO is enforced for this domain (its members must sign in
+ * through the organization's active connection) — the one rule of a domain
+ * the organization's admin owns; enrollment stays the operator's.
+ */
+static int domain_update(struct route_ctx *ctx)
+{
+	static const char *const allowed[] = { "sso_enforced", NULL };
+	json_t *body = NULL;
+	struct domain_input in;
+	struct domain d;
+	int rc = route_body(ctx, &body);
+	if (rc == 0)
+		rc = json_field_check_known(body, allowed);
+	if (rc == 0)
+		rc = domain_input_from_json(&in, body, false);
+	if (rc == 0 && !in.has_sso_enforced)
+		rc = json_field_missing("sso_enforced");
+	if (rc == 0)
+		rc = app_domain_update(ctx->app, &ctx->actor, ctx->ui.org_id,
+		                       route_param(ctx, "dom"), &in, &d);
+	json_decref(body);
+	return rc ? rc : domain_reply(ctx, 200, &d);
+}
+
 static int domain_list(struct route_ctx *ctx)
 {
 	struct page p;
@@ -650,6 +675,7 @@ const struct route routes_portal_api[] = {
 	{ "GET", "/portal/api/domains", domain_list, AUTH_PORTAL, BODY_NONE, "portal.domains.list" },
 	{ "POST", "/portal/api/domains", domain_create, AUTH_PORTAL, BODY_SMALL, "portal.domains.create" },
 	{ "GET", "/portal/api/domains/{dom}", domain_get, AUTH_PORTAL, BODY_NONE, "portal.domains.get" },
+	{ "PATCH", "/portal/api/domains/{dom}", domain_update, AUTH_PORTAL, BODY_SMALL, "portal.domains.update" },
 	{ "DELETE", "/portal/api/domains/{dom}", domain_delete, AUTH_PORTAL, BODY_NONE, "portal.domains.delete" },
 	{ "POST", "/portal/api/domains/{dom}/verify", domain_verify, AUTH_PORTAL, BODY_SMALL, "portal.domains.verify" },
 	{ "GET", "/portal/api/connections", conn_list, AUTH_PORTAL, BODY_NONE, "portal.connections.list" },

@@ -222,3 +222,38 @@ def test_failed_test_live_edit_deactivate_delete_and_sign_out(gatehouse, dns, br
     browser.get(gh.url + "/portal")
     browser.wait_text("open the Security page again")
     no_script_ran(browser)
+
+
+def test_sso_enforcement_per_domain_from_the_page(gatehouse, dns, browser):
+    """The admin decides per verified domain whether its people must use SSO (contractors'
+    domains stay open); the choice reaches the API, the audit log and SSO lookup."""
+    gh = gatehouse
+    domain = f"enf-{secrets.token_hex(3)}.test"
+    org, admin = self_serve_org(gh)
+    d = verify_domain(gh, dns, org["id"], domain)
+    before = gh.api.get(f"/v1/organizations/{org['id']}/domains/{d['id']}").json()["sso_enforced"]
+    open_portal(gh, browser, org, admin)
+    box = browser.find(f"#enforce-{d['id']}")
+    assert box.is_selected() == before
+    browser.driver.find_element("css selector", f"label[for='enforce-{d['id']}']").click()
+    browser.wait_text("Single sign-on is now required" if not before else "may now sign in without")
+    browser.shot("sso-enforcement-changed")
+    got = gh.api.get(f"/v1/organizations/{org['id']}/domains/{d['id']}").json()
+    assert got["sso_enforced"] == (not before)
+    # keyboard: focus stays on the box, space flips it back
+    from selenium.webdriver.common.keys import Keys
+    active = browser.driver.switch_to.active_element
+    assert active.get_attribute("id") == f"enforce-{d['id']}"
+    active.send_keys(Keys.SPACE)
+    browser.wait(lambda drv: gh.api.get(f"/v1/organizations/{org['id']}/domains/{d['id']}")
+                 .json()["sso_enforced"] == before, what="the second change to land")
+    events = gh.api.get("/v1/audit_events", params={"target_id": d["id"]}).json()["data"]
+    updates = [e for e in events if e["action"] == "organization_domain.updated"]
+    assert len(updates) == 2 and all(e["actor"]["id"] == admin["id"] for e in updates), events
+    # only that field: the portal cannot change the enrollment mode
+    from ghtest.pages import portal_session
+    s = portal_session(gh, org["id"], admin["id"])
+    r = s.patch(gh.url + f"/portal/api/domains/{d['id']}", json={"enrollment_mode": "automatic"})
+    assert r.status_code == 422, r.text
+    r = s.patch(gh.url + f"/portal/api/domains/{d['id']}", json={})
+    assert r.status_code == 422, r.text
