@@ -195,6 +195,20 @@ int app_oauth_complete(struct app *a, const char *auth_request_id, const char *u
 	return 0;
 }
 
+int app_oauth_complete_tx(struct db_conn *c, const char *issuer, const char *auth_request_id,
+                          const char *user_id, const char *org_id, char **redirect_out)
+{
+	struct complete_op op = { auth_request_id, user_id, org_id, issuer, NULL };
+	*redirect_out = NULL;
+	int rc = complete_tx(c, &op);
+	if (rc) {
+		free(op.redirect);
+		return rc;
+	}
+	*redirect_out = op.redirect;
+	return 0;
+}
+
 /* --- tokens -------------------------------------------------------------------------- */
 
 void app_oauth_tokens_release(struct app_oauth_tokens *t)

@@ -53,6 +53,10 @@ int app_oauth_request_pending(struct app *a, const char *id, struct auth_request
 int app_oauth_complete(struct app *a, const char *auth_request_id, const char *user_id,
                        const char *org_id, char **redirect_out);
 
+/* The same inside the caller's transaction; issuer is the public URL (RFC 9207 iss). */
+int app_oauth_complete_tx(struct db_conn *c, const char *issuer, const char *auth_request_id,
+                          const char *user_id, const char *org_id, char **redirect_out);
+
 /* What the token endpoint checks a code against (computed from the request by oidc_op/). */
 struct app_oauth_code_check {
 	const char *client_id;      /* the authenticated client */

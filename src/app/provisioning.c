@@ -185,7 +185,8 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 	if (rc)
 		return rc;
 	op->out->user_created = create;
-	rc = create ? store_user_insert(c, u) : store_user_update(c, u, false);
+	/* a returning user whose details did not change: only last_sign_in_at is written */
+	rc = create ? store_user_insert(c, u) : changed ? store_user_update(c, u, false) : 0;
 	if (rc == 0)
 		rc = store_user_touch_sign_in(c, u->id, now);
 	if (rc == 0 && (create || changed))
@@ -246,6 +247,19 @@ static int provision_tx(struct db_conn *c, void *payload)
 		xsnprintf(op->out->org_id, sizeof(op->out->org_id), "%s", op->conn->org_id);
 	}
 	user_release(&u);
+	return rc;
+}
+
+int app_provision_sso_tx(struct db_conn *c, const struct connection *conn,
+                         const struct sso_identity *id, struct sso_provisioned *out)
+{
+	struct prov_op op = { .conn = conn, .id = id, .out = out };
+	char *norm = NULL;
+	memset(out, 0, sizeof(*out));
+	int rc = split_domain(&op, id->email, &norm);
+	if (rc == 0)
+		rc = provision_tx(c, &op);
+	free(norm);
 	return rc;
 }
 

@@ -39,6 +39,9 @@ struct sso_provisioned {
 int app_provision_check_domain(struct app *a, const struct connection *conn, const char *email);
 int app_provision_sso(struct app *a, const struct connection *conn, const struct sso_identity *id,
                       struct sso_provisioned *out);
+/* The same inside the caller's transaction (app_signin_finish). */
+int app_provision_sso_tx(struct db_conn *c, const struct connection *conn,
+                         const struct sso_identity *id, struct sso_provisioned *out);
 /*
  * The public_metadata this identity's attributes produce over base (a JSON
  * object text; NULL is {}); caller frees. Exposed for tests and test sign-ins.

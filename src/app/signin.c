@@ -5,9 +5,12 @@
 #include "app/signin.h"
 
 #include "app/connection.h"
+#include "app/oauth.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/url.h"
+#include "store/signin.h"
 
 void signin_next_release(struct signin_next *n)
 {
@@ -131,5 +134,54 @@ int app_signin_begin(struct app *a, const struct auth_request *req, struct signi
 	url_append_param(&b, '?', "request", req->id);
 	out->kind = SIGNIN_NEXT_REDIRECT;
 	out->url = buf_detach(&b, NULL);
+	return 0;
+}
+
+/* --- the end of a sign-in ------------------------------------------------------------- */
+
+struct finish_op {
+	const struct connection *conn;
+	const struct sso_identity *id;
+	const struct signin_assertion *assertion;
+	const char *auth_request_id, *issuer;
+	char *redirect;
+};
+
+static int finish_tx(struct db_conn *c, void *payload)
+{
+	struct finish_op *op = payload;
+	struct sso_provisioned who;
+	int rc = 0;
+	free(op->redirect);
+	op->redirect = NULL;
+	if (op->assertion) {
+		rc = store_saml_assertion_remember(c, op->conn->id, op->assertion->assertion_id,
+		                                   op->assertion->expires_at, clock_now());
+		if (rc == ERR_CONFLICT)
+			rc = error_setc(ERR_CONFLICT, "assertion_replayed",
+			                "assertion %.80s was already used to sign in: a replayed "
+			                "response",
+			                op->assertion->assertion_id);
+	}
+	if (rc == 0)
+		rc = app_provision_sso_tx(c, op->conn, op->id, &who);
+	if (rc == 0)
+		rc = app_oauth_complete_tx(c, op->issuer, op->auth_request_id, who.user_id,
+		                           who.org_id, &op->redirect);
+	return rc;
+}
+
+int app_signin_finish(struct app *a, const struct connection *conn, const struct sso_identity *id,
+                      const struct signin_assertion *assertion, const char *auth_request_id,
+                      char **redirect_out)
+{
+	struct finish_op op = { conn, id, assertion, auth_request_id, a->cfg->public_url, NULL };
+	*redirect_out = NULL;
+	int rc = app_write(a, finish_tx, &op);
+	if (rc) {
+		free(op.redirect);
+		return rc;
+	}
+	*redirect_out = op.redirect;
 	return 0;
 }

@@ -20,6 +20,7 @@
 #define GATEHOUSE_APP_SIGNIN_H
 
 #include "app/app.h"
+#include "app/provisioning.h"
 #include "model/oauth.h"
 
 enum signin_next_kind {
@@ -50,5 +51,24 @@ int app_signin_email(struct app *a, const struct auth_request *req, const char *
  */
 int app_signin_route(struct app *a, const struct auth_request *req, const char *email,
                      const char *organization, const char *connection, struct signin_next *out);
+
+/* The replay-cache entry of the assertion a SAML sign-in consumed. */
+struct signin_assertion {
+	const char *assertion_id;
+	int64_t expires_at; /* until when a replay must be refused */
+};
+/*
+ * The last step of a real enterprise sign-in, in one transaction: the
+ * assertion's replay-cache entry (SAML; NULL for OIDC, whose state is taken
+ * once), JIT provisioning (app/provisioning.h) and the completion of the
+ * authorization request with a code (app_oauth_complete). All or nothing, one
+ * commit instead of three. *redirect_out: the app's redirect_uri with the code
+ * (caller frees). Errors are those of each step: ERR_CONFLICT
+ * assertion_replayed, ERR_FORBIDDEN email_domain_not_covered /
+ * user_deactivated / membership_limit_reached, ERR_CONFLICT auth_request_used.
+ */
+int app_signin_finish(struct app *a, const struct connection *conn, const struct sso_identity *id,
+                      const struct signin_assertion *assertion, const char *auth_request_id,
+                      char **redirect_out);
 
 #endif

@@ -15,6 +15,7 @@
 #include "app/oauth.h"
 #include "app/oidc_signin.h"
 #include "app/provisioning.h"
+#include "app/signin.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -295,7 +296,6 @@ static int finish_test(struct rp_flow *f)
 
 static int sign_in(struct rp_flow *f, char **redirect)
 {
-	struct sso_provisioned who;
 	if (strcmp(f->conn.status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
 		                  "connection %s is %s: only an active connection signs users in",
@@ -305,11 +305,7 @@ static int sign_in(struct rp_flow *f, char **redirect)
 		                   .last_name = f->id.family_name,
 		                   .external_id = f->id.sub,
 		                   .attributes_json = f->id.attributes_json };
-	int rc = app_provision_sso(f->ctx->app, &f->conn, &id, &who);
-	if (rc == 0)
-		rc = app_oauth_complete(f->ctx->app, f->st.auth_request_id, who.user_id, who.org_id,
-		                        redirect);
-	return rc;
+	return app_signin_finish(f->ctx->app, &f->conn, &id, NULL, f->st.auth_request_id, redirect);
 }
 
 static int finish_real(struct rp_flow *f)

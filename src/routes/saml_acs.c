@@ -20,6 +20,7 @@
 #include "app/diagnostics.h"
 #include "app/oauth.h"
 #include "app/provisioning.h"
+#include "app/signin.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -246,7 +247,8 @@ static int validate(struct acs_flow *f)
 	if (f->problems.n == 0 && !f->res.assertion_id)
 		oidc_rp_problems_add(&f->problems, "invalid_assertion",
 		                     "the assertion has no ID, so its replay cannot be refused");
-	if (f->problems.n == 0)
+	/* a real sign-in writes its replay entry with its last transaction (app_signin_finish) */
+	if (f->problems.n == 0 && !f->auth_request_id[0])
 		fail(f,
 		     app_saml_assertion_remember(f->ctx->app, f->conn.id, f->res.assertion_id,
 		                                 f->res.replay_until_at),
@@ -333,7 +335,6 @@ static int finish_test(struct acs_flow *f)
 
 static int sign_in(struct acs_flow *f, char **redirect)
 {
-	struct sso_provisioned who;
 	if (strcmp(f->conn.status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
 		                  "connection %s is %s: only an active connection signs users in",
@@ -343,11 +344,8 @@ static int sign_in(struct acs_flow *f, char **redirect)
 		                   .last_name = f->last_name,
 		                   .external_id = f->res.name_id,
 		                   .attributes_json = f->attributes_json };
-	int rc = app_provision_sso(f->ctx->app, &f->conn, &id, &who);
-	if (rc == 0)
-		rc = app_oauth_complete(f->ctx->app, f->auth_request_id, who.user_id, who.org_id,
-		                        redirect);
-	return rc;
+	struct signin_assertion seen = { f->res.assertion_id, f->res.replay_until_at };
+	return app_signin_finish(f->ctx->app, &f->conn, &id, &seen, f->auth_request_id, redirect);
 }
 
 /* A valid IdP-initiated sign-in: no application asked, so there is nowhere to send a code. */
