@@ -43,6 +43,9 @@ const struct config_setting config_settings[] = {
 	{ "domain_recheck_interval_s", CONFIG_INT, S(domain_recheck_interval_s), "300", 0, 86400,
 	  false,
 	  "seconds between automatic re-checks of domains waiting for their TXT record (0: only on demand)" },
+	{ "expiry_sweep_interval_s", CONFIG_INT, S(expiry_sweep_interval_s), "60", 0, 86400, false,
+	  "seconds between sweeps deleting expired sign-in state: authorization requests, codes, "
+	  "tokens, SAML/OIDC sign-in states, replay entries (0: no sweep on this node)" },
 	{ "scim_log_retention_s", CONFIG_INT, S(scim_log_retention_s), "2592000", 0, 315360000,
 	  false,
 	  "how long the inbound SCIM request log keeps an entry (default 30 days; 0 keeps them all)" },
