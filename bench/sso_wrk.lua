@@ -3,19 +3,23 @@
 --
 --   wrk -t2 -c8 -d5s -s bench/sso_wrk.lua URL -- MODE FILE THREADS ARG
 --
--- MODE acs    POST {path} each line of FILE (a prepared form body: SAMLResponse and
---             RelayState), every line once; thread i takes lines i, i+THREADS, ...
---             A 302 whose Location carries code= counts as a sign-in; its code is
---             appended to ARG.<thread> for the token run.
+-- MODE acs    one complete SAML sign-in per line of FILE (the prepared SAMLResponse/
+--             RelayState form, the binding cookie /sso/start set in the browser that
+--             started it, the app's state, the request id): POST {path} (the ACS), then
+--             the GET /sso/finish/... it answers with (303), carrying that browser's
+--             cookie; a 302 to the app with code= ends the sign-in. Thread i takes lines
+--             i, i+THREADS, ... Codes are appended to ARG.<thread> for the token run, and
+--             "L <latency_us> <end_us>" per sign-in (ACS POST sent -> code received) and
+--             "S <first_us>" to ARG.<thread>.lat. Lines are "FORM<TAB>COOKIE<TAB>STATE<TAB>REQUEST".
 -- MODE token  POST {path} (/oauth2/token) with each code of FILE once, authorization_code
 --             with PKCE; ARG is "client_id:secret:redirect_uri:verifier" (base64 of the
 --             first two is sent as client_secret_basic).
 --
 -- Every line is used once (a SAML response or a code cannot be replayed): a thread
 -- stops when its share is used up. The rate is computed here from the first request
--- to the last response (monotonic clock through LuaJIT's ffi), as wrk's own duration
+-- to the last answer (monotonic clock through LuaJIT's ffi), as wrk's own duration
 -- would include the idle time after a thread stopped. done() prints
--- "BENCH_JSON {...}": requests (good answers), elapsed, p50/p99 (us), errors.
+-- "BENCH_JSON {...}": good answers, elapsed, wrk's per-request p50/p99 (us), errors.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -40,8 +44,13 @@ end
 local mode, path, out_prefix
 local bodies, n, at = {}, 0, 0
 local headers = {}
-local codes_out = nil
+local codes_out, lat_out = nil, nil
 local stopping = false
+local states = {}               -- acs: the app state of each line
+local cookie_of = {}            -- acs: request id -> the browser's binding cookie
+local pending = {}               -- acs: finish requests to send, FIFO
+local started = {}               -- acs: state -> ACS POST sent at (us)
+local cookie_name = "gh_sso"
 first_us, last_us, good, bad = 0, 0, 0, 0
 
 local function b64(s)
@@ -82,18 +91,29 @@ function init(args)
 					    return string.format("%%%02X", c:byte())
 				    end) .. "&code_verifier=" .. verifier
 			else
-				bodies[n] = line
+				local form, cookie, state, areq =
+				    line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
+				bodies[n], states[n] = form, state
+				cookie_of[areq] = cookie
 			end
 		end
 	end
 	if mode == "acs" then
 		codes_out = io.open(out_prefix .. "." .. me, "w")
+		lat_out = io.open(out_prefix .. "." .. me .. ".lat", "w")
 	end
 end
 
 function request()
 	if first_us == 0 then
 		first_us = now_us()
+		if lat_out then
+			lat_out:write(string.format("S %d\n", first_us))
+		end
+	end
+	if #pending > 0 then
+		local p = table.remove(pending, 1)
+		return wrk.format("GET", p[1], { ["Cookie"] = cookie_name .. "=" .. p[2] })
 	end
 	if at >= n then
 		-- this thread's share is used up: stop (what is in flight is not counted)
@@ -102,6 +122,9 @@ function request()
 		return wrk.format("GET", "/healthz")
 	end
 	at = at + 1
+	if mode == "acs" then
+		started[states[at]] = now_us()
+	end
 	return wrk.format("POST", path, headers, bodies[at])
 end
 
@@ -112,11 +135,21 @@ function response(status, hdrs, body)
 	last_us = now_us()
 	if mode == "acs" then
 		local loc = hdrs["Location"] or hdrs["location"]
+		if status == 303 and loc then
+			-- the ACS's hand-off: the browser that started this sign-in follows it
+			local rel = loc:gsub("^https?://[^/]+", "")
+			local areq = rel:match("^/sso/finish/([^?]+)")
+			table.insert(pending, { rel, cookie_of[areq] or "none" })
+			return
+		end
 		local code = status == 302 and loc and loc:match("[?&]code=([^&]+)")
-		if code then
+		local st = loc and loc:match("[?&]state=([^&]+)")
+		if code and st and started[st] then
 			good = good + 1
 			codes_out:write(code, "\n")
 			codes_out:flush()
+			lat_out:write(string.format("L %d %d\n", last_us - started[st], last_us))
+			lat_out:flush()
 		else
 			bad = bad + 1
 		end

@@ -143,17 +143,22 @@ struct finish_op {
 	const struct connection *conn;
 	const struct sso_identity *id;
 	const struct signin_assertion *assertion;
-	const char *auth_request_id, *issuer;
-	char *redirect;
+	const char *auth_request_id, *issuer, *browser_hash;
+	struct signin_finished *out;
 };
+
+void signin_finished_release(struct signin_finished *f)
+{
+	free(f->redirect);
+	memset(f, 0, sizeof(*f));
+}
 
 static int finish_tx(struct db_conn *c, void *payload)
 {
 	struct finish_op *op = payload;
 	struct sso_provisioned who;
 	int rc = 0;
-	free(op->redirect);
-	op->redirect = NULL;
+	signin_finished_release(op->out);
 	if (op->assertion) {
 		rc = store_saml_assertion_remember(c, op->conn->id, op->assertion->assertion_id,
 		                                   op->assertion->expires_at, clock_now());
@@ -166,22 +171,21 @@ static int finish_tx(struct db_conn *c, void *payload)
 	if (rc == 0)
 		rc = app_provision_sso_tx(c, op->conn, op->id, &who);
 	if (rc == 0)
-		rc = app_oauth_complete_tx(c, op->issuer, op->auth_request_id, who.user_id,
-		                           who.org_id, &op->redirect);
+		rc = app_oauth_complete_tx(c, op->issuer, op->auth_request_id, op->browser_hash,
+		                           who.user_id, who.org_id, op->out->browser_hash,
+		                           &op->out->redirect);
 	return rc;
 }
 
 int app_signin_finish(struct app *a, const struct connection *conn, const struct sso_identity *id,
                       const struct signin_assertion *assertion, const char *auth_request_id,
-                      char **redirect_out)
+                      const char *browser_hash, struct signin_finished *out)
 {
-	struct finish_op op = { conn, id, assertion, auth_request_id, a->cfg->public_url, NULL };
-	*redirect_out = NULL;
+	struct finish_op op = { conn,         id, assertion, auth_request_id, a->cfg->public_url,
+		                browser_hash, out };
+	memset(out, 0, sizeof(*out));
 	int rc = app_write(a, finish_tx, &op);
-	if (rc) {
-		free(op.redirect);
-		return rc;
-	}
-	*redirect_out = op.redirect;
-	return 0;
+	if (rc)
+		signin_finished_release(out);
+	return rc;
 }

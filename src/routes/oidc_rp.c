@@ -294,7 +294,7 @@ static int finish_test(struct rp_flow *f)
 
 /* --- real sign-ins ------------------------------------------------------------------- */
 
-static int sign_in(struct rp_flow *f, char **redirect)
+static int sign_in(struct rp_flow *f, struct signin_finished *done)
 {
 	if (strcmp(f->conn.status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
@@ -305,20 +305,25 @@ static int sign_in(struct rp_flow *f, char **redirect)
 		                   .last_name = f->id.family_name,
 		                   .external_id = f->id.sub,
 		                   .attributes_json = f->id.attributes_json };
-	return app_signin_finish(f->ctx->app, &f->conn, &id, NULL, f->st.auth_request_id, redirect);
+	/* a top-level GET from the IdP brings the SameSite=Lax binding cookie (sso_binding.c) */
+	char presented[CRYPTO_SHA256_HEX_LEN];
+	if (!routes_sso_browser_hash(f->ctx, presented))
+		xsnprintf(presented, sizeof(presented), "%s", "no binding cookie");
+	return app_signin_finish(f->ctx->app, &f->conn, &id, NULL, f->st.auth_request_id, presented,
+	                         done);
 }
 
 static int finish_real(struct rp_flow *f)
 {
-	char *redirect = NULL;
+	struct signin_finished done = { 0 };
 	if (f->problems.n == 0)
-		fail(f, sign_in(f, &redirect), "sign_in_failed");
+		fail(f, sign_in(f, &done), "sign_in_failed");
 	if (f->problems.n == 0) {
-		int rc = route_redirect(f->ctx, redirect);
-		free(redirect);
+		int rc = route_redirect(f->ctx, done.redirect);
+		signin_finished_release(&done);
 		return rc;
 	}
-	free(redirect);
+	signin_finished_release(&done);
 	/* the path is the client's: name the connection only when it exists */
 	if (!f->have_conn)
 		f->have_conn = app_connection_get(f->ctx->app, f->conn_id, &f->conn) == 0;

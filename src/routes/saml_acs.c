@@ -13,6 +13,8 @@
  *
  * Cross-site by nature (the IdP's page posts the form): no cookie is read, and
  * nothing happens unless the signed response answers a request sent from here.
+ * The code goes to the app only through /sso/finish, in the browser that
+ * started the sign-in (login CSRF: routes/sso_binding.c).
  */
 #include "base/common.h"
 
@@ -333,7 +335,7 @@ static int finish_test(struct acs_flow *f)
 	                                  &f->problems);
 }
 
-static int sign_in(struct acs_flow *f, char **redirect)
+static int sign_in(struct acs_flow *f, struct signin_finished *done)
 {
 	if (strcmp(f->conn.status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
@@ -345,7 +347,8 @@ static int sign_in(struct acs_flow *f, char **redirect)
 		                   .external_id = f->res.name_id,
 		                   .attributes_json = f->attributes_json };
 	struct signin_assertion seen = { f->res.assertion_id, f->res.replay_until_at };
-	return app_signin_finish(f->ctx->app, &f->conn, &id, &seen, f->auth_request_id, redirect);
+	/* a cross-site POST brings no SameSite=Lax cookie: /sso/finish compares it */
+	return app_signin_finish(f->ctx->app, &f->conn, &id, &seen, f->auth_request_id, NULL, done);
 }
 
 /* A valid IdP-initiated sign-in: no application asked, so there is nowhere to send a code. */
@@ -365,18 +368,18 @@ static int unsolicited(struct acs_flow *f)
 
 static int finish_real(struct acs_flow *f)
 {
-	char *redirect = NULL;
+	struct signin_finished done = { 0 };
 	if (f->problems.n == 0 && !f->auth_request_id[0])
 		return unsolicited(f);
 	if (f->problems.n == 0)
-		fail(f, sign_in(f, &redirect), "sign_in_failed");
+		fail(f, sign_in(f, &done), "sign_in_failed");
 	if (f->problems.n == 0) {
-		int rc = route_redirect(f->ctx, redirect);
-		free(redirect);
+		int rc = routes_sso_handoff(f->ctx, f->auth_request_id, f->conn.id, &done);
+		signin_finished_release(&done);
 		log_info("SAML sign-in", "connection=%s", f->conn.id);
 		return rc;
 	}
-	free(redirect);
+	signin_finished_release(&done);
 	char *detail = oidc_rp_problems_join(&f->problems);
 	app_sign_in_failure_record(f->ctx->app, f->have_conn ? f->conn.id : NULL,
 	                           f->have_conn ? f->conn.org_id : NULL, f->problems.items[0].code,

@@ -7,7 +7,11 @@
  *                        test never provisions anyone.
  *  GET /sso/start/{conn}?request=areq_...
  *                        a real sign-in for the app's pending authorization
- *                        request, through the connection the SSO router chose.
+ *                        request, through the connection the SSO router chose;
+ *                        binds it to this browser (sso_binding.c).
+ *  GET /sso/finish/{request}?h=...
+ *                        where a SAML sign-in hands its code to the browser
+ *                        that started it (sso_binding.c).
  *
  * The browser is sent to the connection's IdP; its answer comes back to the
  * protocol's callback. Also the pages these flows show (see sso.h).
@@ -159,6 +163,8 @@ static int begin_real(struct route_ctx *ctx, const struct auth_request *r,
 {
 	char *url = NULL;
 	int rc = request_allows(ctx, r, conn);
+	if (rc == 0)
+		rc = routes_sso_bind(ctx, r->id); /* login CSRF: see sso_binding.c */
 	if (rc == 0 && !strcmp(conn->protocol, "saml"))
 		return routes_saml_begin(ctx, conn, r->id, NULL);
 	if (rc == 0)
@@ -204,6 +210,7 @@ static int real_start(struct route_ctx *ctx)
 const struct route routes_sso[] = {
 	{ "GET", "/sso/test/{id}", test_start, AUTH_NONE, BODY_NONE, "sso.test_start" },
 	{ "GET", "/sso/start/{conn}", real_start, AUTH_NONE, BODY_NONE, "sso.start" },
+	{ "GET", "/sso/finish/{request}", routes_sso_finish, AUTH_NONE, BODY_NONE, "sso.finish" },
 	{ NULL, NULL, NULL, AUTH_NONE, 0, NULL },
 };
 /* clang-format on */
