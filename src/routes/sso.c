@@ -97,7 +97,7 @@ static int start_oidc(struct route_ctx *ctx, const struct test_sign_in *t,
 static int start_saml(struct route_ctx *ctx, const struct test_sign_in *t,
                       const struct connection *conn)
 {
-	if (routes_saml_begin(ctx, conn, NULL, t->id))
+	if (routes_saml_begin(ctx, conn, NULL, t->id, NULL))
 		return start_failed(ctx, t);
 	return 0;
 }
@@ -166,7 +166,7 @@ static int begin_real(struct route_ctx *ctx, const struct auth_request *r,
 	if (rc == 0)
 		rc = routes_sso_bind(ctx, r->id); /* login CSRF: see sso_binding.c */
 	if (rc == 0 && !strcmp(conn->protocol, "saml"))
-		return routes_saml_begin(ctx, conn, r->id, NULL);
+		return routes_saml_begin(ctx, conn, r->id, NULL, r->login_hint);
 	if (rc == 0)
 		rc = routes_oidc_rp_begin(ctx, conn, r->id, NULL, r->login_hint, &url);
 	if (rc == 0)

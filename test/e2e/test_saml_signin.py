@@ -408,8 +408,9 @@ def authorize_url(gh, app, **params):
     return f"{gh.url}/oauth2/authorize?" + urlencode(q)
 
 
-def walk_to_idp(idp, url):
-    """Follows gatehouse's redirects (authorize, /sso/start) to the IdP."""
+def walk_to_idp_url(idp, url):
+    """Follows gatehouse's redirects (authorize, /sso/start) like one browser:
+    (the browser, the URL at the IdP)."""
     s = browser()
     for _ in range(10):
         r = s.get(url, allow_redirects=False, timeout=30)
@@ -419,10 +420,16 @@ def walk_to_idp(idp, url):
             p = urlsplit(r.url)
             url = f"{p.scheme}://{p.netloc}{url}"
         if url.startswith(idp.sso_url):
-            xml, q = authn_request_of(url)
-            rid = __import__("re").search(r' ID="([^"]+)"', xml).group(1)
-            return s, rid, q.get("RelayState")
+            return s, url
     raise AssertionError("never reached the IdP")
+
+
+def walk_to_idp(idp, url):
+    """Follows gatehouse's redirects to the IdP: (browser, AuthnRequest ID, RelayState)."""
+    s, url = walk_to_idp_url(idp, url)
+    xml, q = authn_request_of(url)
+    rid = __import__("re").search(r' ID="([^"]+)"', xml).group(1)
+    return s, rid, q.get("RelayState")
 
 
 @pytest.mark.parametrize("name", ["okta", "entra", "google"])
