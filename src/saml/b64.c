@@ -35,6 +35,21 @@ int saml_b64_decode(unsigned char **out, size_t *out_len, const char *s, size_t 
 	*out = NULL;
 	*out_len = 0;
 	for (size_t i = 0; i < len; i++) {
+		/* fast path: four alphabet characters, no bits pending, no padding seen */
+		if (nbits == 0 && !pad && i + 4 <= len) {
+			unsigned a = class_of((unsigned char)s[i]), b = class_of((unsigned char)s[i + 1]),
+			         c = class_of((unsigned char)s[i + 2]),
+			         e = class_of((unsigned char)s[i + 3]);
+			if ((a | b | c | e) < 64) {
+				unsigned v = a << 18 | b << 12 | c << 6 | e;
+				d[o++] = (unsigned char)(v >> 16);
+				d[o++] = (unsigned char)(v >> 8);
+				d[o++] = (unsigned char)v;
+				nchars += 4;
+				i += 3;
+				continue;
+			}
+		}
 		unsigned char k = class_of((unsigned char)s[i]);
 		if (k == 65)
 			continue;
