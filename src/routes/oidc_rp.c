@@ -338,6 +338,8 @@ static int finish_real(struct rp_flow *f)
 static int callback(struct route_ctx *ctx)
 {
 	struct rp_flow f = { .ctx = ctx, .conn_id = route_param(ctx, "conn") };
+	if (routes_sso_limit_reached(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip))
+		return routes_sso_limited(ctx);
 	int rc = take_state(&f);
 	if (rc == 0)
 		rc = idp_error_param(&f);
@@ -347,6 +349,8 @@ static int callback(struct route_ctx *ctx)
 		exchange_and_validate(&f);
 	error_clear();
 	rc = f.st.test_sign_in_id[0] ? finish_test(&f) : finish_real(&f);
+	if (f.problems.n)
+		routes_sso_limit_take(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip);
 	flow_release(&f);
 	return rc;
 }

@@ -403,6 +403,8 @@ static void flow_release(struct acs_flow *f)
 int routes_saml_acs(struct route_ctx *ctx)
 {
 	struct acs_flow f = { .ctx = ctx, .conn_id = route_param(ctx, "conn") };
+	if (routes_sso_limit_reached(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip))
+		return routes_sso_limited(ctx); /* before any parsing or signature work */
 	int rc = fail(&f, load_connection(&f), "connection_not_found");
 	if (rc == 0)
 		rc = fail(&f, read_form(&f), "invalid_form");
@@ -414,6 +416,8 @@ int routes_saml_acs(struct route_ctx *ctx)
 		read_identity(&f);
 	error_clear();
 	rc = f.test_id[0] ? finish_test(&f) : finish_real(&f);
+	if (f.problems.n)
+		routes_sso_limit_take(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip);
 	flow_release(&f);
 	return rc;
 }

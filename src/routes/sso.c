@@ -183,6 +183,9 @@ static int real_start(struct route_ctx *ctx)
 	if (!id || !*id || strlen(id) >= ID_MAX)
 		return message(ctx, 400, "Start from your application",
 		               "This page is reached from an application's sign-in button.");
+	if (routes_sso_limit_take(ctx, SSO_LIMIT_START_IP, ctx->req->remote_ip) ||
+	    routes_sso_limit_take(ctx, SSO_LIMIT_START_CONN, route_param(ctx, "conn")))
+		return routes_sso_limited(ctx);
 	int rc = app_oauth_request_pending(ctx->app, id, &r);
 	if (rc)
 		return message(ctx,

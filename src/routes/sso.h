@@ -40,4 +40,19 @@ int routes_sso_handoff(struct route_ctx *ctx, const char *auth_request_id, const
 /* GET /sso/finish/{request}: opens the hand-off and redirects to the app if the cookie matches. */
 int routes_sso_finish(struct route_ctx *ctx);
 
+/*
+ * Rate limits (sso_limit.c), per node, one-minute windows; a setting of 0
+ * turns one off: sign-in starts per client IP (sso_start_limit_per_ip) and per
+ * connection (sso_start_limit_per_connection), failed ACS posts, callbacks and
+ * hand-offs per client IP (sso_failure_limit_per_ip; once reached, the IP's
+ * posts are refused before any parsing or signature work).
+ */
+enum sso_limit { SSO_LIMIT_START_IP, SSO_LIMIT_START_CONN, SSO_LIMIT_FAIL_IP };
+/* Counts one event of key; true when that makes it exceed the limit. */
+bool routes_sso_limit_take(const struct route_ctx *ctx, enum sso_limit kind, const char *key);
+/* True when key already used up its limit this minute (counts nothing). */
+bool routes_sso_limit_reached(const struct route_ctx *ctx, enum sso_limit kind, const char *key);
+/* Replies 429 with Retry-After and a plain page. */
+int routes_sso_limited(struct route_ctx *ctx);
+
 #endif

@@ -173,6 +173,8 @@ int routes_sso_finish(struct route_ctx *ctx)
 {
 	struct handoff h = { 0 };
 	char presented[CRYPTO_SHA256_HEX_LEN];
+	if (routes_sso_limit_reached(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip))
+		return routes_sso_limited(ctx);
 	int rc = handoff_open(ctx, &h, http_request_query(ctx->req, "h"));
 	if (rc == 0 && strcmp(h.request_id, route_param(ctx, "request")) != 0)
 		rc = error_setc(ERR_INVALID, "handoff_invalid",
@@ -193,6 +195,7 @@ int routes_sso_finish(struct route_ctx *ctx)
 		app_sign_in_failure_record(ctx->app, h.conn_id, NULL, e->stable, e->detail,
 		                           ctx->req->id);
 		error_clear();
+		routes_sso_limit_take(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip);
 		rc = routes_sso_sign_in_failed(ctx, 400);
 	}
 	if (h.text) {

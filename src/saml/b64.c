@@ -37,7 +37,8 @@ int saml_b64_decode(unsigned char **out, size_t *out_len, const char *s, size_t 
 	for (size_t i = 0; i < len; i++) {
 		/* fast path: four alphabet characters, no bits pending, no padding seen */
 		if (nbits == 0 && !pad && i + 4 <= len) {
-			unsigned a = class_of((unsigned char)s[i]), b = class_of((unsigned char)s[i + 1]),
+			unsigned a = class_of((unsigned char)s[i]),
+			         b = class_of((unsigned char)s[i + 1]),
 			         c = class_of((unsigned char)s[i + 2]),
 			         e = class_of((unsigned char)s[i + 3]);
 			if ((a | b | c | e) < 64) {

@@ -45,8 +45,8 @@ TEST(saml_b64, round_trips_every_length_with_whitespace)
 TEST(saml_b64, refuses_what_is_not_base64)
 {
 	static const char *const bad[] = {
-		"",      "====",     "QQ=",  "QQ==QQ==", "Q",   "QUJD*",    "QU JD\x01",
-		"QR==",  "QUJ=RA==", "QQ=a", "QUJDRA=",  "Q===", "QUJDRA==A",
+		"",     "====",     "QQ=",  "QQ==QQ==", "Q",    "QUJD*",     "QU JD\x01",
+		"QR==", "QUJ=RA==", "QQ=a", "QUJDRA=",  "Q===", "QUJDRA==A",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		unsigned char *out = NULL;
