@@ -250,6 +250,41 @@ static int provision_tx(struct db_conn *c, void *payload)
 	return rc;
 }
 
+struct member_op {
+	const char *email_norm, *org_id;
+	bool member;
+};
+
+static int member_tx(struct db_conn *c, void *payload)
+{
+	struct member_op *op = payload;
+	struct db_stmt *s;
+	int rc = db_query(c, &s,
+	                  "SELECT 1 FROM user_emails e JOIN memberships m ON m.user_id = e.user_id "
+	                  "WHERE e.email_norm = ? AND m.org_id = ?",
+	                  "tt", op->email_norm, op->org_id);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	op->member = rc == DB_ROW;
+	return rc < 0 ? rc : 0;
+}
+
+bool app_provision_is_member(struct app *a, const struct connection *conn, const char *email)
+{
+	char *norm = NULL;
+	struct member_op op = { NULL, conn->org_id, false };
+	if (model_email_normalize(&norm, email ? email : "") == 0) {
+		op.email_norm = norm;
+		if (app_read(a, member_tx, &op))
+			op.member = false;
+	}
+	error_clear();
+	free(norm);
+	return op.member;
+}
+
 int app_provision_sso_tx(struct db_conn *c, const struct connection *conn,
                          const struct sso_identity *id, struct sso_provisioned *out)
 {

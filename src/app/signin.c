@@ -177,6 +177,17 @@ static int finish_tx(struct db_conn *c, void *payload)
 	return rc;
 }
 
+/* The advisory key that queues sign-ins into one organization (FNV-1a, tagged). */
+static uint64_t org_key(const char *org_id)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = "gatehouse signin org\n"; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (const char *p = org_id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
 int app_signin_finish(struct app *a, const struct connection *conn, const struct sso_identity *id,
                       const struct signin_assertion *assertion, const char *auth_request_id,
                       const char *browser_hash, struct signin_finished *out)
@@ -184,7 +195,21 @@ int app_signin_finish(struct app *a, const struct connection *conn, const struct
 	struct finish_op op = { conn,         id, assertion, auth_request_id, a->cfg->public_url,
 		                browser_hash, out };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, finish_tx, &op);
+	/*
+	 * A returning member writes no membership: run in parallel with the others.
+	 * A first sign-in into the organization is queued behind its other first
+	 * sign-ins (an advisory lock on PostgreSQL; SQLite has one writer anyway):
+	 * under SERIALIZABLE they collide otherwise (each reads the members, then
+	 * adds one) until the retries run out. A returning member that collides
+	 * anyway (the membership was removed meanwhile) queues the same way.
+	 */
+	int rc = app_provision_is_member(a, conn, id->email) ? app_write(a, finish_tx, &op)
+	                                                     : ERR_RETRY;
+	if (rc == ERR_RETRY ||
+	    (rc == ERR_CONFLICT && !strcmp(error_get()->stable, "concurrent_update"))) {
+		error_clear();
+		rc = app_write_keyed(a, org_key(conn->org_id), finish_tx, &op);
+	}
 	if (rc)
 		signin_finished_release(out);
 	return rc;
