@@ -50,6 +50,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scim_bench  # noqa: E402
+import sso_bench  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "bin", "gatehouse")
@@ -402,6 +403,8 @@ def bench_backend(name, database, workdir, duration, rows):
 
 def target_for(row):
     """(target text, met bool) for SQLite rows that have a target."""
+    if "target" in row:
+        return row["target"]
     if row["backend"] != "sqlite":
         return None
     op = row["op"]
@@ -476,6 +479,8 @@ def main():
                     help="users in the directory for the SCIM lookup row (0: no SCIM rows)")
     ap.add_argument("--scim-pg-users", type=int, default=20000,
                     help="the same on PostgreSQL (its creates are slower; default 20000)")
+    ap.add_argument("--no-sso", dest="sso", action="store_false",
+                    help="skip the SSO rows (SAML sign-ins and token exchanges, sso_bench.py)")
     args = ap.parse_args()
 
     if not os.access(BIN, os.X_OK):
@@ -500,6 +505,9 @@ def main():
                 os.mkdir(d)
                 apis["sqlite"] = bench_backend("sqlite", f"sqlite:{d}/gatehouse.db", d,
                                                args.duration, rows)
+                if args.sso:
+                    log("sqlite: SSO rows (bench/sso_bench.py)")
+                    rows += sso_bench.bench_on("sqlite", f"sqlite:{d}/sso.db", d, args.duration)
                 if args.scim_users:
                     log("sqlite: SCIM rows (bench/scim_bench.py)")
                     scim["sqlite"] = scim_bench.bench_on(f"sqlite:{d}/scim.db", d, args.duration,
@@ -515,6 +523,12 @@ def main():
                                      check=True, capture_output=True,
                                      text=True).stdout.strip().splitlines()[-1]
                 apis["postgres"] = bench_backend("postgres", dsn, d, args.duration, rows)
+                if args.sso:
+                    log("postgres: SSO rows (bench/sso_bench.py)")
+                    odsn = subprocess.run(["sh", PG_SH, "createdb", admin, "gatehouse_sso"],
+                                          check=True, capture_output=True,
+                                          text=True).stdout.strip().splitlines()[-1]
+                    rows += sso_bench.bench_on("postgres", odsn, d, args.duration)
                 if args.scim_users:
                     log("postgres: SCIM rows (bench/scim_bench.py)")
                     sdsn = subprocess.run(["sh", PG_SH, "createdb", admin, "gatehouse_scim"],
@@ -548,6 +562,8 @@ def main():
     text = title + render(rows, apis, args.duration)
     text += (f"- 1-minute load average {load_start:.2f} at the start, {load_end:.2f} at the end "
              "(anything else running on the machine lowers these numbers).\n")
+    if args.sso:
+        text += sso_bench.NOTES + "\n"
     if scim:
         text += "\n## SCIM (Directory Sync)\n\n" + scim_bench.table(scim) + "\n\n" + \
             scim_bench.NOTES + "\n"

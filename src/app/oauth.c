@@ -78,8 +78,36 @@ int app_oauth_request_pending(struct app *a, const char *id, struct auth_request
 
 struct complete_op {
 	const char *request_id, *user_id, *org_id, *issuer;
+	const char *browser_hash; /* presented by the browser; NULL: checked by the caller later */
 	char *redirect;
+	char bound[CRYPTO_SHA256_HEX_LEN]; /* the hash the request is bound to */
 };
+
+/* Login CSRF: only the browser that started the sign-in may finish it (routes/sso.c). */
+static int check_browser(const struct auth_request *r, const char *presented)
+{
+	if (!r->browser_hash || !*r->browser_hash)
+		return error_setc(ERR_FORBIDDEN, "browser_unbound",
+		                  "sign-in %s was never started by a browser (/sso/start)", r->id);
+	if (presented && !crypto_equal_str(r->browser_hash, presented))
+		return error_setc(ERR_FORBIDDEN, "browser_mismatch",
+		                  "sign-in %s is finishing in another browser than the one that "
+		                  "started it (a login CSRF attempt, or cookies were cleared)",
+		                  r->id);
+	return 0;
+}
+
+static int bind_tx(struct db_conn *c, void *payload)
+{
+	struct complete_op *op = payload;
+	return store_oauth_request_bind(c, op->request_id, op->browser_hash, clock_now());
+}
+
+int app_oauth_request_bind(struct app *a, const char *id, const char *browser_hash)
+{
+	struct complete_op op = { .request_id = id, .browser_hash = browser_hash };
+	return app_write(a, bind_tx, &op);
+}
 
 /* The client's redirect_uri with code, state and iss (RFC 6749 4.1.2, RFC 9207). */
 static char *client_redirect(const struct auth_request *r, const char *code, const char *issuer)
@@ -119,6 +147,10 @@ static int complete_tx(struct db_conn *c, void *payload)
 	int rc = store_oauth_request_get(c, op->request_id, &r);
 	if (!rc)
 		rc = check_pending(&r, now);
+	if (!rc)
+		rc = check_browser(&r, op->browser_hash);
+	if (!rc)
+		xsnprintf(op->bound, sizeof(op->bound), "%s", r.browser_hash);
 	if (!rc)
 		rc = store_oauth_identity(c, op->user_id, NULL, &who);
 	if (!rc && strcmp(who.status, "active") != 0)
@@ -181,16 +213,40 @@ static int complete_tx(struct db_conn *c, void *payload)
 	return rc;
 }
 
-int app_oauth_complete(struct app *a, const char *auth_request_id, const char *user_id,
-                       const char *org_id, char **redirect_out)
+int app_oauth_complete(struct app *a, const char *auth_request_id, const char *browser_hash,
+                       const char *user_id, const char *org_id, char **redirect_out)
 {
-	struct complete_op op = { auth_request_id, user_id, org_id, a->cfg->public_url, NULL };
+	struct complete_op op = { .request_id = auth_request_id,
+		                  .user_id = user_id,
+		                  .org_id = org_id,
+		                  .issuer = a->cfg->public_url,
+		                  .browser_hash = browser_hash };
 	*redirect_out = NULL;
 	int rc = app_write(a, complete_tx, &op);
 	if (rc) {
 		free(op.redirect);
 		return rc;
 	}
+	*redirect_out = op.redirect;
+	return 0;
+}
+
+int app_oauth_complete_tx(struct db_conn *c, const char *issuer, const char *auth_request_id,
+                          const char *browser_hash, const char *user_id, const char *org_id,
+                          char bound_out[CRYPTO_SHA256_HEX_LEN], char **redirect_out)
+{
+	struct complete_op op = { .request_id = auth_request_id,
+		                  .user_id = user_id,
+		                  .org_id = org_id,
+		                  .issuer = issuer,
+		                  .browser_hash = browser_hash };
+	*redirect_out = NULL;
+	int rc = complete_tx(c, &op);
+	if (rc) {
+		free(op.redirect);
+		return rc;
+	}
+	xsnprintf(bound_out, CRYPTO_SHA256_HEX_LEN, "%s", op.bound);
 	*redirect_out = op.redirect;
 	return 0;
 }

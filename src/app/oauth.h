@@ -22,6 +22,7 @@
 #define GATEHOUSE_APP_OAUTH_H
 
 #include "app/app.h"
+#include "crypto/crypto.h"
 #include "model/oauth.h"
 
 #define APP_OAUTH_REQUEST_TTL_S  600              /* authorize → sign-in completed */
@@ -49,9 +50,32 @@ int app_oauth_request_pending(struct app *a, const char *id, struct auth_request
  * Errors: those of app_oauth_request_pending; ERR_NOT_FOUND user_not_found;
  * ERR_FORBIDDEN user_deactivated; ERR_INVALID when the app or its redirect
  * URI was removed meanwhile.
+ *
+ * Login CSRF: the request must have been bound to a browser
+ * (app_oauth_request_bind at /sso/start; ERR_FORBIDDEN browser_unbound), and
+ * browser_hash, the hash of the binding cookie the finishing browser
+ * presented, must be that one (ERR_FORBIDDEN browser_mismatch). browser_hash
+ * NULL defers that comparison to the caller, which must then hand the code
+ * only to a browser presenting the bound hash (the SAML ACS does, through
+ * /sso/finish: routes/sso.h).
  */
-int app_oauth_complete(struct app *a, const char *auth_request_id, const char *user_id,
-                       const char *org_id, char **redirect_out);
+int app_oauth_complete(struct app *a, const char *auth_request_id, const char *browser_hash,
+                       const char *user_id, const char *org_id, char **redirect_out);
+
+/*
+ * The same inside the caller's transaction; issuer is the public URL (RFC 9207
+ * iss); *bound_out receives the hash the request is bound to.
+ */
+int app_oauth_complete_tx(struct db_conn *c, const char *issuer, const char *auth_request_id,
+                          const char *browser_hash, const char *user_id, const char *org_id,
+                          char bound_out[CRYPTO_SHA256_HEX_LEN], char **redirect_out);
+/*
+ * Binds pending request id to the browser starting its sign-in: browser_hash
+ * is the SHA-256 hex of its binding cookie. Once; the same hash again is fine
+ * (a retry). ERR_CONFLICT browser_mismatch when another browser is bound or
+ * the request is no longer pending.
+ */
+int app_oauth_request_bind(struct app *a, const char *id, const char *browser_hash);
 
 /* What the token endpoint checks a code against (computed from the request by oidc_op/). */
 struct app_oauth_code_check {

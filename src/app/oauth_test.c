@@ -21,6 +21,8 @@
 /* RFC 7636 Appendix B. */
 #define VERIFIER  "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 #define CHALLENGE "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+#define BROWSER   "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define OTHER     "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
 #define REDIRECT  "https://app.example/callback"
 
 #define BOTH(name)                                                                                 \
@@ -89,6 +91,9 @@ static void start(struct world *w, struct auth_request *r)
 	r->status = xstrdup("pending");
 	if (app_oauth_request_create(w->f.app, r))
 		die("request: %s", error_get()->detail);
+	/* /sso/start binds every real sign-in to the browser that starts it */
+	if (app_oauth_request_bind(w->f.app, r->id, BROWSER))
+		die("bind: %s", error_get()->detail);
 }
 
 /* The code of a redirect (codes are base64url: no escaping). */
@@ -107,7 +112,7 @@ static char *sign_in(struct world *w, const char *org, char **redirect_out)
 	struct auth_request r;
 	char *redirect = NULL;
 	start(w, &r);
-	if (app_oauth_complete(w->f.app, r.id, w->user, org, &redirect))
+	if (app_oauth_complete(w->f.app, r.id, BROWSER, w->user, org, &redirect))
 		die("complete: %s", error_get()->detail);
 	auth_request_release(&r);
 	char *code = code_of(redirect);
@@ -283,7 +288,8 @@ BOTH(session_revocation_and_deactivation_kill_tokens)
 	struct auth_request r;
 	char *redirect = NULL;
 	start(&w, &r);
-	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, w.user, NULL, &redirect), ERR_FORBIDDEN);
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, BROWSER, w.user, NULL, &redirect),
+	              ERR_FORBIDDEN);
 	auth_request_release(&r);
 	app_oauth_tokens_release(&a);
 	app_oauth_tokens_release(&b);
@@ -334,9 +340,10 @@ BOTH(requests_complete_once_and_expire)
 	ASSERT_INT_EQ(app_oauth_request_pending(w.f.app, r.id, &got), 0);
 	ASSERT_STR_EQ(got.code_challenge, CHALLENGE);
 	auth_request_release(&got);
-	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, w.user, NULL, &redirect), 0);
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, BROWSER, w.user, NULL, &redirect), 0);
 	free(redirect);
-	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, w.user, NULL, &redirect), ERR_CONFLICT);
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, BROWSER, w.user, NULL, &redirect),
+	              ERR_CONFLICT);
 	ASSERT_STR_EQ(error_get()->stable, "auth_request_used");
 	ASSERT_INT_EQ(app_oauth_request_pending(w.f.app, r.id, &got), ERR_CONFLICT);
 	auth_request_release(&r);
@@ -344,7 +351,8 @@ BOTH(requests_complete_once_and_expire)
 	clock_set_fake(TEST_FAKE_NOW + APP_OAUTH_REQUEST_TTL_S);
 	ASSERT_INT_EQ(app_oauth_request_pending(w.f.app, r.id, &got), ERR_INVALID);
 	ASSERT_STR_EQ(error_get()->stable, "auth_request_expired");
-	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, w.user, NULL, &redirect), ERR_INVALID);
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, BROWSER, w.user, NULL, &redirect),
+	              ERR_INVALID);
 	ASSERT_INT_EQ(app_oauth_request_pending(w.f.app, "areq_nope", &got), ERR_NOT_FOUND);
 	auth_request_release(&r);
 	world_close(&w);
@@ -418,5 +426,38 @@ BOTH(keyring_rotation_keeps_the_old_key_for_its_grace)
 	jose_jwks_unref(s2);
 	jose_jwks_unref(s3);
 	free(kid2);
+	world_close(&w);
+}
+
+/* Login CSRF: only the browser that started a sign-in may finish it. */
+BOTH(sign_in_is_bound_to_the_starting_browser)
+{
+	struct world w;
+	OPEN_OR_SKIP(&w, pg);
+	struct auth_request r;
+	char *redirect = NULL;
+	start(&w, &r);                                                    /* bound to BROWSER */
+	ASSERT_INT_EQ(app_oauth_request_bind(w.f.app, r.id, BROWSER), 0); /* a retry: fine */
+	ASSERT_INT_EQ(app_oauth_request_bind(w.f.app, r.id, OTHER), ERR_CONFLICT);
+	ASSERT_STR_EQ(error_get()->stable, "browser_mismatch");
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, OTHER, w.user, NULL, &redirect),
+	              ERR_FORBIDDEN);
+	ASSERT_STR_EQ(error_get()->stable, "browser_mismatch");
+	ASSERT(!redirect);
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, BROWSER, w.user, NULL, &redirect), 0);
+	free(redirect);
+	auth_request_release(&r);
+	/* a request no browser started (never bound) cannot be completed at all */
+	memset(&r, 0, sizeof(r));
+	r.client_id = xstrdup(w.client.client_id);
+	r.redirect_uri = xstrdup(REDIRECT);
+	r.code_challenge = xstrdup(CHALLENGE);
+	r.scope = xstrdup("openid");
+	r.status = xstrdup("pending");
+	ASSERT_INT_EQ(app_oauth_request_create(w.f.app, &r), 0);
+	ASSERT_INT_EQ(app_oauth_complete(w.f.app, r.id, NULL, w.user, NULL, &redirect),
+	              ERR_FORBIDDEN);
+	ASSERT_STR_EQ(error_get()->stable, "browser_unbound");
+	auth_request_release(&r);
 	world_close(&w);
 }

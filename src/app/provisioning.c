@@ -185,7 +185,8 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 	if (rc)
 		return rc;
 	op->out->user_created = create;
-	rc = create ? store_user_insert(c, u) : store_user_update(c, u, false);
+	/* a returning user whose details did not change: only last_sign_in_at is written */
+	rc = create ? store_user_insert(c, u) : changed ? store_user_update(c, u, false) : 0;
 	if (rc == 0)
 		rc = store_user_touch_sign_in(c, u->id, now);
 	if (rc == 0 && (create || changed))
@@ -246,6 +247,54 @@ static int provision_tx(struct db_conn *c, void *payload)
 		xsnprintf(op->out->org_id, sizeof(op->out->org_id), "%s", op->conn->org_id);
 	}
 	user_release(&u);
+	return rc;
+}
+
+struct member_op {
+	const char *email_norm, *org_id;
+	bool member;
+};
+
+static int member_tx(struct db_conn *c, void *payload)
+{
+	struct member_op *op = payload;
+	struct db_stmt *s;
+	int rc = db_query(c, &s,
+	                  "SELECT 1 FROM user_emails e JOIN memberships m ON m.user_id = e.user_id "
+	                  "WHERE e.email_norm = ? AND m.org_id = ?",
+	                  "tt", op->email_norm, op->org_id);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	op->member = rc == DB_ROW;
+	return rc < 0 ? rc : 0;
+}
+
+bool app_provision_is_member(struct app *a, const struct connection *conn, const char *email)
+{
+	char *norm = NULL;
+	struct member_op op = { NULL, conn->org_id, false };
+	if (model_email_normalize(&norm, email ? email : "") == 0) {
+		op.email_norm = norm;
+		if (app_read(a, member_tx, &op))
+			op.member = false;
+	}
+	error_clear();
+	free(norm);
+	return op.member;
+}
+
+int app_provision_sso_tx(struct db_conn *c, const struct connection *conn,
+                         const struct sso_identity *id, struct sso_provisioned *out)
+{
+	struct prov_op op = { .conn = conn, .id = id, .out = out };
+	char *norm = NULL;
+	memset(out, 0, sizeof(*out));
+	int rc = split_domain(&op, id->email, &norm);
+	if (rc == 0)
+		rc = provision_tx(c, &op);
+	free(norm);
 	return rc;
 }
 

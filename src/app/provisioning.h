@@ -40,6 +40,14 @@ int app_provision_check_domain(struct app *a, const struct connection *conn, con
 int app_provision_sso(struct app *a, const struct connection *conn, const struct sso_identity *id,
                       struct sso_provisioned *out);
 /*
+ * Whether email already belongs to a member of conn's organization (a hint for
+ * how to schedule the sign-in's transaction; false on any error).
+ */
+bool app_provision_is_member(struct app *a, const struct connection *conn, const char *email);
+/* The same inside the caller's transaction (app_signin_finish). */
+int app_provision_sso_tx(struct db_conn *c, const struct connection *conn,
+                         const struct sso_identity *id, struct sso_provisioned *out);
+/*
  * The public_metadata this identity's attributes produce over base (a JSON
  * object text; NULL is {}); caller frees. Exposed for tests and test sign-ins.
  */

@@ -13,10 +13,6 @@
 #include "store/connection.h"
 #include "store/signin.h"
 
-#include <stdatomic.h>
-
-#define SWEEP_EVERY_S 60
-
 struct saml_op {
 	const struct actor *who;
 	const char *conn_id, *request_id, *auth_request_id, *test_id, *assertion_id;
@@ -59,30 +55,6 @@ static int save_tx(struct db_conn *c, void *payload)
 	                                 op->test_id, now, now + SAML_SIGNIN_REQUEST_TTL_S);
 }
 
-/* Expired sign-in rows (AuthnRequests, replay entries, OIDC states) go at most once a minute. */
-static atomic_llong last_sweep_at;
-
-static int sweep_tx(struct db_conn *c, void *payload)
-{
-	int64_t *n = payload;
-	*n = store_signin_sweep(c, clock_now());
-	return *n < 0 ? (int)*n : 0;
-}
-
-static void sweep_now_and_then(struct app *a)
-{
-	long long now = clock_now(), last = atomic_load(&last_sweep_at);
-	if (now - last < SWEEP_EVERY_S ||
-	    !atomic_compare_exchange_strong(&last_sweep_at, &last, now))
-		return;
-	int64_t n = 0;
-	if (db_tx(a->db, DB_TX_WRITE, sweep_tx, &n))
-		log_warn("sign-in state sweep failed", "err=\"%s\"", error_get()->detail);
-	else if (n > 0)
-		log_info("expired sign-in state swept", "rows=%lld", (long long)n);
-	error_clear();
-}
-
 int app_saml_request_save(struct app *a, const char *conn_id, const char *request_id,
                           const char *auth_request_id, const char *test_id)
 {
@@ -91,10 +63,7 @@ int app_saml_request_save(struct app *a, const char *conn_id, const char *reques
 		              .auth_request_id =
 		                      auth_request_id && *auth_request_id ? auth_request_id : NULL,
 		              .test_id = test_id && *test_id ? test_id : NULL };
-	int rc = app_write(a, save_tx, &op);
-	if (rc == 0)
-		sweep_now_and_then(a);
-	return rc;
+	return app_write(a, save_tx, &op); /* expired rows: app/sweep.c */
 }
 
 static int take_tx(struct db_conn *c, void *payload)

@@ -5,9 +5,12 @@
 #include "app/signin.h"
 
 #include "app/connection.h"
+#include "app/oauth.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/url.h"
+#include "store/signin.h"
 
 void signin_next_release(struct signin_next *n)
 {
@@ -132,4 +135,82 @@ int app_signin_begin(struct app *a, const struct auth_request *req, struct signi
 	out->kind = SIGNIN_NEXT_REDIRECT;
 	out->url = buf_detach(&b, NULL);
 	return 0;
+}
+
+/* --- the end of a sign-in ------------------------------------------------------------- */
+
+struct finish_op {
+	const struct connection *conn;
+	const struct sso_identity *id;
+	const struct signin_assertion *assertion;
+	const char *auth_request_id, *issuer, *browser_hash;
+	struct signin_finished *out;
+};
+
+void signin_finished_release(struct signin_finished *f)
+{
+	free(f->redirect);
+	memset(f, 0, sizeof(*f));
+}
+
+static int finish_tx(struct db_conn *c, void *payload)
+{
+	struct finish_op *op = payload;
+	struct sso_provisioned who;
+	int rc = 0;
+	signin_finished_release(op->out);
+	if (op->assertion) {
+		rc = store_saml_assertion_remember(c, op->conn->id, op->assertion->assertion_id,
+		                                   op->assertion->expires_at, clock_now());
+		if (rc == ERR_CONFLICT)
+			rc = error_setc(ERR_CONFLICT, "assertion_replayed",
+			                "assertion %.80s was already used to sign in: a replayed "
+			                "response",
+			                op->assertion->assertion_id);
+	}
+	if (rc == 0)
+		rc = app_provision_sso_tx(c, op->conn, op->id, &who);
+	if (rc == 0)
+		rc = app_oauth_complete_tx(c, op->issuer, op->auth_request_id, op->browser_hash,
+		                           who.user_id, who.org_id, op->out->browser_hash,
+		                           &op->out->redirect);
+	return rc;
+}
+
+/* The advisory key that queues sign-ins into one organization (FNV-1a, tagged). */
+static uint64_t org_key(const char *org_id)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = "gatehouse signin org\n"; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (const char *p = org_id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+int app_signin_finish(struct app *a, const struct connection *conn, const struct sso_identity *id,
+                      const struct signin_assertion *assertion, const char *auth_request_id,
+                      const char *browser_hash, struct signin_finished *out)
+{
+	struct finish_op op = { conn,         id, assertion, auth_request_id, a->cfg->public_url,
+		                browser_hash, out };
+	memset(out, 0, sizeof(*out));
+	/*
+	 * A returning member writes no membership: run in parallel with the others.
+	 * A first sign-in into the organization is queued behind its other first
+	 * sign-ins (an advisory lock on PostgreSQL; SQLite has one writer anyway):
+	 * under SERIALIZABLE they collide otherwise (each reads the members, then
+	 * adds one) until the retries run out. A returning member that collides
+	 * anyway (the membership was removed meanwhile) queues the same way.
+	 */
+	int rc = app_provision_is_member(a, conn, id->email) ? app_write(a, finish_tx, &op)
+	                                                     : ERR_RETRY;
+	if (rc == ERR_RETRY ||
+	    (rc == ERR_CONFLICT && !strcmp(error_get()->stable, "concurrent_update"))) {
+		error_clear();
+		rc = app_write_keyed(a, org_key(conn->org_id), finish_tx, &op);
+	}
+	if (rc)
+		signin_finished_release(out);
+	return rc;
 }

@@ -20,6 +20,8 @@
 #define GATEHOUSE_APP_SIGNIN_H
 
 #include "app/app.h"
+#include "app/provisioning.h"
+#include "crypto/crypto.h"
 #include "model/oauth.h"
 
 enum signin_next_kind {
@@ -50,5 +52,31 @@ int app_signin_email(struct app *a, const struct auth_request *req, const char *
  */
 int app_signin_route(struct app *a, const struct auth_request *req, const char *email,
                      const char *organization, const char *connection, struct signin_next *out);
+
+/* The replay-cache entry of the assertion a SAML sign-in consumed. */
+struct signin_assertion {
+	const char *assertion_id;
+	int64_t expires_at; /* until when a replay must be refused */
+};
+/*
+ * The last step of a real enterprise sign-in, in one transaction: the
+ * assertion's replay-cache entry (SAML; NULL for OIDC, whose state is taken
+ * once), JIT provisioning (app/provisioning.h) and the completion of the
+ * authorization request with a code (app_oauth_complete, whose browser_hash
+ * rule applies: NULL defers the comparison to the caller). All or nothing, one
+ * commit instead of three. Errors are those of each step: ERR_CONFLICT
+ * assertion_replayed, ERR_FORBIDDEN email_domain_not_covered /
+ * user_deactivated / membership_limit_reached / browser_mismatch /
+ * browser_unbound, ERR_CONFLICT auth_request_used. Release *out with
+ * signin_finished_release.
+ */
+struct signin_finished {
+	char *redirect;                           /* the app's redirect_uri with the code (owned) */
+	char browser_hash[CRYPTO_SHA256_HEX_LEN]; /* the browser the request is bound to */
+};
+void signin_finished_release(struct signin_finished *f);
+int app_signin_finish(struct app *a, const struct connection *conn, const struct sso_identity *id,
+                      const struct signin_assertion *assertion, const char *auth_request_id,
+                      const char *browser_hash, struct signin_finished *out);
 
 #endif

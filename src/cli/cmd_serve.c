@@ -10,6 +10,7 @@
 #include "app/directory_role.h"
 #include "app/key.h"
 #include "app/signing_key.h"
+#include "app/sweep.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -94,6 +95,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	dns_job_start(&recheck, a, cfg->domain_recheck_interval_s);
 	app_directory_role_worker_start(a);
 	app_scim_log_start(a, cfg->scim_log_retention_s);
+	app_sweep_start(a, cfg->expiry_sweep_interval_s);
 	struct http_server_config hc = {
 		.listen = cfg->listen,
 		.max_connections = (unsigned)cfg->max_connections,
@@ -108,6 +110,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	struct http_server *srv = NULL;
 	rc = http_server_start(&srv, &hc);
 	if (rc) {
+		app_sweep_stop();
 		app_scim_log_stop();
 		app_directory_role_worker_stop();
 		dns_job_stop(recheck);
@@ -135,6 +138,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	sigwait(&sigs, &sig);
 	log_info("shutting down", "signal=%d in_flight=%u", sig, http_server_in_flight(srv));
 	http_server_drain(srv, (unsigned)cfg->drain_timeout_s);
+	app_sweep_stop();
 	app_scim_log_stop();
 	app_directory_role_worker_stop();
 	dns_job_stop(recheck);

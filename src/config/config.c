@@ -43,6 +43,20 @@ const struct config_setting config_settings[] = {
 	{ "domain_recheck_interval_s", CONFIG_INT, S(domain_recheck_interval_s), "300", 0, 86400,
 	  false,
 	  "seconds between automatic re-checks of domains waiting for their TXT record (0: only on demand)" },
+	{ "expiry_sweep_interval_s", CONFIG_INT, S(expiry_sweep_interval_s), "60", 0, 86400, false,
+	  "seconds between sweeps deleting expired sign-in state: authorization requests, codes, "
+	  "tokens, SAML/OIDC sign-in states, replay entries (0: no sweep on this node)" },
+	{ "sso_start_limit_per_ip", CONFIG_INT, S(sso_start_limit_per_ip), "0", 0, 100000000, false,
+	  "enterprise sign-in starts per client IP and minute, counted on each node (0: no limit; "
+	  "a company's users often share one egress IP)" },
+	{ "sso_start_limit_per_connection", CONFIG_INT, S(sso_start_limit_per_connection), "0", 0,
+	  100000000, false,
+	  "enterprise sign-in starts per connection and minute, counted on each node (0: no limit)" },
+	{ "sso_failure_limit_per_ip", CONFIG_INT, S(sso_failure_limit_per_ip), "0", 0, 100000000,
+	  false,
+	  "failed SAML ACS posts, OIDC callbacks and hand-offs per client IP and minute, counted on "
+	  "each node; past it the IP's posts are refused before any parsing (0: no limit; behind a "
+	  "reverse proxy every client has the proxy's IP)" },
 	{ "scim_log_retention_s", CONFIG_INT, S(scim_log_retention_s), "2592000", 0, 315360000,
 	  false,
 	  "how long the inbound SCIM request log keeps an entry (default 30 days; 0 keeps them all)" },

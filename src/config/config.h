@@ -26,6 +26,8 @@ struct config {
 	int64_t drain_timeout_s;
 	int64_t domain_recheck_interval_s;
 	int64_t scim_log_retention_s;
+	int64_t expiry_sweep_interval_s;
+	int64_t sso_start_limit_per_ip, sso_start_limit_per_connection, sso_failure_limit_per_ip;
 	char *easie_google_issuer;
 	char *easie_microsoft_authority;
 	int64_t ui_session_idle_s;

@@ -250,6 +250,7 @@ void auth_request_release(struct auth_request *r)
 	free(r->organization);
 	free(r->connection);
 	free(r->status);
+	free(r->browser_hash);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -68,6 +68,7 @@ struct auth_request {
 	char *client_id, *redirect_uri, *state, *nonce, *code_challenge, *scope;
 	char *login_hint, *organization, *connection; /* what the app named; NULL if not */
 	char *status;                                 /* pending | completed */
+	char *browser_hash; /* SHA-256 hex of the binding cookie of the browser that started it */
 	int64_t created_at, expires_at;
 };
 void auth_request_release(struct auth_request *r);

@@ -140,6 +140,8 @@ static int update(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = app_connection_update(ctx->app, &ctx->actor, route_param(ctx, "conn"), &in,
 		                           &x);
+	if (rc == 0)
+		routes_saml_ctx_evict(x.id);
 	connection_input_release(&in);
 	json_decref(body);
 	if (rc == 0)
@@ -154,6 +156,7 @@ static int destroy(struct route_ctx *ctx)
 	int rc = app_connection_delete(ctx->app, &ctx->actor, id);
 	if (rc)
 		return rc;
+	routes_saml_ctx_evict(id);
 	json_t *j = json_object();
 	json_object_set_new(j, "object", json_string("enterprise_connection"));
 	json_object_set_new(j, "id", json_string(id));

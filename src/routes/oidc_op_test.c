@@ -26,11 +26,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define VERIFIER  "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
-#define CHALLENGE "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-#define CB        "http://127.0.0.1:9/cb"
-#define CB_ENC    "http%%3A%%2F%%2F127.0.0.1%%3A9%%2Fcb" /* inside format strings */
-#define BYE       "http://127.0.0.1:9/bye"
+#define VERIFIER     "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+#define CHALLENGE    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+#define BROWSER_HASH "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define CB           "http://127.0.0.1:9/cb"
+#define CB_ENC       "http%%3A%%2F%%2F127.0.0.1%%3A9%%2Fcb" /* inside format strings */
+#define BYE          "http://127.0.0.1:9/bye"
 
 struct reply {
 	int status;
@@ -173,7 +174,9 @@ static char *sign_in(struct op_world *w, char **request_id_out)
 	char *request_id = id ? xstrdup(id + 8) : xstrdup("");
 	char *redirect = NULL;
 	char *code = NULL;
-	if (app_oauth_complete(w->f.app, request_id, w->user, w->org, &redirect) == 0) {
+	if (app_oauth_request_bind(w->f.app, request_id, BROWSER_HASH) == 0 &&
+	    app_oauth_complete(w->f.app, request_id, BROWSER_HASH, w->user, w->org, &redirect) ==
+	            0) {
 		const char *c = strstr(redirect, "code=");
 		code = xstrndup(c + 5, strcspn(c + 5, "&"));
 	}

@@ -15,6 +15,7 @@
 #include "app/oauth.h"
 #include "app/oidc_signin.h"
 #include "app/provisioning.h"
+#include "app/signin.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -293,9 +294,8 @@ static int finish_test(struct rp_flow *f)
 
 /* --- real sign-ins ------------------------------------------------------------------- */
 
-static int sign_in(struct rp_flow *f, char **redirect)
+static int sign_in(struct rp_flow *f, struct signin_finished *done)
 {
-	struct sso_provisioned who;
 	if (strcmp(f->conn.status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
 		                  "connection %s is %s: only an active connection signs users in",
@@ -305,24 +305,25 @@ static int sign_in(struct rp_flow *f, char **redirect)
 		                   .last_name = f->id.family_name,
 		                   .external_id = f->id.sub,
 		                   .attributes_json = f->id.attributes_json };
-	int rc = app_provision_sso(f->ctx->app, &f->conn, &id, &who);
-	if (rc == 0)
-		rc = app_oauth_complete(f->ctx->app, f->st.auth_request_id, who.user_id, who.org_id,
-		                        redirect);
-	return rc;
+	/* a top-level GET from the IdP brings the SameSite=Lax binding cookie (sso_binding.c) */
+	char presented[CRYPTO_SHA256_HEX_LEN];
+	if (!routes_sso_browser_hash(f->ctx, presented))
+		xsnprintf(presented, sizeof(presented), "%s", "no binding cookie");
+	return app_signin_finish(f->ctx->app, &f->conn, &id, NULL, f->st.auth_request_id, presented,
+	                         done);
 }
 
 static int finish_real(struct rp_flow *f)
 {
-	char *redirect = NULL;
+	struct signin_finished done = { 0 };
 	if (f->problems.n == 0)
-		fail(f, sign_in(f, &redirect), "sign_in_failed");
+		fail(f, sign_in(f, &done), "sign_in_failed");
 	if (f->problems.n == 0) {
-		int rc = route_redirect(f->ctx, redirect);
-		free(redirect);
+		int rc = route_redirect(f->ctx, done.redirect);
+		signin_finished_release(&done);
 		return rc;
 	}
-	free(redirect);
+	signin_finished_release(&done);
 	/* the path is the client's: name the connection only when it exists */
 	if (!f->have_conn)
 		f->have_conn = app_connection_get(f->ctx->app, f->conn_id, &f->conn) == 0;
@@ -337,6 +338,8 @@ static int finish_real(struct rp_flow *f)
 static int callback(struct route_ctx *ctx)
 {
 	struct rp_flow f = { .ctx = ctx, .conn_id = route_param(ctx, "conn") };
+	if (routes_sso_limit_reached(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip))
+		return routes_sso_limited(ctx);
 	int rc = take_state(&f);
 	if (rc == 0)
 		rc = idp_error_param(&f);
@@ -346,6 +349,8 @@ static int callback(struct route_ctx *ctx)
 		exchange_and_validate(&f);
 	error_clear();
 	rc = f.st.test_sign_in_id[0] ? finish_test(&f) : finish_real(&f);
+	if (f.problems.n)
+		routes_sso_limit_take(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip);
 	flow_release(&f);
 	return rc;
 }

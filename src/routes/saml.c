@@ -21,6 +21,7 @@
 #include <pthread.h>
 
 #define CACHE_BUCKETS 64
+#define CACHE_IDLE_S  3600 /* a context unused this long is dropped (deleted elsewhere?) */
 
 /* --- SP keys ------------------------------------------------------------------------- */
 
@@ -68,6 +69,7 @@ struct ctx_entry {
 	char conn_id[ID_MAX];
 	char fingerprint[CRYPTO_SHA256_HEX_LEN];
 	struct saml_sp_ctx *ctx;
+	int64_t used_at; /* written under cache_lock */
 	struct ctx_entry *next;
 };
 
@@ -87,17 +89,63 @@ static struct saml_sp_ctx *cache_get(const char *conn_id, const char *fp)
 	struct saml_sp_ctx *found = NULL;
 	pthread_mutex_lock(&cache_lock);
 	for (struct ctx_entry *e = cache[bucket(conn_id)]; e; e = e->next)
-		if (!strcmp(e->conn_id, conn_id) && !strcmp(e->fingerprint, fp))
+		if (!strcmp(e->conn_id, conn_id) && !strcmp(e->fingerprint, fp)) {
 			found = saml_sp_ctx_ref(e->ctx);
+			e->used_at = clock_now();
+		}
 	pthread_mutex_unlock(&cache_lock);
 	return found;
+}
+
+/*
+ * Unlinks the entries idle since before idle_before, or the one of conn_id
+ * (either may be NULL/0), onto *dropped (caller holds cache_lock, then unrefs
+ * outside it): the contexts of deleted connections must not stay in memory.
+ */
+static void cache_unlink(const char *conn_id, int64_t idle_before, struct ctx_entry **dropped)
+{
+	for (size_t b = 0; b < CACHE_BUCKETS; b++) {
+		for (struct ctx_entry **p = &cache[b]; *p;) {
+			struct ctx_entry *e = *p;
+			if ((conn_id && !strcmp(e->conn_id, conn_id)) ||
+			    (idle_before && e->used_at < idle_before)) {
+				*p = e->next;
+				e->next = *dropped;
+				*dropped = e;
+			} else {
+				p = &e->next;
+			}
+		}
+	}
+}
+
+static void free_dropped(struct ctx_entry *e)
+{
+	while (e) {
+		struct ctx_entry *next = e->next;
+		log_info("SAML connection context evicted", "connection=%s", e->conn_id);
+		saml_sp_ctx_unref(e->ctx); /* requests in flight keep theirs by reference */
+		free(e);
+		e = next;
+	}
+}
+
+void routes_saml_ctx_evict(const char *conn_id)
+{
+	struct ctx_entry *dropped = NULL;
+	pthread_mutex_lock(&cache_lock);
+	cache_unlink(conn_id, 0, &dropped);
+	pthread_mutex_unlock(&cache_lock);
+	free_dropped(dropped);
 }
 
 /* Replaces the connection's entry; the old context lives on while requests hold it. */
 static void cache_put(const char *conn_id, const char *fp, struct saml_sp_ctx *ctx)
 {
 	struct saml_sp_ctx *old = NULL;
+	struct ctx_entry *dropped = NULL;
 	pthread_mutex_lock(&cache_lock);
+	cache_unlink(NULL, clock_now() - CACHE_IDLE_S, &dropped); /* builds are rare: prune here */
 	struct ctx_entry **slot = &cache[bucket(conn_id)], *e = *slot;
 	while (e && strcmp(e->conn_id, conn_id) != 0)
 		e = e->next;
@@ -109,9 +157,11 @@ static void cache_put(const char *conn_id, const char *fp, struct saml_sp_ctx *c
 	}
 	old = e->ctx;
 	e->ctx = saml_sp_ctx_ref(ctx);
+	e->used_at = clock_now();
 	xsnprintf(e->fingerprint, sizeof(e->fingerprint), "%s", fp);
 	pthread_mutex_unlock(&cache_lock);
 	saml_sp_ctx_unref(old);
+	free_dropped(dropped);
 }
 
 static const char *or_empty(const char *s)
@@ -280,9 +330,19 @@ static int post_form(struct route_ctx *ctx, const struct saml_authn_request *r)
 	return rc;
 }
 
-int routes_saml_begin(struct route_ctx *ctx, const struct connection *conn,
-                      const char *auth_request_id, const char *test_id)
+static enum saml_hint_style hint_style(const struct connection *conn)
 {
+	if (!strcmp(conn->provider, "microsoft_entra_id"))
+		return SAML_HINT_QUERY;
+	if (!strcmp(conn->provider, "okta") || !strcmp(conn->provider, "custom_saml"))
+		return SAML_HINT_SUBJECT;
+	return SAML_HINT_NONE;
+}
+
+int routes_saml_begin(struct route_ctx *ctx, const struct connection *conn,
+                      const char *auth_request_id, const char *test_id, const char *login_hint)
+{
+	struct saml_login_hint hint = { login_hint, hint_style(conn) };
 	struct saml_sp_ctx *sctx = NULL;
 	struct saml_authn_request r = { 0 };
 	char relay[SAML_RELAY_MAX_HEX + 1];
@@ -293,7 +353,7 @@ int routes_saml_begin(struct route_ctx *ctx, const struct connection *conn,
 	routes_saml_relay_state(ctx->app, relay, auth_request_id ? auth_request_id : test_id);
 	int rc = routes_saml_ctx(ctx->app, conn, &sctx);
 	if (rc == 0)
-		rc = saml_authn_request_build(&r, sctx, relay, clock_now());
+		rc = saml_authn_request_build_hinted(&r, sctx, relay, &hint, clock_now());
 	if (rc == 0)
 		rc = app_saml_request_save(ctx->app, conn->id, r.request_id, auth_request_id,
 		                           test_id);

@@ -44,13 +44,24 @@ int routes_saml_keys(struct app *a, const struct actor *who, const char *conn_id
  */
 int routes_saml_ctx(struct app *a, const struct connection *conn, struct saml_sp_ctx **out);
 /*
+ * Drops the cached context of a connection this node changed or deleted (the
+ * next sign-in builds a new one; requests in flight keep theirs). Other nodes
+ * notice a change by its fingerprint on next use, and drop contexts unused for
+ * an hour (a connection deleted through another node) whenever one is built.
+ */
+void routes_saml_ctx_evict(const char *conn_id);
+/*
  * Starts a sign-in through conn for an authorization request (auth_request_id)
  * or a test sign-in (test_id): builds the AuthnRequest, stores its ID, and
  * replies with the redirect to the IdP (or, for an IdP that only takes
- * HTTP-POST, a page with the form). On failure nothing is replied.
+ * HTTP-POST, a page with the form). On failure nothing is replied. login_hint
+ * (the app's, may be NULL) goes to the IdP as its preset takes it: login_hint=
+ * on the SSO URL for Microsoft Entra ID (which refuses a Subject), a
+ * Subject/NameID in the AuthnRequest for Okta and custom SAML, not at all for
+ * Google Workspace.
  */
 int routes_saml_begin(struct route_ctx *ctx, const struct connection *conn,
-                      const char *auth_request_id, const char *test_id);
+                      const char *auth_request_id, const char *test_id, const char *login_hint);
 /*
  * The RelayState sent with a request made for this authorization request or
  * test id: an opaque digest the ACS recomputes from the stored request.

@@ -13,6 +13,8 @@
  *
  * Cross-site by nature (the IdP's page posts the form): no cookie is read, and
  * nothing happens unless the signed response answers a request sent from here.
+ * The code goes to the app only through /sso/finish, in the browser that
+ * started the sign-in (login CSRF: routes/sso_binding.c).
  */
 #include "base/common.h"
 
@@ -20,6 +22,7 @@
 #include "app/diagnostics.h"
 #include "app/oauth.h"
 #include "app/provisioning.h"
+#include "app/signin.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -246,7 +249,8 @@ static int validate(struct acs_flow *f)
 	if (f->problems.n == 0 && !f->res.assertion_id)
 		oidc_rp_problems_add(&f->problems, "invalid_assertion",
 		                     "the assertion has no ID, so its replay cannot be refused");
-	if (f->problems.n == 0)
+	/* a real sign-in writes its replay entry with its last transaction (app_signin_finish) */
+	if (f->problems.n == 0 && !f->auth_request_id[0])
 		fail(f,
 		     app_saml_assertion_remember(f->ctx->app, f->conn.id, f->res.assertion_id,
 		                                 f->res.replay_until_at),
@@ -331,9 +335,8 @@ static int finish_test(struct acs_flow *f)
 	                                  &f->problems);
 }
 
-static int sign_in(struct acs_flow *f, char **redirect)
+static int sign_in(struct acs_flow *f, struct signin_finished *done)
 {
-	struct sso_provisioned who;
 	if (strcmp(f->conn.status, "active") != 0)
 		return error_setc(ERR_FORBIDDEN, "connection_inactive",
 		                  "connection %s is %s: only an active connection signs users in",
@@ -343,11 +346,9 @@ static int sign_in(struct acs_flow *f, char **redirect)
 		                   .last_name = f->last_name,
 		                   .external_id = f->res.name_id,
 		                   .attributes_json = f->attributes_json };
-	int rc = app_provision_sso(f->ctx->app, &f->conn, &id, &who);
-	if (rc == 0)
-		rc = app_oauth_complete(f->ctx->app, f->auth_request_id, who.user_id, who.org_id,
-		                        redirect);
-	return rc;
+	struct signin_assertion seen = { f->res.assertion_id, f->res.replay_until_at };
+	/* a cross-site POST brings no SameSite=Lax cookie: /sso/finish compares it */
+	return app_signin_finish(f->ctx->app, &f->conn, &id, &seen, f->auth_request_id, NULL, done);
 }
 
 /* A valid IdP-initiated sign-in: no application asked, so there is nowhere to send a code. */
@@ -367,18 +368,18 @@ static int unsolicited(struct acs_flow *f)
 
 static int finish_real(struct acs_flow *f)
 {
-	char *redirect = NULL;
+	struct signin_finished done = { 0 };
 	if (f->problems.n == 0 && !f->auth_request_id[0])
 		return unsolicited(f);
 	if (f->problems.n == 0)
-		fail(f, sign_in(f, &redirect), "sign_in_failed");
+		fail(f, sign_in(f, &done), "sign_in_failed");
 	if (f->problems.n == 0) {
-		int rc = route_redirect(f->ctx, redirect);
-		free(redirect);
+		int rc = routes_sso_handoff(f->ctx, f->auth_request_id, f->conn.id, &done);
+		signin_finished_release(&done);
 		log_info("SAML sign-in", "connection=%s", f->conn.id);
 		return rc;
 	}
-	free(redirect);
+	signin_finished_release(&done);
 	char *detail = oidc_rp_problems_join(&f->problems);
 	app_sign_in_failure_record(f->ctx->app, f->have_conn ? f->conn.id : NULL,
 	                           f->have_conn ? f->conn.org_id : NULL, f->problems.items[0].code,
@@ -402,6 +403,8 @@ static void flow_release(struct acs_flow *f)
 int routes_saml_acs(struct route_ctx *ctx)
 {
 	struct acs_flow f = { .ctx = ctx, .conn_id = route_param(ctx, "conn") };
+	if (routes_sso_limit_reached(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip))
+		return routes_sso_limited(ctx); /* before any parsing or signature work */
 	int rc = fail(&f, load_connection(&f), "connection_not_found");
 	if (rc == 0)
 		rc = fail(&f, read_form(&f), "invalid_form");
@@ -413,6 +416,8 @@ int routes_saml_acs(struct route_ctx *ctx)
 		read_identity(&f);
 	error_clear();
 	rc = f.test_id[0] ? finish_test(&f) : finish_real(&f);
+	if (f.problems.n)
+		routes_sso_limit_take(ctx, SSO_LIMIT_FAIL_IP, ctx->req->remote_ip);
 	flow_release(&f);
 	return rc;
 }

@@ -202,6 +202,8 @@ static int refresh(struct route_ctx *ctx)
 	}
 	if (rc == 0)
 		rc = app_connection_update(ctx->app, &ctx->actor, c.id, &in, &x);
+	if (rc == 0)
+		routes_saml_ctx_evict(c.id);
 	if (rc == 0) {
 		log_info("SAML IdP metadata refreshed", "connection=%s certificates=%zu", c.id,
 		         s.idp.ncerts);

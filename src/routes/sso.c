@@ -7,7 +7,11 @@
  *                        test never provisions anyone.
  *  GET /sso/start/{conn}?request=areq_...
  *                        a real sign-in for the app's pending authorization
- *                        request, through the connection the SSO router chose.
+ *                        request, through the connection the SSO router chose;
+ *                        binds it to this browser (sso_binding.c).
+ *  GET /sso/finish/{request}?h=...
+ *                        where a SAML sign-in hands its code to the browser
+ *                        that started it (sso_binding.c).
  *
  * The browser is sent to the connection's IdP; its answer comes back to the
  * protocol's callback. Also the pages these flows show (see sso.h).
@@ -93,7 +97,7 @@ static int start_oidc(struct route_ctx *ctx, const struct test_sign_in *t,
 static int start_saml(struct route_ctx *ctx, const struct test_sign_in *t,
                       const struct connection *conn)
 {
-	if (routes_saml_begin(ctx, conn, NULL, t->id))
+	if (routes_saml_begin(ctx, conn, NULL, t->id, NULL))
 		return start_failed(ctx, t);
 	return 0;
 }
@@ -159,8 +163,10 @@ static int begin_real(struct route_ctx *ctx, const struct auth_request *r,
 {
 	char *url = NULL;
 	int rc = request_allows(ctx, r, conn);
+	if (rc == 0)
+		rc = routes_sso_bind(ctx, r->id); /* login CSRF: see sso_binding.c */
 	if (rc == 0 && !strcmp(conn->protocol, "saml"))
-		return routes_saml_begin(ctx, conn, r->id, NULL);
+		return routes_saml_begin(ctx, conn, r->id, NULL, r->login_hint);
 	if (rc == 0)
 		rc = routes_oidc_rp_begin(ctx, conn, r->id, NULL, r->login_hint, &url);
 	if (rc == 0)
@@ -177,6 +183,9 @@ static int real_start(struct route_ctx *ctx)
 	if (!id || !*id || strlen(id) >= ID_MAX)
 		return message(ctx, 400, "Start from your application",
 		               "This page is reached from an application's sign-in button.");
+	if (routes_sso_limit_take(ctx, SSO_LIMIT_START_IP, ctx->req->remote_ip) ||
+	    routes_sso_limit_take(ctx, SSO_LIMIT_START_CONN, route_param(ctx, "conn")))
+		return routes_sso_limited(ctx);
 	int rc = app_oauth_request_pending(ctx->app, id, &r);
 	if (rc)
 		return message(ctx,
@@ -204,6 +213,7 @@ static int real_start(struct route_ctx *ctx)
 const struct route routes_sso[] = {
 	{ "GET", "/sso/test/{id}", test_start, AUTH_NONE, BODY_NONE, "sso.test_start" },
 	{ "GET", "/sso/start/{conn}", real_start, AUTH_NONE, BODY_NONE, "sso.start" },
+	{ "GET", "/sso/finish/{request}", routes_sso_finish, AUTH_NONE, BODY_NONE, "sso.finish" },
 	{ NULL, NULL, NULL, AUTH_NONE, 0, NULL },
 };
 /* clang-format on */

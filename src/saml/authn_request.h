@@ -37,4 +37,26 @@ int saml_authn_request_build(struct saml_authn_request *out, struct saml_sp_ctx 
                              const char *relay_state, int64_t now);
 void saml_authn_request_release(struct saml_authn_request *r);
 
+/* How an IdP takes the email a sign-in is for (the app's login_hint). */
+enum saml_hint_style {
+	SAML_HINT_NONE = 0,
+	/*
+	 * <saml:Subject><saml:NameID>email</saml:NameID></saml:Subject> in the
+	 * AuthnRequest (SAML Core 3.4.1; no Format, so only the value has to match
+	 * what the IdP asserts, 3.4.1.4).
+	 */
+	SAML_HINT_SUBJECT = 1,
+	/* login_hint=email on the SSO URL, outside the request (Microsoft Entra ID
+	 * refuses a Subject in an AuthnRequest and takes this instead). */
+	SAML_HINT_QUERY = 2,
+};
+struct saml_login_hint {
+	const char *email; /* ignored unless it looks like an address of at most 254 bytes */
+	enum saml_hint_style style;
+};
+/* saml_authn_request_build with a login hint (hint may be NULL). */
+int saml_authn_request_build_hinted(struct saml_authn_request *out, struct saml_sp_ctx *ctx,
+                                    const char *relay_state, const struct saml_login_hint *hint,
+                                    int64_t now);
+
 #endif

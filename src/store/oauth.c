@@ -37,8 +37,8 @@ int store_oauth_request_get(struct db_conn *c, const char *id, struct auth_reque
 	int rc =
 	        db_query(c, &s,
 	                 "SELECT id, client_id, redirect_uri, state, nonce, code_challenge, scope, "
-	                 "login_hint, organization, connection, status, created_at, expires_at "
-	                 "FROM auth_requests WHERE id = ?",
+	                 "login_hint, organization, connection, status, created_at, expires_at, "
+	                 "browser_hash FROM auth_requests WHERE id = ?",
 	                 "t", id);
 	if (rc)
 		return rc;
@@ -57,12 +57,26 @@ int store_oauth_request_get(struct db_conn *c, const char *id, struct auth_reque
 		out->status = db_text_dup(s, 10);
 		out->created_at = db_int(s, 11);
 		out->expires_at = db_int(s, 12);
+		out->browser_hash = db_text_dup(s, 13);
 	}
 	db_done(s);
 	if (rc == DB_DONE)
 		return error_setc(ERR_NOT_FOUND, "auth_request_not_found",
 		                  "no sign-in request %.80s", id);
 	return rc < 0 ? rc : 0;
+}
+
+int store_oauth_request_bind(struct db_conn *c, const char *id, const char *browser_hash,
+                             int64_t now)
+{
+	/* once: a retry from the same browser matches, any other browser does not */
+	int64_t n = db_exec(c,
+	                    "UPDATE auth_requests SET browser_hash = ? WHERE id = ? AND "
+	                    "status = 'pending' AND expires_at > ? AND "
+	                    "(browser_hash IS NULL OR browser_hash = ?)",
+	                    "ttit", browser_hash, id, now, browser_hash);
+	return changed(n, ERR_CONFLICT, "browser_mismatch",
+	               "this sign-in was started in another browser, or is no longer pending");
 }
 
 int store_oauth_request_complete(struct db_conn *c, const char *id, const char *session_id,

@@ -16,6 +16,13 @@ int store_oauth_request_insert(struct db_conn *c, const struct auth_request *r);
 /* ERR_NOT_FOUND (auth_request_not_found). Expiry and status are the caller's to check. */
 int store_oauth_request_get(struct db_conn *c, const char *id, struct auth_request *out);
 /* pending → completed, once, before expires_at. ERR_CONFLICT (auth_request_used) otherwise. */
+/*
+ * Binds a pending request to the browser that starts its sign-in (hash of its
+ * binding cookie), once; the same hash again is fine. ERR_CONFLICT
+ * browser_mismatch when another browser's hash is there or it is not pending.
+ */
+int store_oauth_request_bind(struct db_conn *c, const char *id, const char *browser_hash,
+                             int64_t now);
 int store_oauth_request_complete(struct db_conn *c, const char *id, const char *session_id,
                                  int64_t now);
 

@@ -247,18 +247,39 @@ int store_oidc_state_take(struct db_conn *c, const char *state_hash, const char 
 	return rc < 0 ? rc : (rc == DB_ROW ? 1 : 0);
 }
 
-int64_t store_signin_sweep(struct db_conn *c, int64_t now)
+const char *const store_sweep_kind_names[STORE_SWEEP_KINDS] = {
+	"auth_requests", "oauth_codes",    "oauth_tokens",         "oauth_tokens_revoked",
+	"saml_requests", "oidc_rp_states", "saml_assertions_seen",
+};
+
+int64_t store_signin_sweep(struct db_conn *c, int64_t now, int64_t codes_before, int64_t limit,
+                           int64_t removed[STORE_SWEEP_KINDS])
 {
-	int64_t total = 0;
-	static const char *const sql[] = {
-		"DELETE FROM saml_requests WHERE expires_at <= ?",
-		"DELETE FROM saml_assertions_seen WHERE expires_at <= ?",
-		"DELETE FROM oidc_rp_states WHERE expires_at <= ?",
+	/* Portable bounded deletes: the key of at most limit rows, found through an index. */
+	static const char *const sql[STORE_SWEEP_KINDS] = {
+		"DELETE FROM auth_requests WHERE id IN (SELECT id FROM auth_requests "
+		"WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+		"DELETE FROM oauth_codes WHERE code_hash IN (SELECT code_hash FROM oauth_codes "
+		"WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+		"DELETE FROM oauth_tokens WHERE token_hash IN (SELECT token_hash FROM oauth_tokens "
+		"WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+		"DELETE FROM oauth_tokens WHERE token_hash IN (SELECT token_hash FROM oauth_tokens "
+		"WHERE status = 'revoked' AND revoked_at <= ? ORDER BY revoked_at LIMIT ?)",
+		"DELETE FROM saml_requests WHERE id IN (SELECT id FROM saml_requests "
+		"WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+		"DELETE FROM oidc_rp_states WHERE state_hash IN (SELECT state_hash FROM "
+		"oidc_rp_states WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+		"DELETE FROM saml_assertions_seen WHERE (connection_id, assertion_id) IN (SELECT "
+		"connection_id, assertion_id FROM saml_assertions_seen WHERE expires_at <= ? "
+		"ORDER BY expires_at LIMIT ?)",
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
-		int64_t n = db_exec(c, sql[i], "i", now);
+	int64_t total = 0;
+	for (size_t i = 0; i < STORE_SWEEP_KINDS; i++) {
+		int64_t n = db_exec(c, sql[i], "ii", i == 1 ? codes_before : now, limit);
 		if (n < 0)
 			return n;
+		if (removed)
+			removed[i] = n;
 		total += n;
 	}
 	return total;

@@ -70,7 +70,20 @@ int store_oidc_state_insert(struct db_conn *c, const char *state_hash, const cha
  */
 int store_oidc_state_take(struct db_conn *c, const char *state_hash, const char *conn_id,
                           int64_t now, struct oidc_state_row *out);
-/* Deletes expired sign-in state (requests, replay entries, states). Returns rows removed. */
-int64_t store_signin_sweep(struct db_conn *c, int64_t now);
+/*
+ * The expiry sweep (app/sweep.c), one bounded batch: deletes at most limit
+ * rows of each kind of dead sign-in state, oldest first:
+ *   auth_requests        expires_at <= now
+ *   oauth_codes          expires_at <= codes_before (kept a while after expiry,
+ *                        so a leaked code replayed late still revokes its grant)
+ *   oauth_tokens         expires_at <= now, or revoked
+ *   saml_requests, oidc_rp_states, saml_assertions_seen   expires_at <= now
+ * Returns the rows removed (per kind in removed[STORE_SWEEP_KINDS] when not
+ * NULL), or a negative error code.
+ */
+#define STORE_SWEEP_KINDS 7
+extern const char *const store_sweep_kind_names[STORE_SWEEP_KINDS];
+int64_t store_signin_sweep(struct db_conn *c, int64_t now, int64_t codes_before, int64_t limit,
+                           int64_t removed[STORE_SWEEP_KINDS]);
 
 #endif

@@ -14,6 +14,7 @@
 #include "store/migrate.h"
 #include "store/operator.h"
 #include "store/org.h"
+#include "store/signin.h"
 #include "store/ui_session.h"
 #include "store/webhook.h"
 #include "test/harness/test.h"
@@ -503,4 +504,133 @@ TEST(store_contract, sqlite_ui_sessions)
 TEST(store_contract, pg_ui_sessions)
 {
 	contract_ui(true);
+}
+
+/* --- the expiry sweep (store_signin_sweep) ------------------------------------------------ */
+
+#define SWEEP_T 2000000000LL
+
+static const char sweep_rows[] =
+        "INSERT INTO organizations (id, name, slug, default_role, created_at, updated_at) "
+        "VALUES ('org_sw', 'S', 'sw', 'org:member', 1, 1);"
+        "INSERT INTO users (id, created_at, updated_at) VALUES ('user_sw', 1, 1);"
+        "INSERT INTO sessions (id, user_id, created_at, last_active_at, expires_at) "
+        "VALUES ('sess_sw', 'user_sw', 1, 1, 3000000000);"
+        "INSERT INTO enterprise_connections (id, org_id, name, protocol, provider, created_at, "
+        "updated_at) VALUES ('conn_sw', 'org_sw', 'c', 'saml', 'okta', 1, 1);"
+        "INSERT INTO auth_requests (id, client_id, redirect_uri, code_challenge, scope, "
+        "created_at, expires_at) VALUES ('areq_old1', 'app', 'u', 'c', 'openid', 1, 1999999999),"
+        "('areq_old2', 'app', 'u', 'c', 'openid', 1, 2000000000),"
+        "('areq_live', 'app', 'u', 'c', 'openid', 1, 2000000001);"
+        "INSERT INTO oauth_codes (code_hash, grant_id, auth_request_id, client_id, redirect_uri, "
+        "code_challenge, scope, session_id, user_id, auth_time, created_at, expires_at) VALUES "
+        "('code_old', 'g', 'a', 'app', 'u', 'c', 's', 'sess_sw', 'user_sw', 1, 1, 1999996399),"
+        "('code_kept', 'g', 'a', 'app', 'u', 'c', 's', 'sess_sw', 'user_sw', 1, 1, 1999999990),"
+        "('code_live', 'g', 'a', 'app', 'u', 'c', 's', 'sess_sw', 'user_sw', 1, 1, 2000000050);"
+        "INSERT INTO oauth_tokens (token_hash, kind, grant_id, client_id, session_id, user_id, "
+        "scope, auth_time, status, created_at, expires_at, revoked_at) VALUES "
+        "('tok_expired', 'refresh', 'g', 'app', 'sess_sw', 'user_sw', 's', 1, 'active', 1, "
+        "1999999999, NULL),"
+        "('tok_revoked', 'refresh', 'g', 'app', 'sess_sw', 'user_sw', 's', 1, 'revoked', 1, "
+        "3000000000, 1999999995),"
+        "('tok_rotated', 'refresh', 'g', 'app', 'sess_sw', 'user_sw', 's', 1, 'rotated', 1, "
+        "3000000000, NULL),"
+        "('tok_live', 'access', 'g', 'app', 'sess_sw', 'user_sw', 's', 1, 'active', 1, "
+        "2000003600, NULL);"
+        "INSERT INTO saml_requests (id, connection_id, created_at, expires_at) VALUES "
+        "('_old', 'conn_sw', 1, 1999999000), ('_live', 'conn_sw', 1, 2000000600);"
+        "INSERT INTO oidc_rp_states (state_hash, connection_id, nonce, code_verifier, "
+        "created_at, expires_at) VALUES ('st_old', 'conn_sw', 'n', 'v', 1, 1999999000),"
+        "('st_live', 'conn_sw', 'n', 'v', 1, 2000000600);"
+        "INSERT INTO saml_assertions_seen (assertion_id, connection_id, expires_at) VALUES "
+        "('_a_old', 'conn_sw', 1999999000), ('_a_live', 'conn_sw', 2000000600);";
+
+struct sweep_op {
+	int64_t limit, total, removed[STORE_SWEEP_KINDS];
+};
+
+static int sweep_tx(struct db_conn *c, void *payload)
+{
+	struct sweep_op *op = payload;
+	op->total = store_signin_sweep(c, SWEEP_T, SWEEP_T - 3600, op->limit, op->removed);
+	return op->total < 0 ? (int)op->total : 0;
+}
+
+struct left_op {
+	const char *sql;
+	int64_t n;
+};
+
+static int left_tx(struct db_conn *c, void *payload)
+{
+	struct left_op *op = payload;
+	struct db_stmt *s;
+	int rc = db_query(c, &s, op->sql, "");
+	if (rc)
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		op->n = db_int(s, 0);
+	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* One count from the database. */
+static int64_t left(struct backend *b, const char *sql)
+{
+	struct left_op op = { sql, -1 };
+	return db_tx(b->db, 0, left_tx, &op) == 0 ? op.n : -1;
+}
+
+static void contract_sweep(bool pg)
+{
+	struct backend b;
+	if (!backend_open(&b, pg)) {
+		backend_close(&b);
+		test_skip("TEST_PG_DSN not set or unreachable");
+	}
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, exec_tx, (void *)(uintptr_t)sweep_rows), 0);
+	/* bounded: one row of each kind per batch */
+	struct sweep_op op = { .limit = 1 };
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, sweep_tx, &op), 0);
+	int64_t want1[STORE_SWEEP_KINDS] = { 1, 1, 1, 1, 1, 1, 1 };
+	for (size_t i = 0; i < STORE_SWEEP_KINDS; i++)
+		ASSERT_INT_EQ(op.removed[i], want1[i]);
+	ASSERT_INT_EQ(op.total, 7);
+	op.limit = 500;
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, sweep_tx, &op), 0);
+	ASSERT_INT_EQ(op.removed[0], 1); /* the second expired authorization request */
+	ASSERT_INT_EQ(op.total, 1);
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, sweep_tx, &op), 0);
+	ASSERT_INT_EQ(op.total, 0);
+	/* only the live rows (and what must outlive expiry) remain */
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM auth_requests WHERE id = 'areq_live'"), 1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM auth_requests"), 1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM oauth_codes WHERE code_hash IN "
+	                       "('code_kept', 'code_live')"),
+	              2);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM oauth_codes"), 2);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM oauth_tokens WHERE token_hash IN "
+	                       "('tok_rotated', 'tok_live')"),
+	              2);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM oauth_tokens"), 2);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM saml_requests WHERE id = '_live'"), 1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM saml_requests"), 1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM oidc_rp_states WHERE state_hash = 'st_live'"),
+	              1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM oidc_rp_states"), 1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM saml_assertions_seen WHERE assertion_id = "
+	                       "'_a_live'"),
+	              1);
+	ASSERT_INT_EQ(left(&b, "SELECT COUNT(*) FROM saml_assertions_seen"), 1);
+	backend_close(&b);
+}
+
+TEST(store_contract, sqlite_expiry_sweep)
+{
+	contract_sweep(false);
+}
+
+TEST(store_contract, pg_expiry_sweep)
+{
+	contract_sweep(true);
 }

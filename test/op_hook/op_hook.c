@@ -90,7 +90,14 @@ int main(int argc, char **argv)
 	int ex = 2;
 	if (!strcmp(argv[1], "complete") && argc >= 4) {
 		char *redirect = NULL;
-		rc = app_oauth_complete(a, argv[2], argv[3], argc >= 5 ? argv[4] : NULL, &redirect);
+		/* no browser here: bind the request to a fixed one and finish as that browser */
+		static const char browser[] = "op-hook";
+		char hash[CRYPTO_SHA256_HEX_LEN];
+		crypto_sha256_hex(hash, browser, strlen(browser));
+		rc = app_oauth_request_bind(a, argv[2], hash);
+		if (rc == 0)
+			rc = app_oauth_complete(a, argv[2], hash, argv[3], argc >= 5 ? argv[4] : NULL,
+			                        &redirect);
 		if (rc) {
 			fprintf(stderr, "op-hook: %s (%s)\n", error_get()->detail,
 			        error_get()->stable);
