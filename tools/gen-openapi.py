@@ -175,13 +175,18 @@ SCHEMAS = {
                                   "post_logout_redirect_uris": {"type": "array", "items": STR, "maxItems": 20}}),
 }
 
+# (method, path) → filters a list takes besides limit and starting_after: (name, description)
+QUERY_PARAMS = {
+    ("GET", "/v1/organizations"): [("query", "organizations whose name (ASCII case-insensitively) or slug contains it, or whose id it is; at most 200 characters")],
+}
+
 # (method, path) → (summary, request schema or None, response schema, list?)
 DOCS = {
     ("GET", "/healthz"): ("Liveness and database reachability", None, None, False),
     ("GET", "/metrics"): ("Prometheus metrics (text format)", None, None, False),
     ("GET", "/v1/openapi.json"): ("This document", None, None, False),
     ("POST", "/v1/organizations"): ("Create an organization", "OrganizationInput", "Organization", False),
-    ("GET", "/v1/organizations"): ("List organizations", None, "Organization", True),
+    ("GET", "/v1/organizations"): ("List organizations (?query= part of the name or slug, or an id)", None, "Organization", True),
     ("GET", "/v1/organizations/{org}"): ("Get an organization by id or slug", None, "Organization", False),
     ("PATCH", "/v1/organizations/{org}"): ("Update an organization", "OrganizationInput", "Organization", False),
     ("DELETE", "/v1/organizations/{org}"): ("Delete an organization", None, "Deleted", False),
@@ -325,6 +330,8 @@ def operation(method, path, auth):
     if many:
         params += [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 20}},
                    {"name": "starting_after", "in": "query", "schema": STR}]
+    params += [{"name": n, "in": "query", "description": d, "schema": STR}
+               for n, d in QUERY_PARAMS.get((method, path), ())]
     if params:
         op["parameters"] = params
     if req:
