@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The operator dashboard in a real browser: signing in (operator password, secret key),
+organizations with domains and self-serve SSO, users and sessions, hostile names, and the
+session's end. Screenshots under build/screenshots/<test>/."""
+
+from ghtest.api import audit_events, insert_session, unique
+from ghtest.pages import HOSTILE, dashboard_session, dashboard_sign_in, http_client, member, operator
+
+
+def test_operator_password_sign_in_wrong_password_and_sign_out(gatehouse, browser):
+    operator(gatehouse, "ops-ada", "correct horse battery staple")
+    browser.get(gatehouse.url + "/dashboard")
+    browser.wait_text("Operator account")
+    browser.fill_label("Username", "ops-ada")
+    browser.fill_label("Password", "not the password")
+    browser.click_button("Sign in")
+    browser.wait_text("Wrong username or password")
+    browser.shot("wrong-password")
+    assert "gh_dash" not in browser.cookies()
+
+    browser.fill_label("Password", "correct horse battery staple")
+    browser.click_button("Sign in")
+    browser.wait_text("Signed in as ops-ada")
+    browser.wait_text("No organizations yet")
+    browser.shot("signed-in-empty")
+    cookie = browser.cookies()["gh_dash"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+    # the cookie works for /v1 with the page's CSRF token (read from the session endpoint)
+    s = http_client()
+    s.cookies.set("gh_dash", cookie["value"])
+    csrf = s.get(gatehouse.url + "/dashboard/api/session").json()["csrf_token"]
+    assert s.get(gatehouse.url + "/v1/organizations", headers={"X-CSRF-Token": csrf}).status_code == 200
+
+    browser.click_button("Sign out")
+    browser.wait_text("You are signed out.")
+    browser.shot("signed-out")
+    assert "gh_dash" not in browser.cookies()
+    r = s.get(gatehouse.url + "/v1/organizations", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 401, r.text
+    assert r.json()["code"] == "session_expired"
+    # a reload stays signed out
+    browser.get(gatehouse.url + "/dashboard#/organizations")
+    browser.wait_text("Operator account")
+    assert not [m for m in browser.console_errors() if "Content Security Policy" in m]
+
+
+def test_secret_key_sign_in_org_domain_and_audit(gatehouse, browser, dns):
+    browser.get(gatehouse.url + "/dashboard")
+    browser.fill_label("Secret key", "sk_test_not_a_key")
+    browser.click_button("Sign in with key")
+    browser.wait_text("That secret key is unknown or revoked")
+    dashboard_sign_in(browser, gatehouse)
+    browser.wait_text("Signed in with a secret key")
+
+    name = unique("Globex ")
+    browser.fill_label("Name", name)
+    browser.click_button("Create organization")
+    title = browser.testid("org-name")
+    browser.wait(lambda d: title.text == name, what="the new organization's page")
+    org_id = browser.url.rsplit("/", 1)[-1]
+    org = gatehouse.api.get(f"/v1/organizations/{org_id}").json()
+    assert org["name"] == name and org["self_serve_sso"] is False
+
+    browser.click('[data-testid="org-settings"] input[name="self_serve_sso"]')
+    browser.click_button("Save changes")
+    browser.wait_text("Saved. Self-serve SSO is on.")
+    assert gatehouse.api.get(f"/v1/organizations/{org_id}").json()["self_serve_sso"] is True
+
+    browser.fill_label("Domain name", "globex.test")
+    browser.click_button("Add domain")
+    browser.wait_text("Added globex.test")
+    domains = browser.testid("domains")
+    assert "unverified" in domains.text and "_gatehouse-verification.globex.test" in domains.text
+    browser.shot("domain-added")
+    dom = gatehouse.api.get(f"/v1/organizations/{org_id}/domains").json()["data"][0]
+
+    # Verify before the record exists: says what to do; then publish it and verify again
+    browser.click_button("Verify globex.test")
+    browser.wait_text("is not verified yet")
+    dns.set_txt(dom["verification"]["txt_record_name"], dom["verification"]["txt_record_value"])
+    browser.click_button("Verify globex.test")
+    browser.wait_text("globex.test is verified.")
+    browser.shot("domain-verified")
+    d = gatehouse.api.get(f"/v1/organizations/{org_id}/domains/{dom['id']}").json()
+    assert d["verification"]["status"] == "verified"
+
+    # the list finds it by part of its name
+    browser.get(gatehouse.url + "/dashboard#/organizations")
+    browser.fill_label("Search organizations", name.split()[1][:6].upper())
+    browser.click_button("Search")
+    browser.wait(lambda dr: name in browser.testid("org-list").text, what="the search result")
+    browser.fill_label("Search organizations", "no-such-org")
+    browser.click_button("Search")
+    browser.wait_text("No organization matches")
+
+    # the audit log shows the changes made from the dashboard, by this session's key
+    browser.get(gatehouse.url + f"/dashboard#/audit?organization_id={org_id}")
+    audit = browser.testid("audit")
+    browser.wait(lambda dr: "organization.updated" in audit.text, what="audit rows")
+    for action in ("organization.created", "organization_domain.created", "organization_domain.verified"):
+        assert action in audit.text, audit.text
+    browser.shot("audit-1440")
+    browser.resize(375, 800)
+    browser.wait(lambda dr: dr.execute_script("return document.documentElement.scrollWidth") <= 375,
+                 what="no horizontal scrolling at 375 px")
+    browser.shot("audit-375")
+    actions = {e["action"] for e in audit_events(gatehouse, organization_id=org_id)}
+    assert {"organization.created", "organization.updated"} <= actions
+
+
+def test_hostile_names_render_as_text(gatehouse, browser):
+    r = gatehouse.api.post("/v1/organizations", json={"name": HOSTILE, "slug": unique("hostile")})
+    assert r.status_code == 201, r.text
+    org = r.json()
+    user = member(gatehouse, org["id"], f"{unique('x')}@example.test")
+    r = gatehouse.api.patch(f"/v1/users/{user['id']}", json={"first_name": HOSTILE})
+    assert r.status_code == 200, r.text
+    dashboard_sign_in(browser, gatehouse)
+    for path, testid in (("#/organizations", "org-list"), (f"#/organizations/{org['id']}", "org-name"),
+                         (f"#/users/{user['id']}", "user-name"),
+                         (f"#/audit?organization_id={org['id']}", "audit")):
+        browser.get(gatehouse.url + "/dashboard" + path)
+        browser.wait(lambda d, t=testid: HOSTILE.split('"')[0] in browser.testid(t).text
+                     or "<img" in browser.testid(t).text, what=f"the hostile name on {path}")
+        assert browser.js("return window.__xss") is None, path
+        assert not browser.find_all("img"), path
+    browser.shot("hostile-user")
+    browser.get(gatehouse.url + f"/dashboard#/organizations/{org['id']}")
+    browser.wait(lambda d: browser.testid("org-name").text == HOSTILE, what="the literal name")
+    browser.shot("hostile-org-1440")
+    browser.resize(375, 800)
+    browser.shot("hostile-org-375")
+    assert browser.js("return window.__xss") is None
+
+
+def test_users_search_detail_and_revoke_session(gatehouse, browser):
+    org = gatehouse.api.post("/v1/organizations", json={"name": unique("Initech ")}).json()
+    email = f"{unique('peter')}@initech.test"
+    user = member(gatehouse, org["id"], email, role="org:member")
+    sid = insert_session(gatehouse, user["id"], org_id=org["id"])
+    dashboard_sign_in(browser, gatehouse, "#/users")
+    browser.fill_label("Email address", email.upper())
+    browser.click_button("Search")
+    browser.wait(lambda d: email in browser.testid("user-list").text, what="the user found")
+    browser.click(f'[data-testid="user-list"] a[href="#/users/{user["id"]}"]')
+    browser.wait_text(org["name"])
+    sessions = browser.testid("sessions")
+    browser.wait(lambda d: sid in sessions.text, what="the session")
+    browser.shot("user-detail")
+    browser.click_button(f"Revoke session {sid}")
+    browser.click("dialog[open] button.danger")
+    browser.wait_text("Session revoked.")
+    browser.wait(lambda d: "revoked" in browser.testid("sessions").text, what="the revoked status")
+    assert gatehouse.api.get(f"/v1/sessions/{sid}").json()["status"] == "revoked"
+
+
+def test_dashboard_cookie_needs_the_csrf_header(gatehouse):
+    s = dashboard_session(gatehouse)
+    token = s.headers.pop("X-CSRF-Token")
+    url = gatehouse.url + "/v1/organizations"
+    for headers in ({}, {"X-CSRF-Token": "wrong"}, {"X-CSRF-Token": token[:-1]}):
+        r = s.get(url, headers=headers)
+        assert r.status_code == 403, (headers, r.text)
+        assert r.json()["code"] == "csrf_token_invalid"
+        r = s.post(url, json={"name": "nope"}, headers=headers)
+        assert r.status_code == 403, (headers, r.text)
+    assert s.get(url, headers={"X-CSRF-Token": token}).status_code == 200
+    # another site's request is refused even with the token
+    r = s.get(url, headers={"X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403 and r.json()["code"] == "cross_site_request"
+    assert not [o for o in gatehouse.api.get("/v1/organizations").json()["data"] if o["name"] == "nope"]
+    assert s.post(gatehouse.url + "/dashboard/api/logout", headers={"X-CSRF-Token": token}).status_code == 204
+    r = s.get(url, headers={"X-CSRF-Token": token})
+    assert r.status_code == 401, r.text
