@@ -786,7 +786,7 @@
             await ui.api('DELETE', `${base}/custom_attributes/${enc(a.id)}`);
             await load();
           }, { class: 'secondary', 'aria-label': 'Delete ' + a.key }))],
-      ]));
+      ], attrs));
     }
     const editor = el('div', {});
     function attrForm(a, label, fn) {
@@ -888,6 +888,7 @@
         rows.length ? el('details', {}, el('summary', {}, `Attributes received (${rows.length})`),
           table([['Name', (r) => r[0]], ['Values', (r) => (Array.isArray(r[1]) ? r[1] : [r[1]]).map((x) => typeof x === 'string' ? x : JSON.stringify(x)).join(', ')]], rows)) : null);
     }
+    const pending = new Set();
     async function load() {
       const mine = renderId;
       const ids = testIds(base);
@@ -896,7 +897,10 @@
       ui.clear(list);
       const found = tests.filter(Boolean);
       if (!found.length) list.append(el('div', { class: 'empty' }, 'No test sign-ins in this tab yet. Start one: it checks the IdP settings without creating users.'));
+      /* a test that just passed moved the connection to tested: show its new status */
+      if (found.some((t) => pending.has(t.id) && t.status === 'passed')) { render(); return; }
       found.forEach((t) => list.append(result(t)));
+      found.forEach((t) => { if (t.status === 'pending') pending.add(t.id); });
       if (found.some((t) => t.status === 'pending')) setTimeout(() => { if (mine === renderId) load().catch((e) => handle(region, e)); }, 2000);
     }
     const start = action('Start a test sign-in', 'Starting…', region, async () => {

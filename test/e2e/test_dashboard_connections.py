@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The dashboard's connection pages and webhooks in a real browser: role mappings reordered
+with the keyboard-usable up/down controls and saved with PUT, custom attributes, a test
+sign-in and its outcome, Directory Sync views, webhook deliveries and Retry."""
+
+from ghtest.api import create_endpoint, deliveries, unique
+from ghtest.pages import dashboard_sign_in
+from ghtest.saml_idp_http import SamlIdpServer
+from ghtest.scim import GROUP, new_directory, okta_user, verify_domain
+
+
+def groups(d, *names):
+    out = []
+    for name in names:
+        r = d["scim"].post("/Groups", json={"schemas": [GROUP], "displayName": name, "members": []})
+        assert r.status_code == 201, r.text
+        out.append(r.json())
+    return out
+
+
+def test_role_mapping_reorder_persists(gatehouse, browser, dns):
+    d = new_directory(gatehouse, dns, domains=("hooli.test",))
+    conn = d["conn"]["id"]
+    r = d["scim"].post("/Users", json=okta_user("gavin@hooli.test"))
+    assert r.status_code == 201, r.text
+    eng, ops, sales = groups(d, "Engineering", "Operations", "Sales")
+    r = gatehouse.api.put(f"/v1/enterprise_connections/{conn}/role_mappings", json={"data": [
+        {"group_id": eng["id"], "role": "org:admin"}, {"group_id": ops["id"], "role": "org:member"}]})
+    assert r.status_code == 200, r.text
+
+    dashboard_sign_in(browser, gatehouse, f"#/connections/{conn}/mappings")
+    lst = browser.testid("mappings")
+    browser.wait(lambda dr: "Engineering" in lst.text and "Operations" in lst.text, what="the mappings")
+    browser.shot("mappings-before")
+    # Engineering goes below Operations; Sales is added last; Operations' role changes
+    browser.click_button("Move Engineering down")
+    focused = browser.js("return document.activeElement.getAttribute('aria-label')")
+    assert focused in ("Move Engineering up", "Move Engineering down"), focused
+    browser.find('select[aria-label="Role for Operations"]').send_keys("Admin")
+    browser.find('select[name="group_id"]').send_keys("Sales")
+    browser.click_button("Add mapping")
+    browser.wait(lambda dr: "Sales" in browser.testid("mappings").text, what="the new row")
+    browser.wait_text("Unsaved changes")
+    browser.click_button("Save order and roles")
+    browser.wait_text("Saved.")
+    browser.shot("mappings-saved")
+    got = gatehouse.api.get(f"/v1/enterprise_connections/{conn}/role_mappings").json()["data"]
+    assert [(m["group_id"], m["role"]) for m in got] == [
+        (ops["id"], "org:admin"), (eng["id"], "org:admin"), (sales["id"], "org:member")], got
+
+    # after a reload the page shows the saved order
+    browser.get(gatehouse.url + f"/dashboard#/connections/{conn}/settings")
+    browser.get(gatehouse.url + f"/dashboard#/connections/{conn}/mappings")
+    browser.wait(lambda dr: [e.text for e in browser.find_all('[data-testid="mappings"] .dash-group')]
+                 == ["Operations", "Engineering", "Sales"], what="the saved order after reload")
+
+    # Directory Sync views: users, groups, the SCIM request log
+    browser.get(gatehouse.url + f"/dashboard#/connections/{conn}/directory")
+    browser.wait(lambda dr: "gavin@hooli.test" in browser.testid("dir-users").text, what="directory users")
+    browser.click_button("Groups")
+    browser.wait(lambda dr: "Operations" in browser.testid("dir-groups").text, what="directory groups")
+    browser.click_button("SCIM requests")
+    browser.wait(lambda dr: "POST /Groups" in browser.testid("dir-requests").text or
+                 "/Groups" in browser.testid("dir-requests").text, what="the SCIM request log")
+    browser.shot("directory-requests")
+    browser.click_button("Jobs")
+    browser.wait_text("No role re-resolution jobs")
+
+
+def test_connection_settings_attributes_and_test_sign_in(gatehouse, browser):
+    org = gatehouse.api.post("/v1/organizations", json={"name": unique("Pied Piper ")}).json()
+    r = gatehouse.api.post("/v1/enterprise_connections", json={
+        "organization_id": org["id"], "name": "Okta", "protocol": "saml", "provider": "okta"})
+    assert r.status_code == 201, r.text
+    conn = r.json()
+    dashboard_sign_in(browser, gatehouse, f"#/organizations/{org['id']}")
+    browser.wait(lambda dr: "Okta" in browser.testid("connections").text, what="the org's connections")
+    browser.click(f'[data-testid="connections"] a[href="#/connections/{conn["id"]}"]')
+    browser.wait_text("Values for the IdP")
+    assert conn["saml"]["acs_url"] in browser.text()
+    browser.fill_label("IdP entity ID", "http://www.okta.com/exk123")
+    browser.fill_label("IdP SSO URL", "https://pied.okta.test/app/sso/saml")
+    browser.click_button("Save settings")
+    browser.wait_text("Saved.")
+    browser.shot("connection-settings")
+    c = gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}").json()
+    assert c["saml"]["idp_entity_id"] == "http://www.okta.com/exk123"
+    assert c["saml"]["idp_sso_url"] == "https://pied.okta.test/app/sso/saml"
+
+    # custom attributes: add, edit, delete
+    browser.get(gatehouse.url + f"/dashboard#/connections/{conn['id']}/attributes")
+    browser.wait_text("No custom attributes")
+    browser.fill_label("Key (public_metadata)", "department")
+    browser.fill_label("SAML attribute", "dept")
+    browser.click_button("Add attribute")
+    browser.wait(lambda dr: "dept" in browser.testid("attributes").text, what="the attribute")
+    browser.click_button("Edit department")
+    browser.wait_text("Edit department")
+    browser.fill('form input[name="scim_attribute"]', "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department")
+    browser.click_button("Save attribute")
+    browser.wait_text("Saved department.")
+    attrs = gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}/custom_attributes").json()["data"]
+    assert [(a["key"], a["saml_attribute"], a["scim_attribute"]) for a in attrs] == [
+        ("department", "dept", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department")]
+    browser.shot("custom-attributes")
+    browser.click_button("Delete department")
+    browser.click("dialog[open] button.danger")
+    browser.wait_text("No custom attributes")
+    assert gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}/custom_attributes").json()["data"] == []
+
+    # activation is refused with the reason shown
+    browser.get(gatehouse.url + f"/dashboard#/connections/{conn['id']}/settings")
+    browser.click_button("Activate")
+    browser.wait(lambda dr: browser.find_all('[role="alert"]'), what="the activation refusal")
+    assert gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}").json()["status"] == "draft"
+    browser.shot("activate-refused")
+
+
+def test_test_sign_in_through_a_real_idp_then_activate(gatehouse, browser, dns, tmp_path):
+    org = gatehouse.api.post("/v1/organizations", json={"name": unique("Acme ")}).json()
+    verify_domain(gatehouse, dns, org["id"], "acme.test")
+    r = gatehouse.api.post("/v1/enterprise_connections", json={
+        "organization_id": org["id"], "name": "Acme Okta", "protocol": "saml", "provider": "okta",
+        "domains": ["acme.test"]})
+    assert r.status_code == 201, r.text
+    conn = r.json()["id"]
+    idp = SamlIdpServer(tmp_path, email="alice@acme.test").start()
+    try:
+        dashboard_sign_in(browser, gatehouse, f"#/connections/{conn}/settings")
+        browser.fill_label("IdP metadata URL", idp.metadata_url)
+        browser.click_button("Save settings")
+        browser.wait_text("Saved.")
+        assert gatehouse.api.get(f"/v1/enterprise_connections/{conn}").json()["saml"]["idp_entity_id"] == idp.idp.entity_id
+
+        browser.get(gatehouse.url + f"/dashboard#/connections/{conn}/tests")
+        browser.wait_text("No test sign-ins in this tab yet")
+        browser.click_button("Start a test sign-in")
+        browser.wait_text("waiting for the result")
+        browser.shot("test-pending")
+        dashboard = browser.driver.current_window_handle
+        browser.click('a[target="_blank"]')
+        browser.wait(lambda d: len(browser.windows()) == 2, what="the IdP tab")
+        browser.switch([h for h in browser.windows() if h != dashboard][0])
+        browser.click_button("Sign in")
+        browser.click_button("Continue")
+        browser.wait(lambda d: "/sso/test/" in d.current_url or "acs" in d.current_url, what="gatehouse's result page")
+        browser.driver.close()
+        browser.switch(dashboard)
+        # the page polls while the test is pending and shows what came back
+        t = browser.wait(lambda d: next((e for e in browser.find_all('[data-testid^="test-tsi_"]')
+                                         if "passed" in e.text), None), timeout=30, what="the passed test")
+        assert "alice@acme.test" in t.text
+        browser.click('[data-testid^="test-tsi_"] summary')
+        browser.shot("test-passed")
+        browser.wait(lambda d: "tested" in browser.find("h1 + p + .row").text, what="the tested status")
+
+        browser.click_button("Activate")
+        browser.wait(lambda d: "Deactivate" in browser.text(), what="the active connection")
+        assert gatehouse.api.get(f"/v1/enterprise_connections/{conn}").json()["status"] == "active"
+        browser.shot("activated")
+        browser.click('a[href$="/failures"]')
+        browser.wait_text("No failed sign-ins through this connection.")
+    finally:
+        idp.stop()
+
+
+def test_webhook_deliveries_and_retry(gatehouse, browser, webhook_receiver):
+    # the first try and the retries after 1 s and 5 s fail; the next would be 30 s later
+    webhook_receiver.respond_with(500, 500, 500)
+    ep = create_endpoint(gatehouse, webhook_receiver.url, events=["user.created"], description="the app")
+    r = gatehouse.api.post("/v1/users", json={"email_addresses": [f"{unique('w')}@example.test"]})
+    assert r.status_code == 201, r.text
+    webhook_receiver.wait_for(3, timeout=30)
+
+    dashboard_sign_in(browser, gatehouse, "#/webhooks")
+    browser.wait(lambda dr: webhook_receiver.url in browser.testid("endpoints").text, what="the endpoint")
+    browser.click(f'[data-testid="endpoints"] a[href="#/webhooks/{ep["id"]}"]')
+    browser.wait(lambda dr: "500" in browser.testid("deliveries").text, what="the failed attempt's status code")
+    assert "user.created" in browser.testid("deliveries").text
+    browser.shot("delivery-500")
+    evt = deliveries(gatehouse, ep["id"])[0]["event_id"]
+    browser.click_button(f"Retry {evt}")
+    browser.wait_text(f"Delivery of {evt} queued again")
+    got = webhook_receiver.wait_for(4, timeout=20)
+    assert got[-1].json()["id"] == evt and got[-1].status == 200
+
+    def delivered(_):
+        browser.click_button("Refresh")
+        return "succeeded" in browser.testid("deliveries").text and "200" in browser.testid("deliveries").text
+    browser.wait(delivered, timeout=20, what="the delivered status after the retry")
+    browser.shot("delivery-retried")
+    # a new endpoint's secret is shown once, on the page that created it
+    browser.get(gatehouse.url + "/dashboard#/webhooks")
+    browser.fill_label("URL", webhook_receiver.url + "/second")
+    browser.click_button("Add endpoint")
+    secret = browser.testid("webhook-secret")
+    assert secret.text.startswith("whsec_")
+    browser.resize(375, 800)
+    browser.shot("webhooks-375")
