@@ -235,6 +235,7 @@ DOCS = {
     ("PATCH", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Update a custom attribute", "CustomAttributeInput", "CustomAttribute", False),
     ("DELETE", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Delete a custom attribute", None, "Deleted", False),
     ("POST", "/v1/enterprise_connections/{conn}/test_sign_ins"): ("Start a test sign-in (works on drafts, never provisions); open its url in a browser", None, "TestSignIn", False),
+    ("GET", "/v1/enterprise_connections/{conn}/test_sign_ins"): ("The connection's test sign-ins, newest first (starting_after pages to older ones)", None, "TestSignIn", True),
     ("GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}"): ("A test sign-in and its outcome: what came back and the problems in plain words", None, "TestSignIn", False),
     ("GET", "/oidc/{conn}/callback"): ("OIDC redirect URI to register at the IdP (browser: a redirect to the app, a test result page, or a generic error page with the request id)", None, None, False),
     ("POST", "/v1/enterprise_connections/{conn}/refresh_metadata"): ("Fetch the SAML IdP metadata again from saml.idp_metadata_url (after the IdP rotated its certificate); 422 metadata_unreachable, invalid_metadata, no_signing_certificate; warnings for expired certificates", None, "EnterpriseConnection", False),

@@ -867,11 +867,6 @@
       region, list, el('div', { class: 'row' }, save, dirty), add ? el('h3', {}, 'Map another group') : null, add);
   }
 
-  /* Test sign-ins started here are remembered for this browser tab. */
-  function testIds(base) {
-    try { return JSON.parse(sessionStorage.getItem('tests:' + base) || '[]'); } catch (e) { return []; }
-  }
-
   function connTests(base) {
     const region = messages();
     const list = el('div', { 'data-testid': 'tests' });
@@ -891,12 +886,12 @@
     const pending = new Set();
     async function load() {
       const mine = renderId;
-      const ids = testIds(base);
-      const tests = await Promise.all(ids.map((id) => ui.api('GET', `${base}/test_sign_ins/${enc(id)}`).catch(() => null)));
+      const r = await ui.api('GET', `${base}/test_sign_ins?limit=10`);
       if (mine !== renderId) return;
       ui.clear(list);
-      const found = tests.filter(Boolean);
-      if (!found.length) list.append(el('div', { class: 'empty' }, 'No test sign-ins in this tab yet. Start one: it checks the IdP settings without creating users.'));
+      const found = r.data || [];
+      if (!found.length) list.append(el('div', { class: 'empty' }, 'No test sign-ins yet. Start one: it checks the IdP settings without creating users.'));
+      else if (r.total_count > found.length) list.append(el('p', { class: 'hint' }, `The latest ${found.length} of ${r.total_count}.`));
       /* a test that just passed moved the connection to tested: show its new status */
       if (found.some((t) => pending.has(t.id) && t.status === 'passed')) { render(); return; }
       found.forEach((t) => list.append(result(t)));
@@ -905,7 +900,7 @@
     }
     const start = action('Start a test sign-in', 'Starting…', region, async () => {
       const t = await ui.api('POST', base + '/test_sign_ins');
-      sessionStorage.setItem('tests:' + base, JSON.stringify([t.id].concat(testIds(base)).slice(0, 10)));
+      pending.add(t.id);
       await load();
     });
     load().catch((e) => handle(region, e));

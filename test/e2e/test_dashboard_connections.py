@@ -133,7 +133,7 @@ def test_test_sign_in_through_a_real_idp_then_activate(gatehouse, browser, dns, 
         assert gatehouse.api.get(f"/v1/enterprise_connections/{conn}").json()["saml"]["idp_entity_id"] == idp.idp.entity_id
 
         browser.get(gatehouse.url + f"/dashboard#/connections/{conn}/tests")
-        browser.wait_text("No test sign-ins in this tab yet")
+        browser.wait_text("No test sign-ins yet")
         browser.click_button("Start a test sign-in")
         browser.wait_text("waiting for the result")
         browser.shot("test-pending")
