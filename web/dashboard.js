@@ -290,7 +290,7 @@
     }
   }
 
-  async function render() {
+  async function render(moved) {
     if (!session) return;
     const mine = ++renderId;
     frame();
@@ -316,7 +316,11 @@
       if (mine !== renderId) return;
       ui.clear(main).append(view);
       const h1 = main.querySelector('h1');
-      if (h1) document.title = h1.textContent + ' — gatehouse dashboard';
+      if (h1) {
+        document.title = h1.textContent + ' — gatehouse dashboard';
+        /* after a navigation, keyboard and screen-reader users start at the new heading */
+        if (moved) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
+      }
     } catch (e) {
       if (mine !== renderId) return;
       const region = messages();
@@ -1071,7 +1075,7 @@
 
   /* -- start ------------------------------------------------------------------------------------ */
 
-  window.addEventListener('hashchange', () => { if (session) render(); });
+  window.addEventListener('hashchange', () => { if (session) render(true); });
   (async () => {
     try {
       session = await ui.api('GET', '/dashboard/api/session');

@@ -173,3 +173,40 @@ def test_dashboard_cookie_needs_the_csrf_header(gatehouse):
     assert s.post(gatehouse.url + "/dashboard/api/logout", headers={"X-CSRF-Token": token}).status_code == 204
     r = s.get(url, headers={"X-CSRF-Token": token})
     assert r.status_code == 401, r.text
+
+
+def test_org_list_pages_portal_link_and_delete(gatehouse, browser):
+    tag = unique("page")
+    orgs = [gatehouse.api.post("/v1/organizations", json={"name": f"{tag} {i:02d}"}).json() for i in range(23)]
+    org, admin = orgs[0], member(gatehouse, orgs[0]["id"], f"{unique('it')}@example.test")
+    dashboard_sign_in(browser, gatehouse, f"#/organizations?query={tag}")
+    lst = browser.testid("org-list")
+    browser.wait(lambda d: "Showing 1–20 of 23" in lst.text, what="the first page")
+    browser.click_button("Next page")
+    browser.wait(lambda d: "Showing 21–23 of 23" in browser.testid("org-list").text, what="the second page")
+    assert f"{tag} 22" in browser.testid("org-list").text and f"{tag} 00" not in browser.testid("org-list").text
+    browser.click_button("Previous page")
+    browser.wait(lambda d: "Showing 1–20 of 23" in browser.testid("org-list").text, what="the first page again")
+
+    # the Security page link: refused until self-serve SSO is on, then minted for an admin
+    browser.get(gatehouse.url + f"/dashboard#/organizations/{org['id']}")
+    browser.wait_text("Turn on Self-serve SSO in Settings first")
+    assert gatehouse.api.patch(f"/v1/organizations/{org['id']}", json={"self_serve_sso": True}).status_code == 200
+    browser.driver.refresh()
+    browser.click_button("Create link")
+    link = browser.testid("portal-link").text
+    assert link.startswith(gatehouse.url + "/portal/open?token="), link
+    browser.shot("portal-link")
+    audit = [e for e in audit_events(gatehouse, organization_id=org["id"]) if e["action"].startswith("portal_link")]
+    assert audit and audit[-1]["data"]["user_id"] == admin["id"], audit
+
+    # delete, with a confirmation that can be cancelled
+    browser.click_button("Delete organization")
+    browser.click("dialog[open] button.secondary")
+    assert not browser.find_all("dialog[open]")
+    assert gatehouse.api.get(f"/v1/organizations/{org['id']}").status_code == 200
+    browser.click_button("Delete organization")
+    browser.shot("delete-confirm")
+    browser.click("dialog[open] button.danger")
+    browser.wait(lambda d: d.current_url.endswith("#/organizations"), what="the list after deleting")
+    assert gatehouse.api.get(f"/v1/organizations/{org['id']}").status_code == 404
