@@ -525,6 +525,13 @@
       const c = await ui.api('POST', '/v1/enterprise_connections', { organization_id: org.id, name: v.name, protocol: v.protocol, provider: v.provider });
       go('#/connections/' + enc(c.id));
     });
+    /* only the providers that speak the chosen protocol */
+    const proto = create.querySelector('select[name="protocol"]');
+    const prov = create.querySelector('select[name="provider"]');
+    proto.addEventListener('change', () => {
+      for (const o of prov.options) o.disabled = !PROVIDERS[o.value].includes(proto.value);
+      if (prov.selectedOptions[0].disabled) prov.value = [...prov.options].find((o) => !o.disabled).value;
+    });
     return card('Connections', region, connectionList({ organization_id: org.id },
       'No connections yet. Create one below, then configure it with the IdP’s details.'),
     el('h3', {}, 'New connection'), create);

@@ -130,6 +130,8 @@ def test_hostile_names_render_as_text(gatehouse, browser):
     browser.wait(lambda d: browser.testid("org-name").text == HOSTILE, what="the literal name")
     browser.shot("hostile-org-1440")
     browser.resize(375, 800)
+    browser.wait(lambda d: d.execute_script("return document.documentElement.scrollWidth") <= 375,
+                 what="no horizontal scrolling at 375 px")
     browser.shot("hostile-org-375")
     assert browser.js("return window.__xss") is None
 

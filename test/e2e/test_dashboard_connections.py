@@ -3,6 +3,8 @@
 with the keyboard-usable up/down controls and saved with PUT, custom attributes, a test
 sign-in and its outcome, Directory Sync views, webhook deliveries and Retry."""
 
+from selenium.webdriver.support.select import Select
+
 from ghtest.api import create_endpoint, deliveries, unique
 from ghtest.pages import dashboard_sign_in
 from ghtest.saml_idp_http import SamlIdpServer
@@ -36,8 +38,8 @@ def test_role_mapping_reorder_persists(gatehouse, browser, dns):
     browser.click_button("Move Engineering down")
     focused = browser.js("return document.activeElement.getAttribute('aria-label')")
     assert focused in ("Move Engineering up", "Move Engineering down"), focused
-    browser.find('select[aria-label="Role for Operations"]').send_keys("Admin")
-    browser.find('select[name="group_id"]').send_keys("Sales")
+    Select(browser.find('select[aria-label="Role for Operations"]')).select_by_value("org:admin")
+    Select(browser.find('select[name="group_id"]')).select_by_visible_text("Sales (0 members)")
     browser.click_button("Add mapping")
     browser.wait(lambda dr: "Sales" in browser.testid("mappings").text, what="the new row")
     browser.wait_text("Unsaved changes")
@@ -69,14 +71,20 @@ def test_role_mapping_reorder_persists(gatehouse, browser, dns):
 
 def test_connection_settings_attributes_and_test_sign_in(gatehouse, browser):
     org = gatehouse.api.post("/v1/organizations", json={"name": unique("Pied Piper ")}).json()
-    r = gatehouse.api.post("/v1/enterprise_connections", json={
-        "organization_id": org["id"], "name": "Okta", "protocol": "saml", "provider": "okta"})
-    assert r.status_code == 201, r.text
-    conn = r.json()
     dashboard_sign_in(browser, gatehouse, f"#/organizations/{org['id']}")
-    browser.wait(lambda dr: "Okta" in browser.testid("connections").text, what="the org's connections")
-    browser.click(f'[data-testid="connections"] a[href="#/connections/{conn["id"]}"]')
+    browser.wait_text("No connections yet")
+    # the provider list follows the protocol
+    protocol = Select(browser.find('select[name="protocol"]'))
+    protocol.select_by_value("oidc")
+    assert browser.find('select[name="provider"] option[value="custom_saml"]').get_attribute("disabled")
+    protocol.select_by_value("saml")
+    assert not browser.find('select[name="provider"] option[value="custom_saml"]').get_attribute("disabled")
+    browser.fill('input[name="name"][placeholder="Okta"]', "Okta")
+    browser.click_button("Create connection")
     browser.wait_text("Values for the IdP")
+    conn = gatehouse.api.get("/v1/enterprise_connections", params={"organization_id": org["id"]}).json()["data"][0]
+    assert (conn["name"], conn["protocol"], conn["provider"]) == ("Okta", "saml", "okta")
+    assert browser.url.endswith(f"#/connections/{conn['id']}")
     assert conn["saml"]["acs_url"] in browser.text()
     browser.fill_label("IdP entity ID", "http://www.okta.com/exk123")
     browser.fill_label("IdP SSO URL", "https://pied.okta.test/app/sso/saml")
