@@ -926,22 +926,28 @@
     ], 'No failed sign-ins through this connection.', { testid: 'failures' }));
   }
 
-  async function connDirectory(base) {
+  /* made: the answer of turning it on, whose token is shown this once */
+  async function connDirectory(base, made) {
     const region = messages();
-    const d = await ui.api('GET', base + '/directory_sync');
+    /* a directory never turned on is a 404 of its own: the same as off */
+    const d = await ui.api('GET', base + '/directory_sync').catch((e) => {
+      if (e.code === 'directory_not_found') return { enabled: false };
+      throw e;
+    });
     const secret = el('div', {});
     function shownOnce(r) {
-      ui.clear(secret).append(ui.alertBox('warn', 'Copy the token now: it is shown only once.'),
-        ui.copyField('SCIM base URL', r.scim_base_url), ui.copyField('Bearer token', r.bearer_token, 'scim-token'));
+      ui.clear(secret).append(ui.alertBox('warn', 'Copy the token now: it is shown only once. Paste it with the SCIM base URL into the IdP’s provisioning settings.'),
+        ui.copyField('Bearer token', r.bearer_token, 'scim-token'));
     }
     if (!d.enabled) {
-      return card('Directory Sync', region, secret, el('div', { class: 'empty' }, 'Directory Sync is off. Turn it on to get a SCIM base URL and token for the IdP.'),
+      const off = card('Directory Sync', region, el('div', { class: 'empty' }, 'Directory Sync is off. Turn it on to get a SCIM base URL and token for the IdP.'),
         el('div', { class: 'row' }, action('Turn on Directory Sync', 'Turning on…', region, async () => {
           const r = await ui.api('POST', base + '/directory_sync');
-          shownOnce(r);
-          show(region, 'ok', 'Directory Sync is on. Paste both values into the IdP’s provisioning settings.');
+          off.replaceWith(await connDirectory(base, r));
         })));
+      return off;
     }
+    if (made) shownOnce(made);
     const sub = el('div', {});
     const tabs = [['users', 'Users'], ['groups', 'Groups'], ['requests', 'SCIM requests'], ['jobs', 'Jobs']];
     const tabBar = el('div', { class: 'row', role: 'group', 'aria-label': 'Directory views' });
@@ -978,7 +984,7 @@
     open('users');
     return card('Directory Sync', region, secret,
       ui.copyField('SCIM base URL', d.scim_base_url),
-      el('p', {}, badge('on', 'ok'), ` Token …${d.token_hint || ''}, created ${ui.time(d.token_created_at)} · ${d.users_count} users · ${d.groups_count} groups`),
+      el('p', { 'data-testid': 'dir-state' }, badge('on', 'ok'), ` Token ${d.token_hint || ''}, created ${ui.time(d.token_created_at)} · ${d.users_count} users · ${d.groups_count} groups`),
       el('div', { class: 'row' },
         action('Rotate token', 'Rotating…', region, async () => {
           if (!await confirmAction('Make a new token? The current one keeps working for 10 minutes: paste the new one into the IdP now.', 'Rotate token')) return;
@@ -1064,7 +1070,7 @@
       field('Organization id', 'organization_id', 'text', f.organization_id, { placeholder: 'org_...' }),
       field('Action', 'action', 'text', f.action, { placeholder: 'organization.updated' }),
       field('Target id', 'target_id', 'text', f.target_id),
-      field('Actor type', 'actor_type', 'select', f.actor_type, { options: [['', 'Any'], ['secret_key', 'Secret key'], ['operator', 'Operator'], ['cli', 'CLI'], ['scim', 'SCIM'], ['system', 'System'], ['portal', 'Security page']] }),
+      field('Actor type', 'actor_type', 'select', f.actor_type, { options: [['', 'Any'], ['secret_key', 'Secret key'], ['operator', 'Operator'], ['cli', 'CLI'], ['scim', 'SCIM'], ['system', 'System'], ['user', 'Security page (organization admin)']] }),
     ], 'Apply filters', 'Loading…', region, async (v) => go('#/audit' + qs(v)), { role: 'search', class: 'dash-filters' });
     view.append(el('h1', {}, 'Audit log'), region, filters,
       pagedList('/v1/audit_events', f, [

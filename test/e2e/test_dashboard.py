@@ -23,6 +23,15 @@ def test_operator_password_sign_in_wrong_password_and_sign_out(gatehouse, browse
     browser.wait_text("Signed in as ops-ada")
     browser.wait_text("No organizations yet")
     browser.shot("signed-in-empty")
+    # what the operator changes is in the audit log under their account
+    browser.fill_label("Name", "Made by Ada")
+    browser.click_button("Create organization")
+    browser.wait(lambda d: browser.testid("org-name").text == "Made by Ada", what="the new organization")
+    created = audit_events(gatehouse, action="organization.created")
+    assert [(e["actor"]["type"], e["data"]["name"]) for e in created] == [("operator", "Made by Ada")], created
+    browser.click('nav a[href="#/audit"]')
+    browser.wait(lambda d: "operator" in browser.testid("audit").text, what="the operator in the audit log")
+    assert browser.js("return document.activeElement.tagName") == "H1"
     cookie = browser.cookies()["gh_dash"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
 

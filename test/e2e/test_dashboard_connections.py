@@ -6,7 +6,7 @@ sign-in and its outcome, Directory Sync views, webhook deliveries and Retry."""
 from selenium.webdriver.support.select import Select
 
 from ghtest.api import create_endpoint, deliveries, unique
-from ghtest.pages import dashboard_sign_in
+from ghtest.pages import dashboard_sign_in, http_client
 from ghtest.saml_idp_http import SamlIdpServer
 from ghtest.scim import GROUP, new_directory, okta_user, verify_domain
 
@@ -115,6 +115,26 @@ def test_connection_settings_attributes_and_test_sign_in(gatehouse, browser):
     browser.click("dialog[open] button.danger")
     browser.wait_text("No custom attributes")
     assert gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}/custom_attributes").json()["data"] == []
+
+    # Directory Sync: on (the token shown once works for SCIM), rotate, off
+    browser.click('a[href$="/directory"]')
+    browser.click_button("Turn on Directory Sync")
+    token = browser.testid("scim-token").text
+    assert token.startswith("scim_"), token
+    state = browser.testid("dir-state").text
+    assert token[-4:] in state and "0 users" in state, state
+    base = gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}/directory_sync").json()["scim_base_url"]
+    scim = http_client()
+    assert scim.get(base + "/Users", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    browser.shot("directory-on")
+    browser.click_button("Rotate token")
+    browser.click("dialog[open] button.danger")
+    browser.wait(lambda d: browser.testid("scim-token").text != token, what="the new token")
+    assert browser.testid("scim-token").text.startswith("scim_")
+    browser.click_button("Turn off Directory Sync")
+    browser.click("dialog[open] button.danger")
+    browser.wait_text("Directory Sync is off.")
+    assert gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}/directory_sync").json()["enabled"] is False
 
     # activation is refused with the reason shown
     browser.get(gatehouse.url + f"/dashboard#/connections/{conn['id']}/settings")
