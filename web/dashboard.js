@@ -15,6 +15,7 @@
   const who = document.getElementById('whoami');
   let session = null;
   let renderId = 0; /* a newer render makes older async work drop its result */
+  let flash = null; /* a message for the next page drawn, e.g. after saving redraws it */
 
   const SECTIONS = [
     ['organizations', 'Organizations'], ['users', 'Users'], ['connections', 'Connections'],
@@ -688,6 +689,7 @@
       el('h1', { 'data-testid': 'connection-name' }, c.name),
       el('p', { class: 'hint' }, `${c.protocol} · ${c.provider} · `, el('code', {}, c.id)),
       statusRow, region, tabs, await (bodies[tab] || bodies.settings)());
+    if (flash) { show(region, flash.kind, flash.text); flash = null; }
   }
 
   /* Only what changed is sent: setting a metadata URL fetches it again. */
@@ -746,23 +748,28 @@
       const body = changed(top, old);
       if (JSON.stringify(top.domains) === JSON.stringify(old.domains)) delete body.domains;
       if (body.default_role === '') body.default_role = null;
-      const src = c.protocol === 'saml' ? s : o;
+      const src = (c.protocol === 'saml' ? c.saml : c.oidc) || {}; /* as saved last */
       if (c.protocol === 'saml') {
         sub.idp_certificates = sub.idp_certificates ? sub.idp_certificates.split(/(?<=-----END CERTIFICATE-----)\s*/).map((x) => x.trim()).filter(Boolean) : [];
         if (!sub.idp_metadata_xml) delete sub.idp_metadata_xml;
       } else if (!sub.client_secret) delete sub.client_secret;
-      const subOld = Object.assign({}, src, { idp_certificates: src.idp_certificates || [] });
+      const subOld = Object.assign({ require_email_verified: true }, src, { idp_certificates: src.idp_certificates || [] });
+      /* PEM compares without its line breaks: the server may keep it differently wrapped */
+      const same = (k, a, b) => k === 'idp_certificates'
+        ? JSON.stringify(a.map((x) => x.replace(/\s+/g, ''))) === JSON.stringify(b.map((x) => x.replace(/\s+/g, '')))
+        : JSON.stringify(a) === JSON.stringify(b);
       const subBody = {};
       for (const [k, val] of Object.entries(sub)) {
         const was = subOld[k] === undefined || subOld[k] === null ? (typeof val === 'boolean' ? false : '') : subOld[k];
-        if (JSON.stringify(val) !== JSON.stringify(was)) subBody[k] = val === '' ? null : val;
+        if (!same(k, val, was)) subBody[k] = val === '' ? null : val;
       }
       if (Object.keys(subBody).length) body[c.protocol === 'saml' ? 'saml' : 'oidc'] = subBody;
       if (!Object.keys(body).length) { show(region, 'info', 'Nothing changed.'); return; }
       const r = await ui.api('PATCH', base, body);
-      Object.assign(c, r);
       const warn = (r.warnings || []).map((w) => w.message || w.code).join(' ');
-      show(region, warn ? 'warn' : 'ok', 'Saved.' + (warn ? ' ' + warn : ''));
+      /* drawn again from what the server now holds (a fetched metadata URL fills several fields) */
+      flash = { kind: warn ? 'warn' : 'ok', text: 'Saved.' + (warn ? ' ' + warn : '') };
+      render();
     }, { 'data-testid': 'connection-settings' });
     const refresh = c.protocol === 'saml' && s.idp_metadata_url ? action('Refresh IdP metadata', 'Fetching metadata…', region, async () => {
       await ui.api('POST', base + '/refresh_metadata');

@@ -143,6 +143,7 @@ def test_hostile_names_render_as_text(gatehouse, browser):
                  what="no horizontal scrolling at 375 px")
     browser.shot("hostile-org-375")
     assert browser.js("return window.__xss") is None
+    assert not [m for m in browser.console_errors() if "Content Security Policy" in m]
 
 
 def test_users_search_detail_and_revoke_session(gatehouse, browser):

@@ -46,6 +46,11 @@ def test_role_mapping_reorder_persists(gatehouse, browser, dns):
     browser.click_button("Save order and roles")
     browser.wait_text("Saved.")
     browser.shot("mappings-saved")
+    browser.resize(375, 800)
+    browser.wait(lambda dr: dr.execute_script("return document.documentElement.scrollWidth") <= 375,
+                 what="no horizontal scrolling at 375 px")
+    browser.shot("mappings-375")
+    browser.resize(1440, 1000)
     got = gatehouse.api.get(f"/v1/enterprise_connections/{conn}/role_mappings").json()["data"]
     assert [(m["group_id"], m["role"]) for m in got] == [
         (ops["id"], "org:admin"), (eng["id"], "org:admin"), (sales["id"], "org:member")], got
@@ -91,6 +96,8 @@ def test_connection_settings_attributes_and_test_sign_in(gatehouse, browser):
     browser.click_button("Save settings")
     browser.wait_text("Saved.")
     browser.shot("connection-settings")
+    browser.click_button("Save settings")
+    browser.wait_text("Nothing changed.")
     c = gatehouse.api.get(f"/v1/enterprise_connections/{conn['id']}").json()
     assert c["saml"]["idp_entity_id"] == "http://www.okta.com/exk123"
     assert c["saml"]["idp_sso_url"] == "https://pied.okta.test/app/sso/saml"
@@ -159,6 +166,11 @@ def test_test_sign_in_through_a_real_idp_then_activate(gatehouse, browser, dns, 
         browser.click_button("Save settings")
         browser.wait_text("Saved.")
         assert gatehouse.api.get(f"/v1/enterprise_connections/{conn}").json()["saml"]["idp_entity_id"] == idp.idp.entity_id
+        # the fetched certificate now fills its field; saving again sends nothing
+        browser.wait(lambda d: "BEGIN CERTIFICATE" in browser.find('textarea[name="idp_certificates"]').get_attribute("value"),
+                     what="the fetched certificate in its field")
+        browser.click_button("Save settings")
+        browser.wait_text("Nothing changed.")
 
         browser.get(gatehouse.url + f"/dashboard#/connections/{conn}/tests")
         browser.wait_text("No test sign-ins yet")
