@@ -200,6 +200,14 @@ def test_test_sign_in_through_a_real_idp_then_activate(gatehouse, browser, dns, 
         browser.shot("activated")
         browser.click('a[href$="/failures"]')
         browser.wait_text("No failed sign-ins through this connection.")
+        # an unsolicited, unsigned answer at the ACS is refused and recorded; the tab lists it
+        acs = gatehouse.api.get(f"/v1/enterprise_connections/{conn}").json()["saml"]["acs_url"]
+        http_client().post(acs, data={"SAMLResponse": "bm90IFNBTUw="})
+        failures = gatehouse.api.get("/v1/sign_in_failures", params={"connection_id": conn}).json()["data"]
+        assert failures, "the ACS recorded no failure"
+        browser.driver.refresh()
+        browser.wait(lambda d: failures[0]["code"] in browser.testid("failures").text, what="the failure listed")
+        browser.shot("failed-sign-ins")
     finally:
         idp.stop()
 
