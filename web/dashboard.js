@@ -958,6 +958,7 @@
     const sub = el('div', {});
     const tabs = [['users', 'Users'], ['groups', 'Groups'], ['requests', 'SCIM requests'], ['jobs', 'Jobs']];
     const tabBar = el('div', { class: 'row', role: 'group', 'aria-label': 'Directory views' });
+    let jobsBox = null;
     const lists = {
       users: () => pagedList(base + '/directory_users', {}, [
         ['User', (u) => u.user_id ? link('#/users/' + enc(u.user_id), u.primary_email || u.user_name) : (u.user_name || u.id)],
@@ -972,12 +973,20 @@
         ['Detail', (r) => [r.scim_type ? el('code', {}, r.scim_type) : null, ' ', r.detail || '',
           r.request_body ? el('details', {}, el('summary', {}, 'Body'), el('pre', { class: 'dash-pre' }, typeof r.request_body === 'string' ? r.request_body : JSON.stringify(r.request_body, null, 2))) : null]],
       ], 'No SCIM requests yet. They are logged here once the IdP calls the SCIM base URL with the token.', { testid: 'dir-requests' }),
-      jobs: () => pagedList(base + '/directory_sync/jobs', {}, [
+      jobs: () => jobsBox = pagedList(base + '/directory_sync/jobs', {}, [
         ['Job', (j) => el('code', {}, j.id)], ['Reason', (j) => j.reason || ''], ['Status', (j) => statusBadge(j.status)],
         ['Progress', (j) => el('div', { class: 'dash-progress' },
           el('progress', { max: Math.max(j.total || 0, 1), value: j.total ? j.done : (j.status === 'succeeded' ? 1 : 0), 'aria-label': `Job ${j.id} progress` }),
-          ` ${j.done || 0} of ${j.total || 0}`)],
-      ], 'No role re-resolution jobs. They start when a mapping change affects more than 100 members.', { testid: 'dir-jobs' }),
+          ` ${j.done || 0} of ${j.total || 0}`, j.error ? el('p', { class: 'hint' }, j.error) : null)],
+      ], 'No role re-resolution jobs. They start when a mapping change affects more than 100 members.', {
+        testid: 'dir-jobs',
+        /* while a job runs, its progress is read again every 2 s */
+        onLoad: (page) => {
+          const mine = renderId;
+          if (page.some((j) => j.status === 'pending' || j.status === 'running'))
+            setTimeout(() => { if (mine === renderId && jobsBox && jobsBox.isConnected) jobsBox.reload(); }, 2000);
+        },
+      }),
     };
     function open(k) {
       for (const b of tabBar.children) b.setAttribute('aria-pressed', String(b.dataset.k === k));

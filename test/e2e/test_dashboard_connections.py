@@ -3,9 +3,11 @@
 with the keyboard-usable up/down controls and saved with PUT, custom attributes, a test
 sign-in and its outcome, Directory Sync views, webhook deliveries and Retry."""
 
+import time
+
 from selenium.webdriver.support.select import Select
 
-from ghtest.api import create_endpoint, deliveries, unique
+from ghtest.api import create_endpoint, deliveries, lit, new_id, sql, unique
 from ghtest.pages import dashboard_sign_in, http_client
 from ghtest.saml_idp_http import SamlIdpServer
 from ghtest.scim import GROUP, new_directory, okta_user, verify_domain
@@ -72,6 +74,18 @@ def test_role_mapping_reorder_persists(gatehouse, browser, dns):
     browser.shot("directory-requests")
     browser.click_button("Jobs")
     browser.wait_text("No role re-resolution jobs")
+    # a job that stopped part way shows how far it got and why
+    now = int(time.time())
+    sql(gatehouse, "INSERT INTO directory_jobs (id, connection_id, kind, reason, status, total, done, "
+                   "error, created_at, updated_at, finished_at) VALUES "
+                   f"({lit(new_id('djob'))}, {lit(conn)}, 'resolve_roles', 'role_mappings_changed', "
+                   f"'failed', 130, 40, 'the database went away', {now}, {now}, {now})")
+    browser.click_button("Users")
+    browser.click_button("Jobs")
+    bar = browser.find('[data-testid="dir-jobs"] progress')
+    assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("40", "130")
+    assert "40 of 130" in browser.testid("dir-jobs").text and "the database went away" in browser.testid("dir-jobs").text
+    browser.shot("directory-job")
 
 
 def test_connection_settings_attributes_and_test_sign_in(gatehouse, browser):
@@ -225,6 +239,10 @@ def test_webhook_deliveries_and_retry(gatehouse, browser, webhook_receiver):
     browser.click(f'[data-testid="endpoints"] a[href="#/webhooks/{ep["id"]}"]')
     browser.wait(lambda dr: "500" in browser.testid("deliveries").text, what="the failed attempt's status code")
     assert "user.created" in browser.testid("deliveries").text
+    browser.click('[data-testid="deliveries"] summary')
+    attempts = browser.find('[data-testid="deliveries"] details table')
+    rows = [r.text for r in attempts.find_elements("css selector", ":scope > tbody > tr")]
+    assert len(rows) == 3 and all(" 500 " in r for r in rows), rows
     browser.shot("delivery-500")
     evt = deliveries(gatehouse, ep["id"])[0]["event_id"]
     browser.click_button(f"Retry {evt}")
