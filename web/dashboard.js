@@ -353,9 +353,9 @@
       if (!v.secret_key) throw invalid('Paste a secret key.');
       await signIn({ secret_key: v.secret_key });
     }, { 'data-testid': 'signin-key' });
-    ui.clear(main).append(el('h1', {}, 'Sign in'), region,
+    ui.clear(main).append(el('div', { class: 'dash-signin' }, el('h1', {}, 'Sign in'), region,
       card('Operator account', pw),
-      card('Secret key', key));
+      card('Secret key', key)));
     const first = main.querySelector('input');
     if (first) first.focus();
   }

@@ -3,6 +3,9 @@
 organizations with domains and self-serve SSO, users and sessions, hostile names, and the
 session's end. Screenshots under build/screenshots/<test>/."""
 
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
 from ghtest.api import audit_events, insert_session, unique
 from ghtest.pages import HOSTILE, dashboard_session, dashboard_sign_in, http_client, member, operator
 
@@ -11,9 +14,9 @@ def test_operator_password_sign_in_wrong_password_and_sign_out(gatehouse, browse
     operator(gatehouse, "ops-ada", "correct horse battery staple")
     browser.get(gatehouse.url + "/dashboard")
     browser.wait_text("Operator account")
-    browser.fill_label("Username", "ops-ada")
-    browser.fill_label("Password", "not the password")
-    browser.click_button("Sign in")
+    # keyboard only: the username field has focus, Tab moves on, Enter submits
+    assert browser.js("return document.activeElement.id") == browser.find('input[name="username"]').get_attribute("id")
+    ActionChains(browser.driver).send_keys("ops-ada", Keys.TAB, "not the password", Keys.ENTER).perform()
     browser.wait_text("Wrong username or password")
     browser.shot("wrong-password")
     assert "gh_dash" not in browser.cookies()
@@ -165,6 +168,15 @@ def test_users_search_detail_and_revoke_session(gatehouse, browser):
     browser.wait_text("Session revoked.")
     browser.wait(lambda d: "revoked" in browser.testid("sessions").text, what="the revoked status")
     assert gatehouse.api.get(f"/v1/sessions/{sid}").json()["status"] == "revoked"
+
+    # the dashboard session ends elsewhere (signed out in another tab): the next click says so
+    s = http_client()
+    s.cookies.set("gh_dash", browser.cookies()["gh_dash"]["value"])
+    csrf = s.get(gatehouse.url + "/dashboard/api/session").json()["csrf_token"]
+    assert s.post(gatehouse.url + "/dashboard/api/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    browser.click('nav a[href="#/organizations"]')
+    browser.wait_text("Your session ended. Sign in again to continue.")
+    browser.shot("session-ended")
 
 
 def test_dashboard_cookie_needs_the_csrf_header(gatehouse):
