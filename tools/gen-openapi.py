@@ -173,6 +173,17 @@ SCHEMAS = {
                                   "redirect_uris": {"type": "array", "items": STR, "maxItems": 20,
                                                     "description": "exact match; https, or http to localhost/127.0.0.1/[::1]; no fragment, no wildcard"},
                                   "post_logout_redirect_uris": {"type": "array", "items": STR, "maxItems": 20}}),
+    "PortalOrganization": obj({"object": STR, "id": STR, "name": STR, "slug": STRN,
+                               "domains_count": INT, "verified_domains_count": INT, "connections_count": INT,
+                               "connection_id": STRN, "steps": META}),
+    "PortalDomainInput": obj({"name": STR}, ["name"]),
+    "PortalConnectionInput": obj({"name": STR, "protocol": {"enum": ["saml", "oidc"]},
+                                  "provider": {"enum": ["okta", "google_workspace", "microsoft_entra_id", "custom_saml", "custom_oidc"]},
+                                  "domains": {"type": "array", "items": STR},
+                                  "saml": obj({"idp_metadata_url": STR, "idp_metadata_xml": STR, "idp_entity_id": STR,
+                                               "idp_sso_url": STR, "idp_certificates": {"type": "array", "items": STR},
+                                               "sign_authn_requests": BOOL, "want_encrypted_assertions": BOOL}),
+                                  "oidc": obj({"issuer": STR, "client_id": STR, "client_secret": STR, "scopes": STR})}),
 }
 
 # (method, path) → filters a list takes besides limit and starting_after: (name, description)
@@ -275,6 +286,30 @@ DOCS = {
     ("PUT", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: replace a group (members replaced when listed)", "ScimResource", "ScimResource", False),
     ("PATCH", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: patch a group (members by id; 204)", "ScimPatchOp", None, False),
     ("DELETE", "/scim/v2/{conn}/Groups/{id}"): ("SCIM: delete a group", None, None, False),
+    # the Security page's API: the portal session cookie (+ X-CSRF-Token on writes), scoped to its organization
+    ("GET", "/portal/api/organization"): ("Security page: the session's organization and where its SSO setup stands (steps done, the current step)", None, "PortalOrganization", False),
+    ("GET", "/portal/api/domains"): ("Security page: the organization's domains", None, "Domain", True),
+    ("POST", "/portal/api/domains"): ("Security page: add a domain (shows the TXT record to publish); 422 public_mail_domain, 409 domain_taken", "PortalDomainInput", "Domain", False),
+    ("GET", "/portal/api/domains/{dom}"): ("Security page: a domain of the organization", None, "Domain", False),
+    ("PATCH", "/portal/api/domains/{dom}"): ("Security page: require SSO for a domain's people, or not ({\"sso_enforced\": bool})", "DomainInput", "Domain", False),
+    ("DELETE", "/portal/api/domains/{dom}"): ("Security page: remove a domain", None, "Deleted", False),
+    ("POST", "/portal/api/domains/{dom}/verify"): ("Security page: look the TXT record up now (real DNS); verification.failure says what was seen", None, "Domain", False),
+    ("GET", "/portal/api/connections"): ("Security page: the organization's enterprise connections", None, "EnterpriseConnection", True),
+    ("POST", "/portal/api/connections"): ("Security page: create a connection in the organization (draft); operator-only fields answer 422 operator_only_field", "PortalConnectionInput", "EnterpriseConnection", False),
+    ("GET", "/portal/api/connections/{conn}"): ("Security page: a connection, with the values to paste into the IdP", None, "EnterpriseConnection", False),
+    ("PATCH", "/portal/api/connections/{conn}"): ("Security page: update the IdP settings of a connection", "PortalConnectionInput", "EnterpriseConnection", False),
+    ("DELETE", "/portal/api/connections/{conn}"): ("Security page: delete a connection", None, "Deleted", False),
+    ("POST", "/portal/api/connections/{conn}/refresh_metadata"): ("Security page: fetch the SAML IdP metadata URL again", None, "EnterpriseConnection", False),
+    ("POST", "/portal/api/connections/{conn}/activate"): ("Security page: activate (409 connection_not_tested, no_verified_domain)", None, "EnterpriseConnection", False),
+    ("POST", "/portal/api/connections/{conn}/deactivate"): ("Security page: deactivate", None, "EnterpriseConnection", False),
+    ("POST", "/portal/api/connections/{conn}/test_sign_ins"): ("Security page: start a test sign-in; open its url in a new window", None, "TestSignIn", False),
+    ("GET", "/portal/api/connections/{conn}/test_sign_ins/{id}"): ("Security page: a test sign-in's outcome (poll until it is no longer pending)", None, "TestSignIn", False),
+    ("POST", "/portal/api/connections/{conn}/directory_sync"): ("Security page: turn Directory Sync on (SCIM base URL and token, shown once)", None, "DirectorySync", False),
+    ("GET", "/portal/api/connections/{conn}/directory_sync"): ("Security page: Directory Sync status and counts", None, "DirectorySync", False),
+    ("DELETE", "/portal/api/connections/{conn}/directory_sync"): ("Security page: turn Directory Sync off", None, "DirectorySync", False),
+    ("POST", "/portal/api/connections/{conn}/directory_sync/rotate_token"): ("Security page: a new SCIM token (shown once); the previous one works for 10 more minutes", None, "DirectorySync", False),
+    ("GET", "/portal/api/connections/{conn}/directory_users"): ("Security page: provisioned users with status and last synced time", None, "DirectoryUser", True),
+    ("GET", "/portal/api/connections/{conn}/directory_groups"): ("Security page: provisioned groups with member counts", None, "DirectoryGroup", True),
 }
 
 # Guesses for routes added without an entry above: by resource word in the path.
@@ -357,6 +392,10 @@ def operation(method, path, auth):
     if auth == "AUTH_BEARER":
         op["security"] = [{"accessToken": []}]
         op["responses"]["401"] = {"description": "invalid_token (RFC 6750)"}
+    if auth == "AUTH_PORTAL":
+        op["security"] = [{"portalSession": []}]
+        op["responses"]["401"] = {"description": "no Security page session (open the page again from the app)", **problem}
+        op["responses"]["403"] = {"description": "missing_permission, self_serve_sso_disabled, cross_site_request, csrf_token_invalid", **problem}
     if auth == "AUTH_SECRET_KEY":
         op["security"] = [{"secretKey": []}]
         op["responses"]["401"] = {"description": "missing or invalid secret key", **problem}
@@ -388,7 +427,8 @@ def main():
         "components": {"securitySchemes": {"secretKey": {"type": "http", "scheme": "bearer", "description": "an operator secret key, sk_..."},
                                            "scimBearer": {"type": "http", "scheme": "bearer", "description": "the connection's Directory Sync token, scim_..."},
                                            "clientSecretBasic": {"type": "http", "scheme": "basic", "description": "client_id:client_secret of an OAuth application (or client_id and client_secret in the form)"},
-                                           "accessToken": {"type": "http", "scheme": "bearer", "description": "an access token from /oauth2/token"}},
+                                           "accessToken": {"type": "http", "scheme": "bearer", "description": "an access token from /oauth2/token"},
+                                           "portalSession": {"type": "apiKey", "in": "cookie", "name": "gh_portal", "description": "the Security page session (from a portal link); writes also need the session's X-CSRF-Token header"}},
                        "schemas": SCHEMAS},
     }
     json.dump(doc, sys.stdout, indent=1, sort_keys=False)

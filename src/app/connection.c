@@ -144,7 +144,12 @@ static int apply(struct db_conn *c, struct connection *x, const struct connectio
 	if (in->has_provider && !connection_provider_supports(in->provider, x->protocol))
 		return unprocessable("provider", "provider_protocol_mismatch",
 		                     "this provider does not offer %s", x->protocol);
-	if (in->has_default_role && in->default_role && !store_role_exists(c, in->default_role))
+	int known = in->has_default_role && in->default_role
+	                    ? store_role_exists(c, in->default_role)
+	                    : 1;
+	if (known < 0)
+		return known;
+	if (!known)
 		return unprocessable("default_role", "unknown_role",
 		                     "default_role %.80s is not a role", in->default_role);
 	set_str(&x->name, in->name, in->has_name);

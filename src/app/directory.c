@@ -272,7 +272,10 @@ static int check_mappings(struct db_conn *c, const struct dir_op *op)
 	for (size_t i = 0; i < op->nmappings; i++) {
 		const struct role_mapping *m = &op->mappings[i];
 		struct directory_group g;
-		if (!store_role_exists(c, m->role))
+		int known = store_role_exists(c, m->role);
+		if (known < 0)
+			return known;
+		if (!known)
 			return unprocessable("data", "unknown_role", "%s is not a role", m->role);
 		int rc = store_directory_group_get(c, op->conn_id, m->group_id, &g);
 		if (rc == ERR_NOT_FOUND)

@@ -37,8 +37,11 @@ static int target_role(struct db_conn *c, const struct resolve_ctx *x, const cha
 	int rc = store_directory_mapped_role(c, x->conn_id, member_id, role);
 	if (rc < 0)
 		return rc;
-	if (rc == 1 && store_role_exists(c, role))
-		return 1;
+	if (rc == 1) {
+		int exists = store_role_exists(c, role);
+		if (exists)
+			return exists; /* 1, or a store error */
+	}
 	if (strcmp(m->role_source, ROLE_SOURCE_MANUAL) == 0)
 		return 2; /* set by hand and no mapping applies: left alone */
 	xsnprintf(role, 65, "%s", x->default_role);

@@ -66,7 +66,10 @@ static int create_tx(struct db_conn *c, void *payload)
 	int rc = resolve_org(c, op->org, d->org_id);
 	if (rc)
 		return rc;
-	if (store_domain_exists_in_org(c, d->org_id, op->name))
+	rc = store_domain_exists_in_org(c, d->org_id, op->name);
+	if (rc < 0)
+		return rc;
+	if (rc)
 		return error_setc(ERR_CONFLICT, "domain_exists",
 		                  "%s is already a domain of this organization", op->name);
 	rc = taken(c, d->org_id, op->name);

@@ -92,8 +92,10 @@ static int create_tx(struct db_conn *c, void *payload)
 	int rc = store_org_get(c, op->org, &o);
 	if (rc == 0)
 		rc = store_user_get(c, op->in->user_id, &u);
-	if (rc == 0 && op->in->has_role && !store_role_exists(c, op->in->role))
-		rc = unknown_role(op->in->role);
+	if (rc == 0 && op->in->has_role) {
+		int known = store_role_exists(c, op->in->role);
+		rc = known < 0 ? known : known ? 0 : unknown_role(op->in->role);
+	}
 	if (rc == 0)
 		rc = check_can_join(c, &o, &u);
 	if (rc == 0)
@@ -142,8 +144,9 @@ static int update_tx(struct db_conn *c, void *payload)
 		        "the role of %s comes from a Directory Sync group mapping; change "
 		        "the mapping instead",
 		        m->user_id);
-	if (!store_role_exists(c, op->in->role))
-		return unknown_role(op->in->role);
+	int known = store_role_exists(c, op->in->role);
+	if (known <= 0)
+		return known < 0 ? known : unknown_role(op->in->role);
 	char id[ID_MAX];
 	xsnprintf(id, sizeof(id), "%s", m->id);
 	rc = store_membership_update_role(c, id, op->in->role, ROLE_SOURCE_MANUAL, clock_now());

@@ -12,23 +12,37 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <time.h>
 
 #define OPSLIMIT    2
 #define MEMLIMIT    (19u * 1024u * 1024u)
 #define LOCK_BASE_S 60
 #define LOCK_MAX_S  900
+#define HASH_WAIT_S 10
 
 static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
 static int hashing;
 
-static void hash_slot_take(void)
+/* Waits up to HASH_WAIT_S for a slot; ERR_UNAVAILABLE (busy) after that. */
+static int hash_slot_take(void)
 {
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += HASH_WAIT_S;
+	int rc = 0;
 	pthread_mutex_lock(&hash_lock);
-	while (hashing >= APP_OPERATOR_HASHES_AT_ONCE)
-		pthread_cond_wait(&hash_cond, &hash_lock);
-	hashing++;
+	while (hashing >= APP_OPERATOR_HASHES_AT_ONCE && rc == 0)
+		rc = pthread_cond_timedwait(&hash_cond, &hash_lock, &until);
+	if (hashing < APP_OPERATOR_HASHES_AT_ONCE) {
+		hashing++;
+		rc = 0;
+	}
 	pthread_mutex_unlock(&hash_lock);
+	if (rc == 0)
+		return 0;
+	error_setc(ERR_UNAVAILABLE, "busy", "too many sign-ins at once; try again in a moment");
+	return ERR_UNAVAILABLE;
 }
 
 static void hash_slot_give(void)
@@ -43,18 +57,23 @@ static int password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
 {
 	if (sodium_init() < 0)
 		return error_set(ERR_INTERNAL, "libsodium failed to initialise");
-	hash_slot_take();
-	int rc = crypto_pwhash_str(out, password, strlen(password), OPSLIMIT, MEMLIMIT);
+	int rc = hash_slot_take();
+	if (rc)
+		return rc;
+	rc = crypto_pwhash_str(out, password, strlen(password), OPSLIMIT, MEMLIMIT);
 	hash_slot_give();
 	return rc == 0 ? 0 : error_set(ERR_UNAVAILABLE, "out of memory hashing a password");
 }
 
-static bool password_matches(const char *hash, const char *password)
+/* 1 when password matches hash, 0 when not (or hash is empty), ERR_UNAVAILABLE when busy. */
+static int password_matches(const char *hash, const char *password)
 {
 	if (sodium_init() < 0)
-		return false;
-	hash_slot_take();
-	bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+		return error_set(ERR_INTERNAL, "libsodium failed to initialise");
+	int rc = hash_slot_take();
+	if (rc)
+		return rc;
+	bool ok = *hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 	hash_slot_give();
 	return ok;
 }
@@ -88,14 +107,27 @@ static int check_username(const char *u)
 	return ERR_INVALID;
 }
 
+/* The two throttle keys of an attempt: this address and username, and the username. */
+static void throttle_keys(const char *username, const char *remote_ip,
+                          char addr_key[CRYPTO_SHA256_HEX_LEN],
+                          char user_key[CRYPTO_SHA256_HEX_LEN])
+{
+	char *a = xasprintf("addr:%s %s", remote_ip ? remote_ip : "", username);
+	char *u = xasprintf("user:%s", username);
+	crypto_sha256_hex(addr_key, a, strlen(a));
+	crypto_sha256_hex(user_key, u, strlen(u));
+	free(a);
+	free(u);
+}
+
 struct operator_op {
 	const struct actor *who;
 	const char *key, *hash;
 	struct operator_account *out;
 	struct operator_account **items;
 	size_t *count;
-	int64_t now, locked_until;
-	bool ok;
+	const char *addr_key, *user_key;
+	int64_t now;
 };
 
 static int create_tx(struct db_conn *c, void *payload)
@@ -175,6 +207,10 @@ static int password_tx(struct db_conn *c, void *payload)
 	if (rc)
 		return rc;
 	rc = store_operator_set_password(c, o.id, op->hash, op->now);
+	char addr_key[CRYPTO_SHA256_HEX_LEN], user_key[CRYPTO_SHA256_HEX_LEN];
+	throttle_keys(o.username, NULL, addr_key, user_key);
+	if (rc == 0)
+		rc = store_operator_throttle_clear(c, user_key); /* a new password unlocks */
 	int64_t n = rc ? 0 : store_ui_session_revoke_principal(c, o.id, op->now);
 	if (rc == 0 && n < 0)
 		rc = (int)n;
@@ -222,12 +258,63 @@ static int find_tx(struct db_conn *c, void *payload)
 	return store_operator_find(c, op->key, op->out);
 }
 
-static int attempt_tx(struct db_conn *c, void *payload)
+/*
+ * One more failure of key, unless it is locked (ERR_RATE_LIMITED). free_failures
+ * attempts pass; the next ones lock for lock_s, doubling up to LOCK_MAX_S.
+ * Failures older than APP_OPERATOR_FORGET_S are forgotten.
+ */
+static int throttle_count(struct db_conn *c, const char *key, const char *subject, int64_t now,
+                          int64_t free_failures, int64_t lock_s)
+{
+	struct login_throttle t;
+	int rc = store_operator_throttle_get(c, key, &t);
+	if (rc)
+		return rc;
+	if (t.locked_until > now) {
+		error_setc(ERR_RATE_LIMITED, "operator_locked",
+		           "too many failed sign-ins for this account; try again later, or sign in "
+		           "with a secret key");
+		return ERR_RATE_LIMITED;
+	}
+	if (t.last_failure_at < now - APP_OPERATOR_FORGET_S)
+		t.failures = 0;
+	t.failures++;
+	t.last_failure_at = now;
+	if (t.failures >= free_failures) {
+		int64_t extra = t.failures - free_failures;
+		int64_t lock = extra >= 8 ? LOCK_MAX_S : lock_s << extra;
+		t.locked_until = now + (lock > LOCK_MAX_S ? LOCK_MAX_S : lock);
+	}
+	return store_operator_throttle_put(c, key, subject, &t);
+}
+
+/*
+ * Counted before the password is checked, in one write transaction, so
+ * attempts in parallel (or on several nodes) are ordered and at most the
+ * free ones ever reach the hash.
+ */
+static int attempt_begin_tx(struct db_conn *c, void *payload)
 {
 	struct operator_op *op = payload;
-	if (op->ok)
-		return store_operator_signed_in(c, op->out->id, op->now);
-	return store_operator_failed(c, op->out->id, op->locked_until, op->now);
+	int64_t swept =
+	        store_operator_throttle_sweep(c, op->now, op->now - APP_OPERATOR_FORGET_S, 100);
+	if (swept < 0)
+		return (int)swept;
+	int rc = throttle_count(c, op->addr_key, op->user_key, op->now, APP_OPERATOR_FREE_FAILURES,
+	                        LOCK_BASE_S);
+	if (rc == 0)
+		rc = throttle_count(c, op->user_key, op->user_key, op->now,
+		                    APP_OPERATOR_ACCOUNT_FAILURES, LOCK_MAX_S);
+	return rc;
+}
+
+static int attempt_ok_tx(struct db_conn *c, void *payload)
+{
+	struct operator_op *op = payload;
+	int rc = store_operator_throttle_clear(c, op->user_key);
+	if (rc == 0)
+		rc = store_operator_signed_in(c, op->out->id, op->now);
+	return rc;
 }
 
 /* A hash of a random password: unknown usernames cost the same as known ones. */
@@ -240,7 +327,8 @@ static void dummy_init(void)
 	char *t = crypto_token_new("");
 	xsnprintf(pw, sizeof(pw), "%s", t);
 	free(t);
-	if (password_hash(pw, dummy) != 0)
+	/* not through the hash slots: this must not fail for being busy */
+	if (crypto_pwhash_str(dummy, pw, strlen(pw), OPSLIMIT, MEMLIMIT) != 0)
 		dummy[0] = '\0';
 	sodium_memzero(pw, sizeof(pw));
 }
@@ -252,43 +340,39 @@ static int invalid_credentials(void)
 }
 
 int app_operator_verify(struct app *a, const char *username, const char *password,
-                        struct operator_account *out)
+                        const char *remote_ip, struct operator_account *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!username || !password || strlen(username) > 64 ||
+	if (!username || !password || !*username || strlen(username) > 64 ||
 	    strlen(password) > APP_OPERATOR_PASSWORD_MAX)
 		return invalid_credentials();
-	struct operator_op op = { .key = username, .out = out, .now = clock_now() };
-	int rc = app_read(a, find_tx, &op);
-	if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(out->username, username) != 0)) {
-		pthread_once(&dummy_once, dummy_init);
-		if (dummy[0])
-			(void)password_matches(dummy, password);
-		operator_account_release(out);
-		return invalid_credentials();
-	}
+	char addr_key[CRYPTO_SHA256_HEX_LEN], user_key[CRYPTO_SHA256_HEX_LEN];
+	throttle_keys(username, remote_ip, addr_key, user_key);
+	struct operator_op op = { .key = username,
+		                  .out = out,
+		                  .now = clock_now(),
+		                  .addr_key = addr_key,
+		                  .user_key = user_key };
+	int rc = app_write(a, attempt_begin_tx, &op);
 	if (rc)
 		return rc;
-	if (out->locked_until > op.now) {
-		long long wait = (long long)(out->locked_until - op.now);
-		operator_account_release(out);
-		error_setc(ERR_RATE_LIMITED, "operator_locked",
-		           "too many failed attempts; try again in %lld seconds", wait);
-		return ERR_RATE_LIMITED;
-	}
-	op.ok = password_matches(out->password_hash, password);
-	if (!op.ok && out->failed_attempts + 1 >= APP_OPERATOR_FREE_FAILURES) {
-		int64_t extra = out->failed_attempts + 1 - APP_OPERATOR_FREE_FAILURES;
-		int64_t lock = extra >= 4 ? LOCK_MAX_S : (int64_t)LOCK_BASE_S << extra;
-		op.locked_until = op.now + (lock > LOCK_MAX_S ? LOCK_MAX_S : lock);
-	}
-	rc = app_write(a, attempt_tx, &op);
+	rc = app_read(a, find_tx, &op);
+	bool known = rc == 0 && strcmp(out->username, username) == 0;
+	if (rc && rc != ERR_NOT_FOUND)
+		return rc;
+	error_clear();
+	if (!known)
+		pthread_once(&dummy_once, dummy_init);
+	int ok = password_matches(known ? out->password_hash : dummy, password);
 	if (out->password_hash)
 		sodium_memzero(out->password_hash, strlen(out->password_hash));
 	free(out->password_hash);
 	out->password_hash = NULL;
-	if (rc == 0 && !op.ok)
-		rc = invalid_credentials();
+	if (ok < 0 || !known || !ok) {
+		operator_account_release(out);
+		return ok < 0 ? ok : invalid_credentials();
+	}
+	rc = app_write(a, attempt_ok_tx, &op);
 	if (rc)
 		operator_account_release(out);
 	return rc;

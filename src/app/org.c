@@ -48,7 +48,10 @@ static int apply(struct db_conn *c, struct org *o, const struct org_input *in)
 		o->slug = xstrdup(in->slug);
 	}
 	if (in->has_default_role) {
-		if (!store_role_exists(c, in->default_role)) {
+		int known = store_role_exists(c, in->default_role);
+		if (known < 0)
+			return known;
+		if (!known) {
 			error_setc(ERR_INVALID, "unknown_role", "default_role %s is not a role",
 			           in->default_role);
 			error_set_status(422);
@@ -70,7 +73,10 @@ static int apply(struct db_conn *c, struct org *o, const struct org_input *in)
 		free(o->private_metadata);
 		o->private_metadata = xstrdup(in->private_metadata ? in->private_metadata : "{}");
 	}
-	if (store_org_slug_taken(c, o->slug, o->id))
+	int taken = store_org_slug_taken(c, o->slug, o->id);
+	if (taken < 0)
+		return taken;
+	if (taken)
 		return error_setc(ERR_CONFLICT, "slug_taken",
 		                  "the slug %s is already used by another organization", o->slug);
 	return 0;

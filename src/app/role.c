@@ -71,7 +71,10 @@ static int create_tx(struct db_conn *c, void *payload)
 	struct role_op *op = payload;
 	struct role *r = op->out;
 	role_release(r);
-	if (store_role_exists(c, op->in->key)) {
+	int exists = store_role_exists(c, op->in->key);
+	if (exists < 0)
+		return exists;
+	if (exists) {
 		error_setc(ERR_CONFLICT, "role_key_taken", "a role with the key %s exists",
 		           op->in->key);
 		error_add_field("key", "role_key_taken");

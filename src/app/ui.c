@@ -258,12 +258,44 @@ int app_ui_portal_open(struct app *a, const char *token, struct ui_session *out,
 	return 0;
 }
 
-/* "config_" + the first 16 hex digits of the configured key's hash. */
-static void config_principal(const char *key, char out[ID_MAX])
+static int peek_tx(struct db_conn *c, void *payload)
 {
+	struct ui_op *op = payload;
+	portal_link_release(&op->link);
+	return store_ui_link_find(c, op->hash, &op->link);
+}
+
+int app_ui_portal_link_peek(struct app *a, const char *token, char org_id[ID_MAX],
+                            char user_id[ID_MAX])
+{
+	if (!token || strncmp(token, "pl_", 3) != 0 || strlen(token) > 128)
+		return error_setc(ERR_UNAUTHENTICATED, "portal_link_invalid",
+		                  "this link is not valid");
 	char hash[CRYPTO_SHA256_HEX_LEN];
-	crypto_sha256_hex(hash, key, strlen(key));
-	xsnprintf(out, ID_MAX, "config_%.16s", hash);
+	crypto_sha256_hex(hash, token, strlen(token));
+	struct ui_op op = { .a = a, .hash = hash };
+	int rc = app_read(a, peek_tx, &op);
+	if (rc == 0) {
+		xsnprintf(org_id, ID_MAX, "%s", op.link.org_id);
+		xsnprintf(user_id, ID_MAX, "%s", op.link.user_id);
+	}
+	portal_link_release(&op.link);
+	return rc == ERR_NOT_FOUND ? error_setc(ERR_UNAUTHENTICATED, "portal_link_invalid",
+	                                        "this link is not valid")
+	                           : rc;
+}
+
+/*
+ * "config_" + 16 hex digits of an HMAC of the configured key under this
+ * installation's sealing key: stable across restarts, changes with the key,
+ * and tells nothing about the key to whoever reads the audit log.
+ */
+static void config_principal(const struct app *a, const char *key, char out[ID_MAX])
+{
+	unsigned char mac[CRYPTO_SHA256_LEN];
+	crypto_hmac_sha256(mac, a->seal_key, sizeof(a->seal_key), key, strlen(key));
+	xsnprintf(out, ID_MAX, "config_%02x%02x%02x%02x%02x%02x%02x%02x", mac[0], mac[1], mac[2],
+	          mac[3], mac[4], mac[5], mac[6], mac[7]);
 }
 
 static int authenticate_tx(struct db_conn *c, void *payload)
@@ -283,9 +315,9 @@ static int authenticate_tx(struct db_conn *c, void *payload)
 		return portal_allowed(c, s->org_id, s->user_id);
 	if (!strncmp(s->principal_id, "config_", 7)) {
 		const char *k = op->a->cfg->secret_key;
-		char now_id[ID_MAX];
+		char now_id[ID_MAX] = "";
 		if (k && *k)
-			config_principal(k, now_id);
+			config_principal(op->a, k, now_id);
 		if (!k || !*k || strcmp(now_id, s->principal_id) != 0)
 			return error_setc(
 			        ERR_UNAUTHENTICATED, "session_expired",
@@ -359,6 +391,19 @@ static int dashboard_insert_tx(struct db_conn *c, void *payload)
 	};
 	rc = app_audit_change(c, &ch);
 	free(data);
+	if (rc)
+		return rc;
+	/* read back, with the principal's name (an operator's username, a key's name) */
+	struct ui_session back;
+	rc = store_ui_session_find(c, APP_UI_KIND_DASHBOARD, op->session_hash, s->created_at,
+	                           &back);
+	if (rc == 0) {
+		free(s->principal_name);
+		s->principal_name = back.principal_name ? back.principal_name
+		                                        : xstrdup("configured secret key");
+		back.principal_name = NULL;
+		ui_session_release(&back);
+	}
 	return rc;
 }
 
@@ -382,17 +427,16 @@ static int dashboard_open(struct app *a, const char *type, const char *id, struc
 }
 
 int app_ui_dashboard_login_password(struct app *a, const char *username, const char *password,
-                                    struct ui_session *out, char **cookie_out)
+                                    const char *remote_ip, struct ui_session *out,
+                                    char **cookie_out)
 {
 	memset(out, 0, sizeof(*out));
 	*cookie_out = NULL;
 	struct operator_account o;
-	int rc = app_operator_verify(a, username, password, &o);
+	int rc = app_operator_verify(a, username, password, remote_ip, &o);
 	if (rc)
 		return rc;
 	rc = dashboard_open(a, "operator", o.id, out, cookie_out);
-	if (rc == 0)
-		out->principal_name = xstrdup(o.username);
 	operator_account_release(&o);
 	return rc;
 }
@@ -407,11 +451,8 @@ int app_ui_dashboard_login_key(struct app *a, const char *secret_key, struct ui_
 	if (rc)
 		return rc;
 	if (!strcmp(id, "config"))
-		config_principal(secret_key, id);
-	rc = dashboard_open(a, "secret_key", id, out, cookie_out);
-	if (rc == 0)
-		out->principal_name = xstrdup("secret key");
-	return rc;
+		config_principal(a, secret_key, id);
+	return dashboard_open(a, "secret_key", id, out, cookie_out);
 }
 
 static int sweep_tx(struct db_conn *c, void *payload)

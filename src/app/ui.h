@@ -40,6 +40,12 @@ int app_ui_portal_link_create(struct app *a, const struct actor *who, const char
  */
 int app_ui_portal_open(struct app *a, const char *token, struct ui_session *out, char **cookie_out);
 /*
+ * What a link would open, without using it: its organization and user ids
+ * (NUL-terminated into the ID_MAX buffers). 401 portal_link_invalid.
+ */
+int app_ui_portal_link_peek(struct app *a, const char *token, char org_id[ID_MAX],
+                            char user_id[ID_MAX]);
+/*
  * The live session of kind for a cookie token, with every check above.
  * 401 session_expired; 403 self_serve_sso_disabled, user_deactivated,
  * not_a_member, missing_permission (portal).
@@ -54,7 +60,8 @@ int app_ui_end(struct app *a, const struct ui_session *s);
  * with a secret key (401 invalid_api_key).
  */
 int app_ui_dashboard_login_password(struct app *a, const char *username, const char *password,
-                                    struct ui_session *out, char **cookie_out);
+                                    const char *remote_ip, struct ui_session *out,
+                                    char **cookie_out);
 int app_ui_dashboard_login_key(struct app *a, const char *secret_key, struct ui_session *out,
                                char **cookie_out);
 /* Deletes expired links and sessions (a bounded batch); the count or an error. */

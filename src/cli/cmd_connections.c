@@ -135,8 +135,9 @@ static int saml_keys(struct app *a, const struct actor *who, struct connection *
 	return app_connection_get(a, id, x);
 }
 
-static int run(struct app *a, const char *sub, struct cli_args *args, const struct config *cfg)
+static int run(struct app *a, const char *sub, struct cli_args *args)
 {
+	const struct config *cfg = a->cfg;
 	struct actor who = { "cli", NULL };
 	struct connection_input in = { 0 };
 	struct connection x;
@@ -197,20 +198,8 @@ static int run(struct app *a, const char *sub, struct cli_args *args, const stru
 
 int cmd_connections(int argc, char **argv, const struct config *cfg)
 {
-	struct cli_args args;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], &args, cfg);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
+	const struct cli_data_command cmd = {
+		.name = "connections", .flags = flags, .help = help, .run = run
+	};
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }

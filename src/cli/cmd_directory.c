@@ -196,8 +196,9 @@ static int run_on(struct app *a, const char *sub, const char *conn, struct cli_a
 	return rc ? cli_fail(rc) : show(&d, token, cfg, args->json);
 }
 
-static int run(struct app *a, const char *sub, struct cli_args *args, const struct config *cfg)
+static int run(struct app *a, const char *sub, struct cli_args *args)
 {
+	const struct config *cfg = a->cfg;
 	if (!strcmp(sub, "run-jobs")) {
 		int rc = app_directory_jobs_drain(a);
 		return rc < 0 ? cli_fail(rc) : EXIT_OK;
@@ -212,20 +213,8 @@ static int run(struct app *a, const char *sub, struct cli_args *args, const stru
 
 int cmd_directory(int argc, char **argv, const struct config *cfg)
 {
-	struct cli_args args;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], &args, cfg);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
+	const struct cli_data_command cmd = {
+		.name = "directory", .flags = flags, .help = help, .run = run
+	};
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }

@@ -91,31 +91,14 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 
 int cmd_keys(int argc, char **argv, const struct config *cfg)
 {
-	struct cli_args args;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
 	static const struct cli_sub subs[] = {
 		{ "list", 0 },
 		{ "create", 0 },
 		{ "revoke", 1 },
 		{ NULL, 0 },
 	};
-	rc = cli_check_sub("keys", argv[1], &args, subs);
-	if (rc) {
-		cli_args_release(&args);
-		return rc;
-	}
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], &args);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
+	const struct cli_data_command cmd = {
+		.name = "keys", .flags = flags, .subs = subs, .help = help, .run = run
+	};
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }

@@ -67,8 +67,9 @@ static int removed(const struct membership *m, bool json)
 	return EXIT_OK;
 }
 
-static int run(struct app *a, const char *sub, const char *org, struct cli_args *args)
+static int run(struct app *a, const char *sub, struct cli_args *args)
 {
+	const char *org = args->positional[0];
 	struct membership_input in = { 0 };
 	struct membership m;
 	int rc;
@@ -106,26 +107,10 @@ static int run(struct app *a, const char *sub, const char *org, struct cli_args 
 
 int cmd_members(int argc, char **argv, const struct config *cfg)
 {
-	struct cli_args args;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
-	if (args.npositional < 1) {
-		cli_args_release(&args);
-		fprintf(stderr, "gatehouse: members %s needs an organization id or slug\n",
-		        argv[1]);
-		return EXIT_USAGE;
-	}
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], args.positional[0], &args);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
+	const struct cli_data_command cmd = { .name = "members",
+		                              .flags = flags,
+		                              .needs = "an organization id or slug",
+		                              .help = help,
+		                              .run = run };
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }

@@ -33,7 +33,6 @@ static json_t *operator_json(const struct operator_account *o)
 	json_object_set_new(j, "username", json_string(o->username));
 	model_json_time(j, "created_at", o->created_at);
 	model_json_time(j, "last_sign_in_at", o->last_sign_in_at);
-	json_object_set_new(j, "failed_attempts", json_integer(o->failed_attempts));
 	return j;
 }
 
@@ -122,28 +121,11 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 
 int cmd_operators(int argc, char **argv, const struct config *cfg)
 {
-	struct cli_args args;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
 	static const struct cli_sub subs[] = {
 		{ "list", 0 }, { "create", 1 }, { "delete", 1 }, { "set-password", 1 }, { NULL, 0 },
 	};
-	rc = cli_check_sub("operators", argv[1], &args, subs);
-	if (rc) {
-		cli_args_release(&args);
-		return rc;
-	}
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], &args);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
+	const struct cli_data_command cmd = {
+		.name = "operators", .flags = flags, .subs = subs, .help = help, .run = run
+	};
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }

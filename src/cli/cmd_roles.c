@@ -132,29 +132,12 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 }
 
 /* Shared by "roles SUB" and "permissions" (argv[1] is the subcommand). */
-static int main_roles(int argc, char **argv, const struct config *cfg)
-{
-	struct cli_args args;
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], &args);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
-}
-
 int cmd_roles(int argc, char **argv, const struct config *cfg)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	return main_roles(argc, argv, cfg);
+	const struct cli_data_command cmd = {
+		.name = "roles", .flags = flags, .help = help, .run = run
+	};
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }
 
 int cmd_permissions(int argc, char **argv, const struct config *cfg)
@@ -173,7 +156,7 @@ int cmd_permissions(int argc, char **argv, const struct config *cfg)
 		}
 		v[i + 1] = argv[i];
 	}
-	int rc = main_roles(argc + 1, v, cfg);
+	int rc = cmd_roles(argc + 1, v, cfg);
 	free(v);
 	return rc;
 }

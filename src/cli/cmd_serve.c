@@ -121,13 +121,14 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	printf("gatehouse %s listening on %s (port %u)\n"
 	       "  Backend API    %s/v1   (Authorization: Bearer sk_...)%s\n"
 	       "  OpenAPI        %s/v1/openapi.json\n"
+	       "  Dashboard      %s/dashboard   (the secret key, or 'gatehouse operators create')\n"
 	       "  Health         %s/healthz   Metrics %s/metrics\n",
 	       GATEHOUSE_VERSION, cfg->public_url, http_server_port(srv), cfg->public_url,
 	       created ? ""
 	               : (*cfg->secret_key
 	                          ? "  key: GATEHOUSE_SECRET_KEY"
 	                          : "  key: printed on first start; 'gatehouse keys create' makes another"),
-	       cfg->public_url, cfg->public_url, cfg->public_url);
+	       cfg->public_url, cfg->public_url, cfg->public_url, cfg->public_url);
 	fflush(stdout);
 
 	int sig = 0;

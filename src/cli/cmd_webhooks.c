@@ -80,6 +80,7 @@ static int deliveries(struct app *a, const char *whe, struct cli_args *args)
 
 static int run(struct app *a, const char *sub, struct cli_args *args)
 {
+	http_client_global_init(a->cfg->allow_loopback_targets);
 	struct actor who = { "cli", NULL };
 	struct webhook_input in = { 0 };
 	struct webhook_endpoint e;
@@ -165,30 +166,12 @@ static int run(struct app *a, const char *sub, struct cli_args *args)
 
 int cmd_webhooks(int argc, char **argv, const struct config *cfg)
 {
-	struct cli_args args;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
-	int rc = cli_args_parse(&args, argc, argv, flags);
-	if (rc || args.help) {
-		cli_args_release(&args);
-		return rc ? rc : help();
-	}
 	static const struct cli_sub subs[] = {
 		{ "list", 0 },   { "create", 0 },     { "get", 1 },   { "update", 1 },
 		{ "delete", 1 }, { "deliveries", 1 }, { "retry", 2 }, { NULL, 0 },
 	};
-	rc = cli_check_sub("webhooks", argv[1], &args, subs);
-	if (rc) {
-		cli_args_release(&args);
-		return rc;
-	}
-	http_client_global_init(cfg->allow_loopback_targets);
-	struct app *a = NULL;
-	int ex = EXIT_OK;
-	if (cli_open(&a, cfg, &ex) == 0) {
-		ex = run(a, argv[1], &args);
-		app_free(a);
-	}
-	cli_args_release(&args);
-	return ex;
+	const struct cli_data_command cmd = {
+		.name = "webhooks", .flags = flags, .subs = subs, .help = help, .run = run
+	};
+	return cli_run_data_command(&cmd, argc, argv, cfg);
 }

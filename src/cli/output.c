@@ -166,6 +166,34 @@ int cli_open(struct app **out, const struct config *cfg, int *exit_out)
 	return rc;
 }
 
+int cli_run_data_command(const struct cli_data_command *cmd, int argc, char **argv,
+                         const struct config *cfg)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return argc < 2 ? (cmd->help(), EXIT_USAGE) : cmd->help();
+	const struct cli_flag *flags =
+	        cmd->list_flags && !strcmp(argv[1], "list") ? cmd->list_flags : cmd->flags;
+	struct cli_args args;
+	int ex = cli_args_parse(&args, argc, argv, flags);
+	if (ex || args.help) {
+		cli_args_release(&args);
+		return ex ? ex : cmd->help();
+	}
+	if (cmd->subs)
+		ex = cli_check_sub(cmd->name, argv[1], &args, cmd->subs);
+	if (ex == EXIT_OK && cmd->needs && args.npositional < 1) {
+		fprintf(stderr, "gatehouse: %s %s needs %s\n", cmd->name, argv[1], cmd->needs);
+		ex = EXIT_USAGE;
+	}
+	struct app *a = NULL;
+	if (ex == EXIT_OK && cli_open(&a, cfg, &ex) == 0) {
+		ex = cmd->run(a, argv[1], &args);
+		app_free(a);
+	}
+	cli_args_release(&args);
+	return ex;
+}
+
 static void print_value(FILE *f, json_t *v)
 {
 	if (json_is_string(v)) {

@@ -53,6 +53,25 @@ int cli_check_sub(const char *command, const char *sub, const struct cli_args *a
 /* Opens the database (migrating it) for a data command; prints the error on failure. */
 int cli_open(struct app **out, const struct config *cfg, int *exit_out);
 
+/* A data command: `gatehouse NAME SUB [args] [--flags]` over the database. */
+struct cli_data_command {
+	const char *name;
+	const struct cli_flag *flags;
+	const struct cli_flag *list_flags; /* of the "list" sub-command when they differ; or NULL */
+	const struct cli_sub *subs; /* checked before the database opens; NULL: run() checks */
+	const char *needs;          /* what the first argument must be, if one is required */
+	int (*help)(void);
+	int (*run)(struct app *a, const char *sub, struct cli_args *args);
+};
+
+/*
+ * The whole life of a data command: --help, flag parsing, the sub-command
+ * and argument checks (before any database is opened or created), opening
+ * the database, run(), and the exit code.
+ */
+int cli_run_data_command(const struct cli_data_command *cmd, int argc, char **argv,
+                         const struct config *cfg);
+
 /* Prints obj: JSON, or "field: value" lines. Steals obj. */
 void cli_print_object(json_t *obj, bool json);
 /* Prints a list: JSON {data,total_count}, or a table of the given columns. Steals data. */

@@ -57,7 +57,7 @@ const struct config_setting config_settings[] = {
 	{ "ui_session_lifetime_s", CONFIG_INT, S(ui_session_lifetime_s), "43200", 300, 604800,
 	  false, "longest life of a Security page or dashboard session, active or not" },
 	{ "portal_frame_ancestors", CONFIG_STRING, S(portal_frame_ancestors), "", 0, 0, false,
-	  "origins (space-separated, e.g. https://app.example.com) allowed to embed the Security page in an iframe; empty: framing refused. Embedding needs an https public_url (the session cookie is then SameSite=None; Secure)" },
+	  "origins (space-separated, e.g. https://app.example.com) allowed to embed the Security page in an iframe; empty: framing refused. Embedding in a page of another site needs an https public_url (the session cookie is then SameSite=None; Secure)" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };

@@ -8,6 +8,28 @@
 #include "base/log.h"
 #include "dns/txt.h"
 
+/*
+ * The first values found, quoted, for a mismatch message: at most 60 bytes of
+ * each, anything but printable ASCII as '?', so an odd record cannot garble
+ * the message (the pages show it as text anyway).
+ */
+static void seen_values(const struct dns_txt_answer *ans, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < ans->nrecords && i < 3 && n + 70 < size; i++) {
+		const struct dns_txt_record *r = &ans->records[i];
+		n += (size_t)snprintf(out + n, size - n, "%s\"", i ? ", " : "");
+		for (size_t k = 0; k < r->len && k < 60; k++)
+			out[n++] = r->data[k] >= 0x20 && r->data[k] < 0x7f ? r->data[k] : '?';
+		if (r->len > 60)
+			n += (size_t)snprintf(out + n, size - n, "...");
+		n += (size_t)snprintf(out + n, size - n, "\"");
+	}
+	if (ans->nrecords > 3 && n + 8 < size)
+		snprintf(out + n, size - n, ", ...");
+}
+
 /* Turns a DNS answer into the outcome app/ records, in words an IT admin can act on. */
 static void judge(struct domain_check *chk, const struct dns_txt_answer *ans,
                   const struct domain *d, char *msg, size_t size)
@@ -33,10 +55,12 @@ static void judge(struct domain_check *chk, const struct dns_txt_answer *ans,
 			return;
 		}
 		chk->code = "record_mismatch";
+		char seen[200];
+		seen_values(ans, seen, sizeof(seen));
 		xsnprintf(
 		        msg, size,
-		        "%zu TXT record(s) at %s, none with the value %s; check for typos or extra quotes",
-		        ans->nrecords, d->txt_record_name, d->txt_record_value);
+		        "%zu TXT record(s) at %s, none with the value %s (found: %s); check for typos or extra quotes",
+		        ans->nrecords, d->txt_record_name, d->txt_record_value, seen);
 		return;
 	case DNS_TXT_NODATA:
 		chk->code = "record_not_found";

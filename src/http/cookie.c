@@ -12,13 +12,26 @@ static bool is_token_char(char ch)
 
 bool http_cookie_get(const struct http_request *r, const char *name, char *out, size_t outlen)
 {
-	const char *h = http_request_header(r, "Cookie");
+	return http_cookie_find(http_request_header(r, "Cookie"), name, out, outlen);
+}
+
+/*
+ * Two cookies of one name are refused: the second may have been planted for
+ * a narrower path or a parent domain (cookie tossing), and which one the
+ * browser meant cannot be told.
+ */
+bool http_cookie_find(const char *h, const char *name, char *out, size_t outlen)
+{
 	size_t nlen = strlen(name);
+	bool found = false;
 	while (h && *h) {
 		while (*h == ' ' || *h == ';')
 			h++;
 		size_t len = strcspn(h, ";");
 		if (len > nlen && strncmp(h, name, nlen) == 0 && h[nlen] == '=') {
+			if (found)
+				return false;
+			found = true;
 			const char *v = h + nlen + 1;
 			size_t vlen = len - nlen - 1;
 			while (vlen && v[vlen - 1] == ' ')
@@ -30,11 +43,10 @@ bool http_cookie_get(const struct http_request *r, const char *name, char *out, 
 					return false;
 			memcpy(out, v, vlen);
 			out[vlen] = '\0';
-			return true;
 		}
 		h += len;
 	}
-	return false;
+	return found;
 }
 
 void http_cookie_set(struct http_response *res, const struct http_cookie *c)

@@ -23,6 +23,8 @@ struct http_cookie {
  * False when absent, longer than outlen - 1, or not a token.
  */
 bool http_cookie_get(const struct http_request *r, const char *name, char *out, size_t outlen);
+/* The same on a Cookie header value (NULL: absent). */
+bool http_cookie_find(const char *header, const char *name, char *out, size_t outlen);
 /* Adds a Set-Cookie header. */
 void http_cookie_set(struct http_response *res, const struct http_cookie *c);
 

@@ -242,8 +242,7 @@ static int authenticate_ui(struct route_ctx *ctx, const char *kind, bool csrf)
 		                  site);
 	bool portal = strcmp(kind, APP_UI_KIND_PORTAL) == 0;
 	char token[160];
-	if (!http_cookie_get(ctx->req, portal ? ROUTES_COOKIE_PORTAL : ROUTES_COOKIE_DASHBOARD,
-	                     token, sizeof(token)))
+	if (!http_cookie_get(ctx->req, routes_ui_cookie_name(ctx, kind), token, sizeof(token)))
 		return error_setc(ERR_UNAUTHENTICATED, "session_expired",
 		                  portal ? "no Security page session: open the page again from the "
 		                           "application"
@@ -260,6 +259,8 @@ static int authenticate_ui(struct route_ctx *ctx, const char *kind, bool csrf)
 	}
 	ctx->actor.type = ctx->ui.principal_type;
 	ctx->actor.id = ctx->ui.principal_id;
+	/* answers to a browser session (CSRF tokens, data) are never stored by caches */
+	http_response_header(ctx->res, "Cache-Control", "no-store");
 	return 0;
 }
 

@@ -109,6 +109,7 @@ extern const struct route routes_sso[];
 extern const struct route routes_saml[];
 extern const struct route routes_saml_setup[];
 extern const struct route routes_ui[];
+extern const struct route routes_portal_api[];
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
@@ -164,6 +165,8 @@ int routes_signin_next(struct route_ctx *ctx, struct signin_next *next);
  * HttpOnly, Secure when the public URL is https, SameSite per kind.
  */
 void routes_ui_cookie(struct route_ctx *ctx, const char *kind, const char *token, int64_t max_age);
+/* The cookie name of a page session kind ("__Host-" prefixed over https). */
+const char *routes_ui_cookie_name(const struct route_ctx *ctx, const char *kind);
 /* Appends s with & < > " ' escaped. */
 int route_html_escape(struct buf *b, const char *s);
 /* Writes a problem document for the error slot into res. */

@@ -31,6 +31,7 @@ const struct route *const routes_all[] = {
 	routes_oidc_op,
 	routes_signin,
 	routes_ui,
+	routes_portal_api, /* the Security page's API */
 	NULL,
 };
 

@@ -19,11 +19,14 @@
 
 #include "app/ui.h"
 
+#include "app/org.h"
 #include "base/assets.h"
 #include "base/error.h"
 #include "base/json_field.h"
 #include "http/cookie.h"
 #include "routes/routes.h"
+
+#include <strings.h>
 
 static bool public_https(const struct route_ctx *ctx)
 {
@@ -35,13 +38,26 @@ static bool portal_framable(const struct route_ctx *ctx)
 	return *ctx->app->cfg->portal_frame_ancestors && public_https(ctx);
 }
 
+/*
+ * Over https the names carry the __Host- prefix: the browser then accepts
+ * them only with Secure, Path=/ and no Domain, so a sibling subdomain cannot
+ * plant a session of its own (cookie tossing).
+ */
+const char *routes_ui_cookie_name(const struct route_ctx *ctx, const char *kind)
+{
+	bool portal = strcmp(kind, APP_UI_KIND_PORTAL) == 0;
+	if (public_https(ctx))
+		return portal ? "__Host-" ROUTES_COOKIE_PORTAL : "__Host-" ROUTES_COOKIE_DASHBOARD;
+	return portal ? ROUTES_COOKIE_PORTAL : ROUTES_COOKIE_DASHBOARD;
+}
+
 void routes_ui_cookie(struct route_ctx *ctx, const char *kind, const char *token, int64_t max_age)
 {
 	bool portal = strcmp(kind, APP_UI_KIND_PORTAL) == 0;
 	struct http_cookie c = {
-		.name = portal ? ROUTES_COOKIE_PORTAL : ROUTES_COOKIE_DASHBOARD,
+		.name = routes_ui_cookie_name(ctx, kind),
 		.value = token ? token : "",
-		.path = portal ? "/portal" : "/",
+		.path = portal && !public_https(ctx) ? "/portal" : "/",
 		.same_site = !portal                ? "Strict"
 		             : portal_framable(ctx) ? "None"
 		                                    : "Lax",
@@ -85,9 +101,15 @@ static void page_headers(struct route_ctx *ctx, const char *frame_ancestors)
 	http_response_header(ctx->res, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
+/*
+ * The origins allowed to frame the Security page. Over http the session
+ * cookie stays SameSite=Lax, which a browser sends into a frame only when the
+ * embedding page is of the same site; https with SameSite=None serves any.
+ */
 static const char *portal_ancestors(const struct route_ctx *ctx)
 {
-	return portal_framable(ctx) ? ctx->app->cfg->portal_frame_ancestors : NULL;
+	const char *v = ctx->app->cfg->portal_frame_ancestors;
+	return *v ? v : NULL;
 }
 
 static int send_document(struct route_ctx *ctx, const char *asset, const char *ancestors)
@@ -134,36 +156,10 @@ static int asset(struct route_ctx *ctx)
 	return 0;
 }
 
-/*
- * GET /portal/open?token=pl_...: redeems the link, sets the cookie and
- * sends the browser to /portal (so the token leaves the address bar).
- * Refusals are pages that say why and what to do.
- */
-static int portal_open(struct route_ctx *ctx)
+/* The 303 to the page after a session opened (the token leaves the address bar). */
+static int to_portal(struct route_ctx *ctx, const char *cookie)
 {
-	struct ui_session s;
-	char *cookie = NULL;
-	ctx->frame_ancestors = portal_ancestors(ctx);
-	int rc = app_ui_portal_open(ctx->app, http_request_query(ctx->req, "token"), &s, &cookie);
-	if (rc) {
-		const struct error_state *e = error_get();
-		int status = error_http_status(e);
-		if (status >= 500)
-			return rc;
-		const char *title =
-		        status == 403 ? "You cannot set up SSO here" : "This link no longer works";
-		char *msg = xasprintf("%s. %s", e->detail,
-		                      status == 403 ? ""
-		                                    : "Go back to the application and open the "
-		                                      "Security page again to get a new link.");
-		route_html(ctx, status, title, msg, NULL);
-		free(msg);
-		error_clear();
-		return 0;
-	}
 	routes_ui_cookie(ctx, APP_UI_KIND_PORTAL, cookie, 0);
-	free(cookie);
-	ui_session_release(&s);
 	ctx->res->status = 303;
 	ctx->res->content_type = NULL;
 	buf_reset(&ctx->res->body);
@@ -171,6 +167,151 @@ static int portal_open(struct route_ctx *ctx)
 	http_response_header(ctx->res, "Cache-Control", "no-store");
 	http_response_header(ctx->res, "Referrer-Policy", "no-referrer");
 	return 0;
+}
+
+/* A refusal of /portal/open as a page that says why and what to do. */
+static int open_refused(struct route_ctx *ctx, int rc)
+{
+	const struct error_state *e = error_get();
+	int status = error_http_status(e);
+	if (status >= 500)
+		return rc;
+	const char *title =
+	        status == 403 ? "You cannot set up SSO here" : "This link no longer works";
+	char *msg = xasprintf("%s. %s", e->detail,
+	                      status == 403 ? ""
+	                                    : "Go back to the application and open the "
+	                                      "Security page again to get a new link.");
+	route_html(ctx, status, title, msg, NULL);
+	free(msg);
+	error_clear();
+	return 0;
+}
+
+static char *org_name(struct route_ctx *ctx, const char *org_id)
+{
+	struct org o = { 0 };
+	if (app_org_get(ctx->app, org_id, &o) != 0) {
+		error_clear();
+		return xstrdup(org_id);
+	}
+	char *name = xstrdup(o.name);
+	org_release(&o);
+	return name;
+}
+
+/*
+ * The browser already holds a live Security page session for another
+ * organization or user: a link must not silently replace it (an attacker
+ * could send the admin's browser to a link of the attacker's own
+ * organization, and the admin would go on working there). Ask first; the
+ * answer is a same-origin POST.
+ */
+static int confirm_switch(struct route_ctx *ctx, const struct ui_session *cur, const char *token,
+                          const char *new_org)
+{
+	char *from = org_name(ctx, cur->org_id), *to = org_name(ctx, new_org);
+	struct buf *b = &ctx->res->body;
+	buf_reset(b);
+	buf_appends(
+	        b,
+	        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	        "<meta name=\"viewport\" content=\"width=device-width\">"
+	        "<link rel=\"stylesheet\" href=\"/assets/ui.css\">"
+	        "<title>Switch organization?</title></head>\n<body>\n<main>\n"
+	        "<h1>Switch organization?</h1>\n<p>This browser has the Security page of <strong>");
+	route_html_escape(b, from);
+	buf_appends(b, "</strong> open. The link you followed opens the Security page of <strong>");
+	route_html_escape(b, to);
+	buf_appends(
+	        b,
+	        "</strong> instead. Continue only if you meant to manage that organization.</p>\n"
+	        "<form method=\"post\" action=\"/portal/open\">"
+	        "<input type=\"hidden\" name=\"token\" value=\"");
+	route_html_escape(b, token);
+	buf_appends(b, "\"><button type=\"submit\">Open the Security page of ");
+	route_html_escape(b, to);
+	buf_appends(b, "</button> <a href=\"/portal\">Stay with ");
+	route_html_escape(b, from);
+	buf_appends(b, "</a></form>\n</main>\n</body></html>\n");
+	free(from);
+	free(to);
+	ctx->res->status = 200;
+	ctx->res->content_type = "text/html; charset=utf-8";
+	page_headers(ctx, ctx->frame_ancestors);
+	return 0;
+}
+
+static bool is_prefetch(const struct route_ctx *ctx)
+{
+	const char *p = http_request_header(ctx->req, "Sec-Purpose");
+	if (!p)
+		p = http_request_header(ctx->req, "Purpose");
+	return p && strstr(p, "prefetch");
+}
+
+static int redeem(struct route_ctx *ctx, const char *token)
+{
+	struct ui_session s;
+	char *cookie = NULL;
+	int rc = app_ui_portal_open(ctx->app, token, &s, &cookie);
+	if (rc)
+		return open_refused(ctx, rc);
+	ui_session_release(&s);
+	rc = to_portal(ctx, cookie);
+	free(cookie);
+	return rc;
+}
+
+/*
+ * GET /portal/open?token=pl_...: redeems the link, sets the cookie and
+ * sends the browser to /portal. Not on HEAD or a prefetch (a link scanner
+ * would use the link up), and not over a live session of another
+ * organization or user without asking (confirm_switch).
+ */
+static int portal_open(struct route_ctx *ctx)
+{
+	ctx->frame_ancestors = portal_ancestors(ctx);
+	if (strcmp(ctx->req->method, "GET") != 0 || is_prefetch(ctx)) {
+		error_setc(ERR_INVALID, "method_not_allowed",
+		           "open the link in a browser (GET); it works once");
+		error_set_status(405);
+		return ERR_INVALID;
+	}
+	const char *token = http_request_query(ctx->req, "token");
+	char cookie[160], org_id[ID_MAX], user_id[ID_MAX];
+	struct ui_session cur;
+	if (http_cookie_get(ctx->req, routes_ui_cookie_name(ctx, APP_UI_KIND_PORTAL), cookie,
+	                    sizeof(cookie)) &&
+	    app_ui_authenticate(ctx->app, APP_UI_KIND_PORTAL, cookie, &cur) == 0) {
+		int rc = app_ui_portal_link_peek(ctx->app, token, org_id, user_id);
+		bool other = rc == 0 &&
+		             (strcmp(org_id, cur.org_id) != 0 || strcmp(user_id, cur.user_id) != 0);
+		if (other)
+			rc = confirm_switch(ctx, &cur, token, org_id);
+		ui_session_release(&cur);
+		if (other || rc)
+			return rc ? open_refused(ctx, rc) : 0;
+	}
+	error_clear();
+	return redeem(ctx, token);
+}
+
+/* POST /portal/open (form: token): the answer to confirm_switch, from this origin only. */
+static int portal_open_confirmed(struct route_ctx *ctx)
+{
+	ctx->frame_ancestors = portal_ancestors(ctx);
+	const char *site = http_request_header(ctx->req, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0)
+		return error_setc(ERR_FORBIDDEN, "cross_site_request",
+		                  "this form can only be sent from the page that shows it");
+	struct url_params form = { 0 };
+	int rc = url_params_parse(&form, ctx->req->body.data ? ctx->req->body.data : "",
+	                          ctx->req->body.len);
+	if (rc == 0)
+		rc = redeem(ctx, url_params_get(&form, "token"));
+	url_params_release(&form);
+	return rc;
 }
 
 static json_t *session_json(const struct ui_session *s)
@@ -192,9 +333,25 @@ static json_t *session_json(const struct ui_session *s)
 	return j;
 }
 
+/* The session, and for the Security page the organization it is about (shown on every screen). */
 static int portal_session(struct route_ctx *ctx)
 {
-	return route_json(ctx, 200, session_json(&ctx->ui));
+	json_t *j = session_json(&ctx->ui);
+	if (ctx->ui.org_id[0]) {
+		struct org o = { 0 };
+		int rc = app_org_get(ctx->app, ctx->ui.org_id, &o);
+		if (rc) {
+			json_decref(j);
+			return rc;
+		}
+		json_t *org = json_object();
+		json_object_set_new(org, "id", json_string(o.id));
+		json_object_set_new(org, "name", json_string(o.name));
+		json_object_set_new(org, "slug", json_string(o.slug));
+		json_object_set_new(j, "organization", org);
+		org_release(&o);
+	}
+	return route_json(ctx, 200, j);
 }
 
 static int sign_out(struct route_ctx *ctx)
@@ -212,6 +369,17 @@ static int sign_out(struct route_ctx *ctx)
  */
 static int dashboard_login(struct route_ctx *ctx)
 {
+	const char *site = http_request_header(ctx->req, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return error_setc(ERR_FORBIDDEN, "cross_site_request",
+		                  "sign in from the dashboard page itself");
+	const char *ct = http_request_header(ctx->req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+		error_setc(ERR_INVALID, "unsupported_media_type",
+		           "send the body as application/json");
+		error_set_status(415);
+		return ERR_INVALID;
+	}
 	json_t *body = NULL;
 	int rc = route_body(ctx, &body);
 	if (rc)
@@ -230,7 +398,8 @@ static int dashboard_login(struct route_ctx *ctx)
 	if (rc == 0 && key)
 		rc = app_ui_dashboard_login_key(ctx->app, key, &s, &cookie);
 	else if (rc == 0 && user && pass)
-		rc = app_ui_dashboard_login_password(ctx->app, user, pass, &s, &cookie);
+		rc = app_ui_dashboard_login_password(ctx->app, user, pass, ctx->req->remote_ip, &s,
+		                                     &cookie);
 	else if (rc == 0) {
 		error_setc(ERR_INVALID, "missing_field",
 		           "send a username and password, or a secret key");
@@ -283,6 +452,7 @@ static int portal_link_create(struct route_ctx *ctx)
 const struct route routes_ui[] = {
 	{ "GET", "/portal", portal_page, AUTH_NONE, BODY_NONE, "portal.page" },
 	{ "GET", "/portal/open", portal_open, AUTH_NONE, BODY_NONE, "portal.open" },
+	{ "POST", "/portal/open", portal_open_confirmed, AUTH_NONE, BODY_SMALL, "portal.open" },
 	{ "GET", "/portal/api/session", portal_session, AUTH_PORTAL, BODY_NONE, "portal.session" },
 	{ "POST", "/portal/api/sign_out", sign_out, AUTH_PORTAL, BODY_NONE, "portal.sign_out" },
 	{ "GET", "/dashboard", dashboard_page, AUTH_NONE, BODY_NONE, "dashboard.page" },

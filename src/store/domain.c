@@ -86,15 +86,16 @@ int store_domain_delete(struct db_conn *c, const char *org_id, const char *id)
 	return n < 0 ? (int)n : 0;
 }
 
-bool store_domain_exists_in_org(struct db_conn *c, const char *org_id, const char *name)
+int store_domain_exists_in_org(struct db_conn *c, const char *org_id, const char *name)
 {
 	struct db_stmt *s;
-	if (db_query(c, &s, "SELECT 1 FROM domains WHERE org_id = ? AND name = ?", "tt", org_id,
-	             name))
-		return false;
-	bool found = db_step(s) == DB_ROW;
+	int rc = db_query(c, &s, "SELECT 1 FROM domains WHERE org_id = ? AND name = ?", "tt",
+	                  org_id, name);
+	if (rc)
+		return rc;
+	rc = db_step(s);
 	db_done(s);
-	return found;
+	return rc < 0 ? rc : rc == DB_ROW;
 }
 
 int store_domain_claimed_elsewhere(struct db_conn *c, const char *org_id, const char *name,

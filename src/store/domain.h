@@ -11,7 +11,7 @@ int store_domain_get(struct db_conn *c, const char *org_id, const char *id, stru
 int store_domain_insert(struct db_conn *c, const struct domain *d);
 int store_domain_update(struct db_conn *c, const struct domain *d);
 int store_domain_delete(struct db_conn *c, const char *org_id, const char *id);
-bool store_domain_exists_in_org(struct db_conn *c, const char *org_id, const char *name);
+int store_domain_exists_in_org(struct db_conn *c, const char *org_id, const char *name);
 /*
  * The id of another organization that verified name or a domain above it
  * (acme.com blocks eu.acme.com); writes "" when none.

@@ -6,9 +6,7 @@
 
 #include "base/error.h"
 
-#define OPERATOR_COLS                                                                               \
-	"id, username, password_hash, failed_attempts, locked_until, last_sign_in_at, created_at, " \
-	"updated_at "
+#define OPERATOR_COLS "id, username, password_hash, last_sign_in_at, created_at, updated_at "
 
 void operator_account_release(struct operator_account *o)
 {
@@ -26,11 +24,9 @@ static void read_row(struct db_stmt *s, struct operator_account *o, bool with_ha
 	o->username = db_text_dup(s, 1);
 	if (with_hash)
 		o->password_hash = db_text_dup(s, 2);
-	o->failed_attempts = db_int(s, 3);
-	o->locked_until = db_int(s, 4);
-	o->last_sign_in_at = db_int(s, 5);
-	o->created_at = db_int(s, 6);
-	o->updated_at = db_int(s, 7);
+	o->last_sign_in_at = db_int(s, 3);
+	o->created_at = db_int(s, 4);
+	o->updated_at = db_int(s, 5);
 }
 
 int store_operator_insert(struct db_conn *c, const struct operator_account *o)
@@ -102,34 +98,66 @@ int store_operator_delete(struct db_conn *c, const char *id)
 
 int store_operator_set_password(struct db_conn *c, const char *id, const char *hash, int64_t now)
 {
-	int64_t n = db_exec(c,
-	                    "UPDATE operators SET password_hash = ?, failed_attempts = 0, "
-	                    "locked_until = NULL, updated_at = ? WHERE id = ?",
-	                    "tit", hash, now, id);
+	int64_t n =
+	        db_exec(c, "UPDATE operators SET password_hash = ?, updated_at = ? WHERE id = ?",
+	                "tit", hash, now, id);
 	if (n == 0)
 		return error_setc(ERR_NOT_FOUND, "operator_not_found", "no operator %.80s", id);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_operator_failed(struct db_conn *c, const char *id, int64_t locked_until, int64_t now)
+int store_operator_signed_in(struct db_conn *c, const char *id, int64_t now)
 {
-	int64_t n = locked_until > 0
-	                    ? db_exec(c,
-	                              "UPDATE operators SET failed_attempts = failed_attempts + 1, "
-	                              "locked_until = ?, updated_at = ? WHERE id = ?",
-	                              "iit", locked_until, now, id)
-	                    : db_exec(c,
-	                              "UPDATE operators SET failed_attempts = failed_attempts + 1, "
-	                              "updated_at = ? WHERE id = ?",
-	                              "it", now, id);
+	int64_t n =
+	        db_exec(c, "UPDATE operators SET last_sign_in_at = ? WHERE id = ?", "it", now, id);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_operator_signed_in(struct db_conn *c, const char *id, int64_t now)
+int store_operator_throttle_get(struct db_conn *c, const char *key, struct login_throttle *out)
 {
-	int64_t n = db_exec(c,
-	                    "UPDATE operators SET failed_attempts = 0, locked_until = NULL, "
-	                    "last_sign_in_at = ? WHERE id = ?",
-	                    "it", now, id);
+	memset(out, 0, sizeof(*out));
+	struct db_stmt *s;
+	int rc = db_query(c, &s,
+	                  "SELECT failures, locked_until, last_failure_at FROM login_throttle "
+	                  "WHERE key = ?",
+	                  "t", key);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		out->failures = db_int(s, 0);
+		out->locked_until = db_int(s, 1);
+		out->last_failure_at = db_int(s, 2);
+	}
+	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int store_operator_throttle_put(struct db_conn *c, const char *key, const char *subject,
+                                const struct login_throttle *t)
+{
+	int64_t n =
+	        db_exec(c,
+	                "INSERT INTO login_throttle (key, subject, failures, locked_until, "
+	                "last_failure_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE "
+	                "SET failures = excluded.failures, locked_until = "
+	                "excluded.locked_until, last_failure_at = excluded.last_failure_at",
+	                "ttiii", key, subject, t->failures, t->locked_until, t->last_failure_at);
 	return n < 0 ? (int)n : 0;
+}
+
+int store_operator_throttle_clear(struct db_conn *c, const char *subject)
+{
+	int64_t n = db_exec(c, "DELETE FROM login_throttle WHERE subject = ?", "t", subject);
+	return n < 0 ? (int)n : 0;
+}
+
+int64_t store_operator_throttle_sweep(struct db_conn *c, int64_t now, int64_t forget_before,
+                                      int64_t limit)
+{
+	return db_exec(c,
+	               "DELETE FROM login_throttle WHERE key IN (SELECT key FROM login_throttle "
+	               "WHERE last_failure_at < ? AND (locked_until IS NULL OR locked_until <= ?) "
+	               "LIMIT ?)",
+	               "iii", forget_before, now, limit);
 }

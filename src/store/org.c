@@ -44,15 +44,16 @@ int store_org_get(struct db_conn *c, const char *key, struct org *out)
 	return rc < 0 ? rc : 0;
 }
 
-bool store_org_slug_taken(struct db_conn *c, const char *slug, const char *except_id)
+int store_org_slug_taken(struct db_conn *c, const char *slug, const char *except_id)
 {
 	struct db_stmt *s;
-	if (db_query(c, &s, "SELECT 1 FROM organizations WHERE slug = ? AND id <> ?", "tt", slug,
-	             except_id ? except_id : ""))
-		return false;
-	bool taken = db_step(s) == DB_ROW;
+	int rc = db_query(c, &s, "SELECT 1 FROM organizations WHERE slug = ? AND id <> ?", "tt",
+	                  slug, except_id ? except_id : "");
+	if (rc)
+		return rc;
+	rc = db_step(s);
 	db_done(s);
-	return taken;
+	return rc < 0 ? rc : rc == DB_ROW;
 }
 
 int store_org_insert(struct db_conn *c, const struct org *o)

@@ -12,7 +12,7 @@ int store_org_get(struct db_conn *c, const char *id_or_slug, struct org *out);
 int store_org_insert(struct db_conn *c, const struct org *o);
 int store_org_update(struct db_conn *c, const struct org *o);
 int store_org_delete(struct db_conn *c, const char *id);
-bool store_org_slug_taken(struct db_conn *c, const char *slug, const char *except_id);
+int store_org_slug_taken(struct db_conn *c, const char *slug, const char *except_id);
 /*
  * One page after the cursor (ids ascending); *items is an xmalloc'd array of
  * *count orgs, each released by the caller, then freed.

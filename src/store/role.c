@@ -20,16 +20,17 @@ static int read_row(struct db_stmt *s, struct role *r)
 	return role_permissions_parse(r, db_text(s, 4));
 }
 
-bool store_role_exists(struct db_conn *c, const char *key)
+int store_role_exists(struct db_conn *c, const char *key)
 {
 	if (role_is_builtin(key))
-		return true;
+		return 1;
 	struct db_stmt *s;
-	if (db_query(c, &s, "SELECT 1 FROM roles WHERE key = ?", "t", key))
-		return false;
-	bool found = db_step(s) == DB_ROW;
+	int rc = db_query(c, &s, "SELECT 1 FROM roles WHERE key = ?", "t", key);
+	if (rc)
+		return rc;
+	rc = db_step(s);
 	db_done(s);
-	return found;
+	return rc < 0 ? rc : rc == DB_ROW;
 }
 
 int store_role_get(struct db_conn *c, const char *key, struct role *out)

@@ -7,7 +7,7 @@
 #include "store/db.h"
 
 /* True if key names a built-in or a stored custom role. */
-bool store_role_exists(struct db_conn *c, const char *key);
+int store_role_exists(struct db_conn *c, const char *key);
 /* A custom role by key. ERR_NOT_FOUND when absent. */
 int store_role_get(struct db_conn *c, const char *key, struct role *out);
 /* ERR_CONFLICT when the key exists. */

@@ -12,7 +12,9 @@
 #include "store/db.h"
 #include "store/event.h"
 #include "store/migrate.h"
+#include "store/operator.h"
 #include "store/org.h"
+#include "store/ui_session.h"
 #include "store/webhook.h"
 #include "test/harness/test.h"
 
@@ -330,4 +332,175 @@ TEST(store_contract, sqlite_outbox)
 TEST(store_contract, pg_outbox)
 {
 	contract_outbox(true);
+}
+
+/* --- portal links, page sessions, operators (migration 0009) --- */
+
+struct ui_contract_op {
+	int step;
+	const char *org_id, *user_id;
+	int64_t now;
+	int64_t swept;
+	struct portal_link link;
+	struct ui_session session;
+	struct operator_account op;
+};
+
+static int ui_tx(struct db_conn *c, void *payload)
+{
+	struct ui_contract_op *t = payload;
+	switch (t->step) {
+	case 0: /* a link, found by hash, used once */
+		id_new(t->link.id, "plink");
+		xsnprintf(t->link.org_id, sizeof(t->link.org_id), "%s", t->org_id);
+		xsnprintf(t->link.user_id, sizeof(t->link.user_id), "%s", t->user_id);
+		t->link.created_at = t->now;
+		t->link.expires_at = t->now + 300;
+		return store_ui_link_insert(c, &t->link, "hash-of-link");
+	case 1: {
+		struct portal_link found;
+		int rc = store_ui_link_find(c, "hash-of-link", &found);
+		if (rc)
+			return rc;
+		rc = strcmp(found.user_id, t->user_id) || found.used_at ? ERR_INTERNAL : 0;
+		portal_link_release(&found);
+		return rc ? rc : store_ui_link_use(c, t->link.id, t->now);
+	}
+	case 2:
+		return store_ui_link_use(c, t->link.id, t->now);
+	case 3: /* a portal session */
+		id_new(t->session.id, "uis");
+		xsnprintf(t->session.kind, sizeof(t->session.kind), "portal");
+		xsnprintf(t->session.csrf, sizeof(t->session.csrf), "csrf");
+		xsnprintf(t->session.org_id, sizeof(t->session.org_id), "%s", t->org_id);
+		xsnprintf(t->session.user_id, sizeof(t->session.user_id), "%s", t->user_id);
+		xsnprintf(t->session.principal_type, sizeof(t->session.principal_type), "user");
+		xsnprintf(t->session.principal_id, sizeof(t->session.principal_id), "%s",
+		          t->user_id);
+		t->session.created_at = t->session.last_seen_at = t->now;
+		t->session.expires_at = t->now + 600;
+		return store_ui_session_insert(c, &t->session, "hash-of-cookie");
+	case 4: {
+		struct ui_session s;
+		int rc = store_ui_session_find(c, "portal", "hash-of-cookie", t->now, &s);
+		if (rc)
+			return rc;
+		rc = strcmp(s.org_id, t->org_id) || !s.principal_name ||
+		                     strcmp(s.principal_name, "ui@contract.test")
+		             ? ERR_INTERNAL
+		             : 0;
+		ui_session_release(&s);
+		return rc;
+	}
+	case 5: /* another kind, or past expiry: not found */
+		return store_ui_session_find(c, "dashboard", "hash-of-cookie", t->now, &t->session);
+	case 6:
+		return store_ui_session_find(c, "portal", "hash-of-cookie", t->now + 600,
+		                             &t->session);
+	case 7:
+		return store_ui_session_revoke(c, t->session.id, t->now);
+	case 8:
+		return store_ui_session_find(c, "portal", "hash-of-cookie", t->now, &t->session);
+	case 9:
+		t->swept = store_ui_session_sweep(c, t->now + 301, 100);
+		return t->swept < 0 ? (int)t->swept : 0;
+	case 10: /* operators */
+		id_new(t->op.id, "opr");
+		t->op.username = xstrdup("ops");
+		t->op.password_hash = xstrdup("$argon2id$v=19$m=19456,t=2,p=1$x$y");
+		t->op.created_at = t->op.updated_at = t->now;
+		return store_operator_insert(c, &t->op);
+	case 11: { /* the sign-in throttle: upsert, read back, sweep, clear */
+		struct login_throttle w = { 3, t->now + 60, t->now }, r;
+		int rc = store_operator_throttle_put(c, "k1", "s1", &w);
+		w.failures = 4;
+		if (rc == 0)
+			rc = store_operator_throttle_put(c, "k1", "s1", &w);
+		if (rc == 0)
+			rc = store_operator_throttle_get(c, "k1", &r);
+		if (rc == 0 && (r.failures != 4 || r.locked_until != t->now + 60))
+			rc = ERR_INTERNAL;
+		/* locked rows stay, old unlocked ones go */
+		struct login_throttle old = { 1, 0, t->now - 1000 };
+		if (rc == 0)
+			rc = store_operator_throttle_put(c, "k2", "s2", &old);
+		int64_t n = rc ? 0 : store_operator_throttle_sweep(c, t->now, t->now - 500, 10);
+		if (rc == 0 && n != 1)
+			rc = ERR_INTERNAL;
+		if (rc == 0)
+			rc = store_operator_throttle_clear(c, "s1");
+		if (rc == 0)
+			rc = store_operator_throttle_get(c, "k1", &r);
+		if (rc == 0 && r.failures)
+			rc = ERR_INTERNAL;
+		if (rc == 0)
+			rc = store_operator_signed_in(c, t->op.id, t->now);
+		return rc;
+	}
+	case 13: {
+		struct operator_account dup = t->op;
+		id_new(dup.id, "opr");
+		return store_operator_insert(c, &dup);
+	}
+	default:
+		return store_operator_delete(c, t->op.id);
+	}
+}
+
+static int ui_step(struct backend *b, struct ui_contract_op *t, int step)
+{
+	t->step = step;
+	return db_tx(b->db, DB_TX_WRITE, ui_tx, t);
+}
+
+static void contract_ui(bool pg)
+{
+	struct backend b;
+	if (!backend_open(&b, pg)) {
+		backend_close(&b);
+		test_skip("TEST_PG_DSN not set or unreachable");
+	}
+	struct insert_op org = { make_org("ui-contract"), false };
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, insert_tx, &org), 0);
+	char user_id[ID_MAX];
+	id_new(user_id, "user");
+	char *sql = xasprintf("INSERT INTO users (id, created_at, updated_at) VALUES ('%s', 1, 1); "
+	                      "INSERT INTO user_emails (email_norm, email, user_id, is_primary, "
+	                      "created_at) VALUES ('ui@contract.test', 'ui@contract.test', '%s', "
+	                      "1, 1)",
+	                      user_id, user_id);
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, exec_tx, sql), 0);
+	free(sql);
+	struct ui_contract_op t = { .org_id = org.org.id, .user_id = user_id, .now = clock_now() };
+	ASSERT_INT_EQ(ui_step(&b, &t, 0), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 1), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 2), ERR_CONFLICT); /* used once only */
+	ASSERT_STR_EQ(error_get()->stable, "portal_link_used");
+	ASSERT_INT_EQ(ui_step(&b, &t, 3), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 4), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 5), ERR_UNAUTHENTICATED);
+	ASSERT_INT_EQ(ui_step(&b, &t, 6), ERR_UNAUTHENTICATED);
+	ASSERT_INT_EQ(ui_step(&b, &t, 7), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 8), ERR_UNAUTHENTICATED); /* revoked */
+	ASSERT_INT_EQ(ui_step(&b, &t, 9), 0);
+	ASSERT_INT_EQ(t.swept, 2); /* the expired link and the revoked session */
+	ASSERT_INT_EQ(ui_step(&b, &t, 10), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 13), ERR_CONFLICT); /* the username is taken */
+	ASSERT_STR_EQ(error_get()->stable, "operator_exists");
+	ASSERT_INT_EQ(ui_step(&b, &t, 11), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 12), 0);
+	ASSERT_INT_EQ(ui_step(&b, &t, 12), ERR_NOT_FOUND);
+	operator_account_release(&t.op);
+	org_release(&org.org);
+	backend_close(&b);
+}
+
+TEST(store_contract, sqlite_ui_sessions)
+{
+	contract_ui(false);
+}
+
+TEST(store_contract, pg_ui_sessions)
+{
+	contract_ui(true);
 }

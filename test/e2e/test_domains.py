@@ -108,6 +108,9 @@ def test_wrong_value_fails_with_record_mismatch(gatehouse, dns):
             f = got["verification"]["failure"]
             assert f["code"] == "record_mismatch", f
             assert isinstance(f["message"], str) and f["message"]
+            # the message shows what was found, so the admin can see the typo
+            seen = wrong.format(v=value, V=value.upper())[:60]
+            assert f'found: "{seen}' in f["message"], f["message"]
     soft.done()
     # fixing the record then verifies
     d = add_domain(gatehouse, org["id"], "fixed.acme.test")

@@ -87,6 +87,47 @@ def test_sigterm_exits_zero_and_closes_the_port(gatehouse):
         requests.get(url + "/healthz", timeout=2)
 
 
+def test_sigterm_finishes_a_request_in_flight(gatehouse):
+    """SIGTERM while a request's body is still arriving: the server stops accepting new
+    connections, but the request in flight completes (201, committed), then it exits 0."""
+    import signal
+    import socket
+    import time
+    gh = gatehouse
+    body = b'{"name": "Drained", "slug": "drained"}'
+    s = socket.create_connection(("127.0.0.1", gh.port), timeout=10)
+    s.sendall((f"POST /v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"Authorization: Bearer {gh.key}\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body[:10])
+    time.sleep(0.3)  # the head is read and the request is in flight
+    gh.proc.send_signal(signal.SIGTERM)
+    # new connections are refused while it drains
+    wait_until(lambda: _refused(gh.port), timeout=10, what="the listening socket to close")
+    s.sendall(body[10:])
+    answer = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    s.close()
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    assert b'"slug":"drained"' in answer
+    assert gh.stop() == 0
+    gh.start()
+    r = gh.api.get("/v1/organizations/drained")
+    assert r.status_code == 200, r.text
+
+
+def _refused(port):
+    import socket
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return False
+    except OSError:
+        return True
+
+
 def _create_acme(gh):
     r = gh.api.post("/v1/organizations", json={"name": "Acme", "slug": "acme"})
     assert r.status_code == 201, r.text

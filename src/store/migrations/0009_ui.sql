@@ -19,12 +19,24 @@ CREATE TABLE operators (
 	id TEXT PRIMARY KEY,
 	username TEXT NOT NULL UNIQUE,
 	password_hash TEXT NOT NULL,
-	failed_attempts INTEGER NOT NULL DEFAULT 0,
-	locked_until BIGINT,
 	last_sign_in_at BIGINT,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
+
+-- Failed dashboard sign-ins, counted before the password is checked. key is
+-- the SHA-256 of what is throttled ("user:NAME", "addr:IP NAME"), whether or
+-- not the account exists, so answers do not tell which usernames do.
+-- subject is the "user:NAME" key of both rows of a username, so that a new
+-- password can clear them all.
+CREATE TABLE login_throttle (
+	key TEXT PRIMARY KEY,
+	subject TEXT NOT NULL,
+	failures INTEGER NOT NULL,
+	locked_until BIGINT,
+	last_failure_at BIGINT NOT NULL
+);
+CREATE INDEX login_throttle_subject ON login_throttle (subject);
 
 -- kind: 'portal' (org_id + user_id set) or 'dashboard' (principal_type
 -- 'operator' with an operators id, or 'secret_key' with an api_keys id).

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Security page's API (/portal/api/...): what an organization's IT admin
+ * may do to set up SSO for that organization and nothing else. Every route is
+ * AUTH_PORTAL and scoped to the session's organization (ctx->ui.org_id); an
+ * object of another organization answers 404 exactly like a missing one.
+ * Handlers call the same app/ functions as the Backend API; the portal only
+ * narrows what a request may carry (operator-only fields are refused).
+ */
+#include "base/common.h"
+
+#include "app/connection.h"
+#include "app/diagnostics.h"
+#include "app/directory.h"
+#include "app/domain.h"
+#include "app/org.h"
+#include "base/error.h"
+#include "base/json_field.h"
+#include "base/log.h"
+#include "dns/verify.h"
+#include "http/client.h"
+#include "routes/routes.h"
+#include "routes/saml.h"
+
+#define ORG_SCAN_MAX 500 /* domains and connections read for the summary */
+
+/* --- scope ---------------------------------------------------------------- */
+
+/* The connection id if it belongs to the session's organization; 404 otherwise. */
+static int own_connection(struct route_ctx *ctx, const char *id, struct connection *out)
+{
+	int rc = app_connection_get(ctx->app, id, out);
+	if (rc == 0 && strcmp(out->org_id, ctx->ui.org_id) == 0)
+		return 0;
+	if (rc == 0)
+		connection_release(out);
+	else if (rc != ERR_NOT_FOUND)
+		return rc;
+	error_clear();
+	/* the same answer as store/connection.c gives for a missing id */
+	return error_setc(ERR_NOT_FOUND, "connection_not_found", "no enterprise connection %.80s",
+	                  id);
+}
+
+static int own_connection_param(struct route_ctx *ctx, struct connection *out)
+{
+	return own_connection(ctx, route_param(ctx, "conn"), out);
+}
+
+/* Refuses members the portal may not set: operator-only ones by name, others as unknown. */
+static int check_portal_fields(json_t *obj, const char *prefix, const char *const *allowed,
+                               const char *const *operator_only)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		for (const char *const *o = operator_only; o && *o; o++) {
+			if (strcmp(*o, key) != 0)
+				continue;
+			char field[80];
+			xsnprintf(field, sizeof(field), "%s%s", prefix, key);
+			error_setc(
+			        ERR_INVALID, "operator_only_field",
+			        "%s is set by the application's operator, not on the Security page",
+			        field);
+			error_set_status(422);
+			error_add_field(field, "operator_only_field");
+			return ERR_INVALID;
+		}
+	}
+	int rc = json_field_check_known(obj, allowed);
+	if (rc && *prefix)
+		error_prefix_fields(prefix);
+	return rc;
+}
+
+static const char *const conn_top[] = { "name", "provider", "protocol", "domains",
+	                                "saml", "oidc",     NULL };
+static const char *const conn_top_operator[] = { "organization_id", "default_role",
+	                                         "allow_idp_initiated", "easie_tenant", NULL };
+static const char *const conn_saml[] = { "idp_metadata_url",
+	                                 "idp_metadata_xml",
+	                                 "idp_entity_id",
+	                                 "idp_sso_url",
+	                                 "idp_certificates",
+	                                 "sign_authn_requests",
+	                                 "want_encrypted_assertions",
+	                                 NULL };
+static const char *const conn_saml_operator[] = { "allow_sha1", "require_signed_response", NULL };
+static const char *const conn_oidc[] = { "issuer", "client_id", "client_secret", "scopes", NULL };
+static const char *const conn_oidc_operator[] = {
+	"authorization_endpoint", "token_endpoint",         "jwks_uri",
+	"userinfo_endpoint",      "require_email_verified", NULL
+};
+
+static int check_connection_body(json_t *body)
+{
+	int rc = check_portal_fields(body, "", conn_top, conn_top_operator);
+	json_t *saml = json_object_get(body, "saml"), *oidc = json_object_get(body, "oidc");
+	if (rc == 0 && json_is_object(saml))
+		rc = check_portal_fields(saml, "saml.", conn_saml, conn_saml_operator);
+	if (rc == 0 && json_is_object(oidc))
+		rc = check_portal_fields(oidc, "oidc.", conn_oidc, conn_oidc_operator);
+	return rc;
+}
+
+/* URLs the admin pastes are fetched later through the SSRF guard; refuse bad ones now. */
+static int check_urls(const struct connection_input *in)
+{
+	const struct {
+		const char *field, *url;
+	} urls[] = {
+		{ "saml.idp_metadata_url", in->saml_idp_metadata_url },
+		{ "saml.idp_sso_url", in->saml_idp_sso_url },
+		{ "oidc.issuer", in->oidc_issuer },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(urls); i++) {
+		if (!urls[i].url || !*urls[i].url || http_client_check_url(urls[i].url) == 0)
+			continue;
+		error_set_status(422);
+		error_add_field(urls[i].field, "invalid_url");
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+/* --- organization summary -------------------------------------------------- */
+
+static bool connection_configured(const struct connection *x)
+{
+	if (!strcmp(x->protocol, "saml"))
+		return x->saml_idp_entity_id && x->saml_idp_sso_url && x->saml_idp_certificates &&
+		       strcmp(x->saml_idp_certificates, "[]") != 0;
+	return x->oidc_client_id && x->oidc_has_client_secret && x->oidc_issuer;
+}
+
+/* The connection the page works on: the active one, else the newest. */
+static const struct connection *pick_connection(const struct connection *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(items[i].status, "active"))
+			return &items[i];
+	return n ? &items[n - 1] : NULL;
+}
+
+static json_t *step(bool done)
+{
+	json_t *s = json_object();
+	json_object_set_new(s, "done", json_boolean(done));
+	return s;
+}
+
+static int domain_counts(struct route_ctx *ctx, int64_t *verified, int64_t *total)
+{
+	struct page p = { ORG_SCAN_MAX, NULL };
+	struct domain *items = NULL;
+	size_t n = 0;
+	int rc = app_domain_list(ctx->app, ctx->ui.org_id, &p, &items, &n, total);
+	*verified = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(items[i].status, "verified"))
+			(*verified)++;
+		domain_release(&items[i]);
+	}
+	free(items);
+	return rc;
+}
+
+static bool directory_on(struct route_ctx *ctx, const char *conn_id, int64_t *users)
+{
+	struct directory d;
+	*users = 0;
+	if (app_directory_get(ctx->app, conn_id, &d) != 0) {
+		error_clear(); /* never turned on */
+		return false;
+	}
+	bool on = d.enabled;
+	*users = d.users_count;
+	directory_release(&d);
+	return on;
+}
+
+static json_t *steps_json(struct route_ctx *ctx, int64_t verified, const struct connection *x)
+{
+	int64_t users = 0;
+	bool dom = verified > 0, conn = x && connection_configured(x);
+	bool tested = x && x->tested_at, active = x && !strcmp(x->status, "active");
+	bool dir = x && directory_on(ctx, x->id, &users);
+	json_t *s = json_object();
+	json_object_set_new(s, "domains", step(dom));
+	json_object_set_new(s, "connection", step(conn));
+	json_object_set_new(s, "test", step(tested));
+	json_object_set_new(s, "activate", step(active));
+	json_t *d = step(dir);
+	json_object_set_new(d, "users_count", json_integer(users));
+	json_object_set_new(s, "directory_sync", d);
+	const char *current = !dom      ? "domains"
+	                      : !conn   ? "connection"
+	                      : !tested ? "test"
+	                      : !active ? "activate"
+	                      : !dir    ? "directory_sync"
+	                                : "done";
+	json_object_set_new(s, "current", json_string(current));
+	return s;
+}
+
+/* GET /portal/api/organization */
+static int organization(struct route_ctx *ctx)
+{
+	struct org o;
+	struct page p = { ORG_SCAN_MAX, NULL };
+	struct connection *items = NULL;
+	size_t n = 0;
+	int64_t total = 0, verified = 0, domains = 0;
+	int rc = app_org_get(ctx->app, ctx->ui.org_id, &o);
+	if (rc)
+		return rc;
+	rc = domain_counts(ctx, &verified, &domains);
+	if (rc == 0)
+		rc = app_connection_list(ctx->app, ctx->ui.org_id, &p, &items, &n, &total);
+	json_t *j = NULL;
+	if (rc == 0) {
+		const struct connection *x = pick_connection(items, n);
+		j = json_object();
+		json_object_set_new(j, "object", json_string("portal_organization"));
+		json_object_set_new(j, "id", json_string(o.id));
+		json_object_set_new(j, "name", json_string(o.name));
+		json_object_set_new(j, "slug", o.slug ? json_string(o.slug) : json_null());
+		json_object_set_new(j, "domains_count", json_integer(domains));
+		json_object_set_new(j, "verified_domains_count", json_integer(verified));
+		json_object_set_new(j, "connections_count", json_integer(total));
+		json_object_set_new(j, "connection_id", x ? json_string(x->id) : json_null());
+		json_object_set_new(j, "steps", steps_json(ctx, verified, x));
+	}
+	for (size_t i = 0; i < n; i++)
+		connection_release(&items[i]);
+	free(items);
+	org_release(&o);
+	return rc ? rc : route_json(ctx, 200, j);
+}
+
+/* --- domains --------------------------------------------------------------- */
+
+static int domain_reply(struct route_ctx *ctx, int status, struct domain *d)
+{
+	json_t *j = domain_to_json(d);
+	domain_release(d);
+	return route_json(ctx, status, j);
+}
+
+static int domain_create(struct route_ctx *ctx)
+{
+	static const char *const allowed[] = { "name", NULL };
+	json_t *body = NULL;
+	struct domain_input in;
+	struct domain d;
+	int rc = route_body(ctx, &body);
+	if (rc == 0)
+		rc = json_field_check_known(body, allowed);
+	if (rc == 0)
+		rc = domain_input_from_json(&in, body, true);
+	if (rc == 0)
+		rc = app_domain_create(ctx->app, &ctx->actor, ctx->ui.org_id, &in, &d);
+	json_decref(body);
+	return rc ? rc : domain_reply(ctx, 201, &d);
+}
+
+/*
+ * PATCH: whether SSO is enforced for this domain (its members must sign in
+ * through the organization's active connection) — the one rule of a domain
+ * the organization's admin owns; enrollment stays the operator's.
+ */
+static int domain_update(struct route_ctx *ctx)
+{
+	static const char *const allowed[] = { "sso_enforced", NULL };
+	json_t *body = NULL;
+	struct domain_input in;
+	struct domain d;
+	int rc = route_body(ctx, &body);
+	if (rc == 0)
+		rc = json_field_check_known(body, allowed);
+	if (rc == 0)
+		rc = domain_input_from_json(&in, body, false);
+	if (rc == 0 && !in.has_sso_enforced)
+		rc = json_field_missing("sso_enforced");
+	if (rc == 0)
+		rc = app_domain_update(ctx->app, &ctx->actor, ctx->ui.org_id,
+		                       route_param(ctx, "dom"), &in, &d);
+	json_decref(body);
+	return rc ? rc : domain_reply(ctx, 200, &d);
+}
+
+static int domain_list(struct route_ctx *ctx)
+{
+	struct page p;
+	struct domain *items = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = route_page(ctx, &p);
+	if (rc == 0)
+		rc = app_domain_list(ctx->app, ctx->ui.org_id, &p, &items, &n, &total);
+	if (rc)
+		return rc;
+	json_t *data = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(data, domain_to_json(&items[i]));
+		domain_release(&items[i]);
+	}
+	free(items);
+	return route_list(ctx, data, total, &p);
+}
+
+static int domain_get(struct route_ctx *ctx)
+{
+	struct domain d;
+	int rc = app_domain_get(ctx->app, ctx->ui.org_id, route_param(ctx, "dom"), &d);
+	return rc ? rc : domain_reply(ctx, 200, &d);
+}
+
+static int domain_delete(struct route_ctx *ctx)
+{
+	const char *id = route_param(ctx, "dom");
+	int rc = app_domain_delete(ctx->app, &ctx->actor, ctx->ui.org_id, id);
+	if (rc)
+		return rc;
+	json_t *j = json_object();
+	json_object_set_new(j, "object", json_string("organization_domain"));
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "deleted", json_true());
+	return route_json(ctx, 200, j);
+}
+
+/* POST .../domains/{dom}/verify: the real DNS lookup, now. */
+static int domain_verify(struct route_ctx *ctx)
+{
+	struct domain d;
+	int rc = dns_verify_domain(ctx->app, &ctx->actor, ctx->ui.org_id, route_param(ctx, "dom"),
+	                           &d);
+	return rc ? rc : domain_reply(ctx, 200, &d);
+}
+
+/* --- connections ----------------------------------------------------------- */
+
+static int conn_reply(struct route_ctx *ctx, int status, struct connection *x, json_t *warnings)
+{
+	json_t *j = connection_to_json(x, ctx->app->cfg->public_url);
+	connection_release(x);
+	if (warnings && json_array_size(warnings))
+		json_object_set(j, "warnings", warnings);
+	return route_json(ctx, status, j);
+}
+
+/* A new SAML connection gets its SP key pairs now, so its SP metadata can be pasted at once. */
+static void sp_keys_now(struct route_ctx *ctx, const char *conn_id)
+{
+	struct saml_sp_keys k = { 0 };
+	if (routes_saml_keys(ctx->app, &ctx->actor, conn_id, &k) != 0) {
+		log_warn("SAML SP keys not created", "connection=%s err=\"%s\"", conn_id,
+		         error_get()->detail);
+		error_clear(); /* made on first use instead */
+	}
+	saml_sp_keys_release(&k);
+}
+
+/*
+ * Decodes a create/update body the portal may send; on create the
+ * organization is the session's. *body must outlive *in.
+ */
+static int conn_decode(struct route_ctx *ctx, struct connection_input *in, json_t **body,
+                       bool create)
+{
+	int rc = route_body(ctx, body);
+	if (rc == 0)
+		rc = check_connection_body(*body);
+	if (rc == 0 && create)
+		json_object_set_new(*body, "organization_id", json_string(ctx->ui.org_id));
+	if (rc == 0)
+		rc = connection_input_from_json(in, *body, create);
+	return rc ? rc : check_urls(in);
+}
+
+static int conn_create(struct route_ctx *ctx)
+{
+	json_t *body = NULL;
+	struct connection_input in = { 0 };
+	struct connection x = { 0 };
+	struct saml_setup s = { 0 };
+	int rc = conn_decode(ctx, &in, &body, true);
+	bool saml = rc == 0 && !strcmp(in.protocol, "saml");
+	if (rc == 0 && saml)
+		rc = routes_saml_setup_prepare(&s, &in);
+	if (rc == 0)
+		rc = app_connection_create(ctx->app, &ctx->actor, &in, &x);
+	char id[ID_MAX] = "";
+	if (rc == 0 && saml) {
+		xsnprintf(id, sizeof(id), "%s", x.id);
+		connection_release(&x);
+		sp_keys_now(ctx, id);
+		rc = app_connection_get(ctx->app, id, &x);
+	}
+	connection_input_release(&in);
+	json_decref(body);
+	if (rc == 0)
+		rc = conn_reply(ctx, 201, &x, s.warnings);
+	routes_saml_setup_release(&s);
+	return rc;
+}
+
+static int conn_list(struct route_ctx *ctx)
+{
+	struct page p;
+	struct connection *items = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = route_page(ctx, &p);
+	if (rc == 0)
+		rc = app_connection_list(ctx->app, ctx->ui.org_id, &p, &items, &n, &total);
+	if (rc)
+		return rc;
+	json_t *data = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(data,
+		                      connection_to_json(&items[i], ctx->app->cfg->public_url));
+		connection_release(&items[i]);
+	}
+	free(items);
+	return route_list(ctx, data, total, &p);
+}
+
+static int conn_get(struct route_ctx *ctx)
+{
+	struct connection x;
+	int rc = own_connection_param(ctx, &x);
+	return rc ? rc : conn_reply(ctx, 200, &x, NULL);
+}
+
+static int conn_update(struct route_ctx *ctx)
+{
+	json_t *body = NULL;
+	struct connection_input in = { 0 };
+	struct connection x = { 0 };
+	struct saml_setup s = { 0 };
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = conn_decode(ctx, &in, &body, false);
+	if (rc == 0 && in.has_saml)
+		rc = routes_saml_setup_prepare(&s, &in);
+	if (rc == 0)
+		rc = app_connection_update(ctx->app, &ctx->actor, route_param(ctx, "conn"), &in,
+		                           &x);
+	connection_input_release(&in);
+	json_decref(body);
+	if (rc == 0)
+		rc = conn_reply(ctx, 200, &x, s.warnings);
+	routes_saml_setup_release(&s);
+	return rc;
+}
+
+static int conn_delete(struct route_ctx *ctx)
+{
+	struct connection x;
+	int rc = own_connection_param(ctx, &x);
+	if (rc)
+		return rc;
+	rc = app_connection_delete(ctx->app, &ctx->actor, x.id);
+	json_t *j = NULL;
+	if (rc == 0) {
+		j = json_object();
+		json_object_set_new(j, "object", json_string("enterprise_connection"));
+		json_object_set_new(j, "id", json_string(x.id));
+		json_object_set_new(j, "deleted", json_true());
+	}
+	connection_release(&x);
+	return rc ? rc : route_json(ctx, 200, j);
+}
+
+/* POST .../refresh_metadata: fetches the IdP metadata URL again (new certificates). */
+static int conn_refresh(struct route_ctx *ctx)
+{
+	struct connection c = { 0 }, x = { 0 };
+	struct connection_input in = { 0 };
+	struct saml_setup s = { 0 };
+	int rc = own_connection_param(ctx, &c);
+	if (rc == 0 && (strcmp(c.protocol, "saml") != 0 || !c.saml_idp_metadata_url))
+		rc = error_setc(ERR_CONFLICT, "no_metadata_url",
+		                "this connection has no IdP metadata URL to fetch again; paste the "
+		                "new metadata document instead");
+	if (rc == 0) {
+		in.saml_idp_metadata_url = c.saml_idp_metadata_url;
+		in.has_metadata_url = in.has_saml = true;
+		rc = routes_saml_setup_prepare(&s, &in);
+	}
+	if (rc == 0)
+		rc = app_connection_update(ctx->app, &ctx->actor, c.id, &in, &x);
+	if (rc == 0)
+		rc = conn_reply(ctx, 200, &x, s.warnings);
+	routes_saml_setup_release(&s);
+	connection_input_release(&in);
+	connection_release(&c);
+	return rc;
+}
+
+typedef int (*conn_transition_fn)(struct app *a, const struct actor *who, const char *id,
+                                  struct connection *out);
+
+static int conn_transition(struct route_ctx *ctx, conn_transition_fn fn)
+{
+	struct connection x;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = fn(ctx->app, &ctx->actor, route_param(ctx, "conn"), &x);
+	return rc ? rc : conn_reply(ctx, 200, &x, NULL);
+}
+
+static int conn_activate(struct route_ctx *ctx)
+{
+	return conn_transition(ctx, app_connection_activate);
+}
+
+static int conn_deactivate(struct route_ctx *ctx)
+{
+	return conn_transition(ctx, app_connection_deactivate);
+}
+
+/* --- test sign-ins --------------------------------------------------------- */
+
+static int test_reply(struct route_ctx *ctx, int status, struct test_sign_in *t)
+{
+	json_t *j = app_test_sign_in_to_json(t, ctx->app->cfg->public_url);
+	test_sign_in_release(t);
+	return route_json(ctx, status, j);
+}
+
+static int test_create(struct route_ctx *ctx)
+{
+	struct connection x;
+	struct test_sign_in t;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = app_test_sign_in_create(ctx->app, &ctx->actor, route_param(ctx, "conn"), &t);
+	return rc ? rc : test_reply(ctx, 201, &t);
+}
+
+static int test_get(struct route_ctx *ctx)
+{
+	struct connection x;
+	struct test_sign_in t;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = app_test_sign_in_get(ctx->app, route_param(ctx, "conn"),
+		                          route_param(ctx, "id"), &t);
+	return rc ? rc : test_reply(ctx, 200, &t);
+}
+
+/* --- Directory Sync -------------------------------------------------------- */
+
+static int dir_reply(struct route_ctx *ctx, int status, struct directory *d, char *token)
+{
+	json_t *j = directory_to_json(d, ctx->app->cfg->public_url);
+	directory_release(d);
+	if (token) { /* shown once: only its hash is kept */
+		json_object_set_new(j, "bearer_token", json_string(token));
+		free(token);
+		http_response_header(ctx->res, "Cache-Control", "no-store");
+	}
+	return route_json(ctx, status, j);
+}
+
+typedef int (*dir_token_fn)(struct app *a, const struct actor *who, const char *conn_id,
+                            struct directory *out, char **token_out);
+
+/* Turning Directory Sync on and rotating its token both answer with a new token. */
+static int dir_token(struct route_ctx *ctx, dir_token_fn fn, int status)
+{
+	struct connection x;
+	struct directory d;
+	char *token = NULL;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = fn(ctx->app, &ctx->actor, route_param(ctx, "conn"), &d, &token);
+	return rc ? rc : dir_reply(ctx, status, &d, token);
+}
+
+static int dir_enable(struct route_ctx *ctx)
+{
+	return dir_token(ctx, app_directory_enable, 201);
+}
+
+static int dir_status(struct route_ctx *ctx)
+{
+	struct connection x;
+	struct directory d;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = app_directory_get(ctx->app, route_param(ctx, "conn"), &d);
+	return rc ? rc : dir_reply(ctx, 200, &d, NULL);
+}
+
+static int dir_disable(struct route_ctx *ctx)
+{
+	struct connection x;
+	struct directory d;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = app_directory_disable(ctx->app, &ctx->actor, route_param(ctx, "conn"), &d);
+	return rc ? rc : dir_reply(ctx, 200, &d, NULL);
+}
+
+static int dir_rotate(struct route_ctx *ctx)
+{
+	return dir_token(ctx, app_directory_rotate, 200);
+}
+
+static int dir_users(struct route_ctx *ctx)
+{
+	struct connection x;
+	struct page p;
+	struct directory_user *items = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = route_page(ctx, &p);
+	if (rc == 0)
+		rc = app_directory_users(ctx->app, route_param(ctx, "conn"), &p, &items, &n,
+		                         &total);
+	if (rc)
+		return rc;
+	json_t *data = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(data, directory_user_to_json(&items[i]));
+		directory_user_release(&items[i]);
+	}
+	free(items);
+	return route_list(ctx, data, total, &p);
+}
+
+static int dir_groups(struct route_ctx *ctx)
+{
+	struct connection x;
+	struct page p;
+	struct directory_group *items = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = own_connection_param(ctx, &x);
+	connection_release(&x);
+	if (rc == 0)
+		rc = route_page(ctx, &p);
+	if (rc == 0)
+		rc = app_directory_groups(ctx->app, route_param(ctx, "conn"), &p, &items, &n,
+		                          &total);
+	if (rc)
+		return rc;
+	json_t *data = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(data, directory_group_to_json(&items[i], NULL));
+		directory_group_release(&items[i]);
+	}
+	free(items);
+	return route_list(ctx, data, total, &p);
+}
+
+/* clang-format off */
+const struct route routes_portal_api[] = {
+	{ "GET", "/portal/api/organization", organization, AUTH_PORTAL, BODY_NONE, "portal.organization" },
+	{ "GET", "/portal/api/domains", domain_list, AUTH_PORTAL, BODY_NONE, "portal.domains.list" },
+	{ "POST", "/portal/api/domains", domain_create, AUTH_PORTAL, BODY_SMALL, "portal.domains.create" },
+	{ "GET", "/portal/api/domains/{dom}", domain_get, AUTH_PORTAL, BODY_NONE, "portal.domains.get" },
+	{ "PATCH", "/portal/api/domains/{dom}", domain_update, AUTH_PORTAL, BODY_SMALL, "portal.domains.update" },
+	{ "DELETE", "/portal/api/domains/{dom}", domain_delete, AUTH_PORTAL, BODY_NONE, "portal.domains.delete" },
+	{ "POST", "/portal/api/domains/{dom}/verify", domain_verify, AUTH_PORTAL, BODY_SMALL, "portal.domains.verify" },
+	{ "GET", "/portal/api/connections", conn_list, AUTH_PORTAL, BODY_NONE, "portal.connections.list" },
+	{ "POST", "/portal/api/connections", conn_create, AUTH_PORTAL, BODY_DEFAULT, "portal.connections.create" },
+	{ "GET", "/portal/api/connections/{conn}", conn_get, AUTH_PORTAL, BODY_NONE, "portal.connections.get" },
+	{ "PATCH", "/portal/api/connections/{conn}", conn_update, AUTH_PORTAL, BODY_DEFAULT, "portal.connections.update" },
+	{ "DELETE", "/portal/api/connections/{conn}", conn_delete, AUTH_PORTAL, BODY_NONE, "portal.connections.delete" },
+	{ "POST", "/portal/api/connections/{conn}/refresh_metadata", conn_refresh, AUTH_PORTAL, BODY_SMALL, "portal.connections.refresh_metadata" },
+	{ "POST", "/portal/api/connections/{conn}/activate", conn_activate, AUTH_PORTAL, BODY_SMALL, "portal.connections.activate" },
+	{ "POST", "/portal/api/connections/{conn}/deactivate", conn_deactivate, AUTH_PORTAL, BODY_SMALL, "portal.connections.deactivate" },
+	{ "POST", "/portal/api/connections/{conn}/test_sign_ins", test_create, AUTH_PORTAL, BODY_SMALL, "portal.test_sign_ins.create" },
+	{ "GET", "/portal/api/connections/{conn}/test_sign_ins/{id}", test_get, AUTH_PORTAL, BODY_NONE, "portal.test_sign_ins.get" },
+	{ "POST", "/portal/api/connections/{conn}/directory_sync", dir_enable, AUTH_PORTAL, BODY_SMALL, "portal.directory.enable" },
+	{ "GET", "/portal/api/connections/{conn}/directory_sync", dir_status, AUTH_PORTAL, BODY_NONE, "portal.directory.get" },
+	{ "DELETE", "/portal/api/connections/{conn}/directory_sync", dir_disable, AUTH_PORTAL, BODY_NONE, "portal.directory.disable" },
+	{ "POST", "/portal/api/connections/{conn}/directory_sync/rotate_token", dir_rotate, AUTH_PORTAL, BODY_SMALL, "portal.directory.rotate" },
+	{ "GET", "/portal/api/connections/{conn}/directory_users", dir_users, AUTH_PORTAL, BODY_NONE, "portal.directory.users" },
+	{ "GET", "/portal/api/connections/{conn}/directory_groups", dir_groups, AUTH_PORTAL, BODY_NONE, "portal.directory.groups" },
+	{ NULL, NULL, NULL, AUTH_NONE, 0, NULL },
+};
+/* clang-format on */
