@@ -99,6 +99,8 @@
     return b;
   }
 
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
   function badge(text, kind) { return el('span', { class: 'badge ' + (kind || '') }, text); }
 
   function statusBadge(s) {
@@ -1000,7 +1002,7 @@
     open('users');
     return card('Directory Sync', region, secret,
       ui.copyField('SCIM base URL', d.scim_base_url),
-      el('p', { 'data-testid': 'dir-state' }, badge('on', 'ok'), ` Token ${d.token_hint || ''}, created ${ui.time(d.token_created_at)} · ${d.users_count} users · ${d.groups_count} groups`),
+      el('p', { 'data-testid': 'dir-state' }, badge('on', 'ok'), ` Token ${d.token_hint || ''}, created ${ui.time(d.token_created_at)} · ${plural(d.users_count, 'user')} · ${plural(d.groups_count, 'group')}`),
       el('div', { class: 'row' },
         action('Rotate token', 'Rotating…', region, async () => {
           if (!await confirmAction('Make a new token? The current one keeps working for 10 minutes: paste the new one into the IdP now.', 'Rotate token')) return;
