@@ -1069,8 +1069,21 @@
       ['Next attempt', (d) => ui.time(d.next_attempt_at)],
       ['', (d) => action('Retry', 'Retrying…', dmsg, async () => {
         await ui.api('POST', `${base}/deliveries/${enc(d.event_id)}/retry`);
-        show(dmsg, 'ok', `Delivery of ${d.event_id} queued again; press Refresh to see the attempt.`);
-        deliveries.reload();
+        show(dmsg, 'info', `Delivering ${d.event_id} again…`);
+        /* the button stays busy until the new attempt is recorded (or 15 s pass) */
+        const mine = renderId;
+        for (let i = 0; i < 15 && mine === renderId; i++) {
+          await new Promise((ok) => setTimeout(ok, 1000));
+          const r = await ui.api('GET', `${base}/deliveries?limit=100`);
+          const now = (r.data || []).find((x) => x.event_id === d.event_id);
+          if (now && now.attempts_count > d.attempts_count) {
+            deliveries.reload();
+            show(dmsg, now.last_status_code >= 200 && now.last_status_code < 300 ? 'ok' : 'warn',
+              `Delivered ${d.event_id} again: the endpoint answered ${now.last_status_code || 'nothing'} (${now.status}).`);
+            return;
+          }
+        }
+        if (mine === renderId) show(dmsg, 'warn', `Delivery of ${d.event_id} is queued, but no attempt is recorded yet. Press Refresh in a moment.`);
       }, { class: 'secondary', 'aria-label': 'Retry ' + d.event_id })],
     ], 'No deliveries yet. Events matching this endpoint’s filter are delivered as they happen.', { testid: 'deliveries' });
     view.append(el('p', {}, link('#/webhooks', '← Webhooks')), el('h1', {}, w.url),

@@ -246,7 +246,7 @@ def test_webhook_deliveries_and_retry(gatehouse, browser, webhook_receiver):
     browser.shot("delivery-500")
     evt = deliveries(gatehouse, ep["id"])[0]["event_id"]
     browser.click_button(f"Retry {evt}")
-    browser.wait_text(f"Delivery of {evt} queued again")
+    browser.wait_text(f"Delivered {evt} again: the endpoint answered 200 (succeeded).", timeout=20)
     got = webhook_receiver.wait_for(4, timeout=20)
     assert got[-1].json()["id"] == evt and got[-1].status == 200
 
