@@ -56,6 +56,16 @@ def test_operator_password_sign_in_wrong_password_and_sign_out(gatehouse, browse
     browser.wait_text("Operator account")
     assert not [m for m in browser.console_errors() if "Content Security Policy" in m]
 
+    # repeated failures lock the sign-in out for a while: the page says to wait
+    for _ in range(6):
+        browser.fill_label("Username", "ops-ada")
+        browser.fill_label("Password", "guess")
+        browser.click_button("Sign in")
+        browser.wait(lambda d: browser.find_all('[role="alert"]') and not browser.find_all('button[aria-busy]'),
+                     what="the refusal")
+    browser.wait_text("Wait a minute, then try again.")
+    browser.shot("locked-out")
+
 
 def test_secret_key_sign_in_org_domain_and_audit(gatehouse, browser, dns):
     browser.get(gatehouse.url + "/dashboard")
