@@ -6,7 +6,7 @@ session's end. Screenshots under build/screenshots/<test>/."""
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from ghtest.api import audit_events, insert_session, unique
+from ghtest.api import audit_events, create_endpoint, insert_session, unique
 from ghtest.pages import HOSTILE, dashboard_session, dashboard_sign_in, http_client, member, operator
 
 
@@ -138,8 +138,16 @@ def test_hostile_names_render_as_text(gatehouse, browser):
     user = member(gatehouse, org["id"], f"{unique('x')}@example.test")
     r = gatehouse.api.patch(f"/v1/users/{user['id']}", json={"first_name": HOSTILE})
     assert r.status_code == 200, r.text
+    r = gatehouse.api.post("/v1/enterprise_connections", json={
+        "organization_id": org["id"], "name": HOSTILE, "protocol": "saml", "provider": "okta"})
+    assert r.status_code == 201, r.text
+    conn = r.json()
+    create_endpoint(gatehouse, "https://hooks.example.test/x", description=HOSTILE)
     dashboard_sign_in(browser, gatehouse)
     for path, testid in (("#/organizations", "org-list"), (f"#/organizations/{org['id']}", "org-name"),
+                         (f"#/organizations/{org['id']}", "connections"),
+                         (f"#/connections/{conn['id']}", "connection-name"),
+                         ("#/webhooks", "endpoints"),
                          (f"#/users/{user['id']}", "user-name"),
                          (f"#/audit?organization_id={org['id']}", "audit")):
         browser.get(gatehouse.url + "/dashboard" + path)
