@@ -65,7 +65,10 @@
     else if (e.status === 422 || e.status === 400) next = 'Correct the value and try again.';
     else if (e.status === 429) next = 'Wait a minute, then try again.';
     else if (e.status >= 500) next = 'Try again in a moment; if it keeps failing, the server log has the cause.';
-    return next ? `${text} — ${next}` : text;
+    /* server details are clauses ("no organization x"): make a sentence of them */
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+    if (!/[.!?]$/.test(text)) text += '.';
+    return next ? `${text} ${next}` : text;
   }
 
   /* A mistake the page itself catches before calling the API. */
