@@ -633,7 +633,9 @@
       ['Session', (s) => el('code', {}, s.id)],
       ['Status', (s) => statusBadge(s.status)],
       ['Started', (s) => ui.time(s.created_at)],
-      ['Expires', (s) => ui.time(s.expires_at)],
+      ['Organization', (s) => s.organization_id ? link('#/organizations/' + enc(s.organization_id), s.organization_id) : '—'],
+      ['Last active', (s) => ui.time(s.last_active_at)],
+      ['Expires', (s) => ui.time(s.expire_at || s.expires_at)],
       ['', (s) => s.status === 'active' ? action('Revoke', 'Revoking…', sessMsg, async () => {
         if (!await confirmAction('Revoke this session? The user is signed out of the app and its refresh tokens stop working.', 'Revoke session')) return;
         await ui.api('POST', `/v1/sessions/${enc(s.id)}/revoke`);

@@ -180,6 +180,7 @@ def test_users_search_detail_and_revoke_session(gatehouse, browser):
     browser.wait_text(org["name"])
     sessions = browser.testid("sessions")
     browser.wait(lambda d: sid in sessions.text, what="the session")
+    assert org["id"] in sessions.text
     browser.js("arguments[0].scrollIntoView()", browser.find("h1"))
     browser.shot("user-detail")
     browser.js("arguments[0].scrollIntoView()", sessions)
