@@ -181,6 +181,9 @@ def test_users_search_detail_and_revoke_session(gatehouse, browser):
     sessions = browser.testid("sessions")
     browser.wait(lambda d: sid in sessions.text, what="the session")
     assert org["id"] in sessions.text
+    for label in ("Started", "Last active", "Expires"):
+        cell = browser.find(f'[data-testid="sessions"] td[data-label="{label}"]').text
+        assert cell and cell != "—", (label, cell)
     browser.js("arguments[0].scrollIntoView()", browser.find("h1"))
     browser.shot("user-detail")
     browser.js("arguments[0].scrollIntoView()", sessions)
