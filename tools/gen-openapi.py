@@ -186,13 +186,18 @@ SCHEMAS = {
                                   "oidc": obj({"issuer": STR, "client_id": STR, "client_secret": STR, "scopes": STR})}),
 }
 
+# (method, path) → filters a list takes besides limit and starting_after: (name, description)
+QUERY_PARAMS = {
+    ("GET", "/v1/organizations"): [("query", "organizations whose name (ASCII case-insensitively) or slug contains it, or whose id it is; at most 200 characters")],
+}
+
 # (method, path) → (summary, request schema or None, response schema, list?)
 DOCS = {
     ("GET", "/healthz"): ("Liveness and database reachability", None, None, False),
     ("GET", "/metrics"): ("Prometheus metrics (text format)", None, None, False),
     ("GET", "/v1/openapi.json"): ("This document", None, None, False),
     ("POST", "/v1/organizations"): ("Create an organization", "OrganizationInput", "Organization", False),
-    ("GET", "/v1/organizations"): ("List organizations", None, "Organization", True),
+    ("GET", "/v1/organizations"): ("List organizations (?query= part of the name or slug, or an id)", None, "Organization", True),
     ("GET", "/v1/organizations/{org}"): ("Get an organization by id or slug", None, "Organization", False),
     ("PATCH", "/v1/organizations/{org}"): ("Update an organization", "OrganizationInput", "Organization", False),
     ("DELETE", "/v1/organizations/{org}"): ("Delete an organization", None, "Deleted", False),
@@ -241,6 +246,7 @@ DOCS = {
     ("PATCH", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Update a custom attribute", "CustomAttributeInput", "CustomAttribute", False),
     ("DELETE", "/v1/enterprise_connections/{conn}/custom_attributes/{attr}"): ("Delete a custom attribute", None, "Deleted", False),
     ("POST", "/v1/enterprise_connections/{conn}/test_sign_ins"): ("Start a test sign-in (works on drafts, never provisions); open its url in a browser", None, "TestSignIn", False),
+    ("GET", "/v1/enterprise_connections/{conn}/test_sign_ins"): ("The connection's test sign-ins, newest first (starting_after pages to older ones)", None, "TestSignIn", True),
     ("GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}"): ("A test sign-in and its outcome: what came back and the problems in plain words", None, "TestSignIn", False),
     ("GET", "/oidc/{conn}/callback"): ("OIDC redirect URI to register at the IdP (browser: a redirect to the app, a test result page, or a generic error page with the request id)", None, None, False),
     ("POST", "/v1/enterprise_connections/{conn}/refresh_metadata"): ("Fetch the SAML IdP metadata again from saml.idp_metadata_url (after the IdP rotated its certificate); 422 metadata_unreachable, invalid_metadata, no_signing_certificate; warnings for expired certificates", None, "EnterpriseConnection", False),
@@ -360,6 +366,8 @@ def operation(method, path, auth):
     if many:
         params += [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 20}},
                    {"name": "starting_after", "in": "query", "schema": STR}]
+    params += [{"name": n, "in": "query", "description": d, "schema": STR}
+               for n, d in QUERY_PARAMS.get((method, path), ())]
     if params:
         op["parameters"] = params
     if req:

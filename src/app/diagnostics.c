@@ -20,16 +20,24 @@ struct diag_op {
 	const char *code, *detail, *request_id;
 	const struct page *page;
 	struct sign_in_failure **items;
+	struct test_sign_in **tests;
 	size_t *count;
 	int64_t *total;
 };
 
+/* 404 connection_not_found unless the connection exists. */
+static int connection_exists(struct db_conn *c, const char *conn_id)
+{
+	struct connection x = { 0 };
+	int rc = store_connection_get(c, conn_id, &x);
+	connection_release(&x);
+	return rc;
+}
+
 static int create_tx(struct db_conn *c, void *payload)
 {
 	struct diag_op *op = payload;
-	struct connection x = { 0 };
-	int rc = store_connection_get(c, op->conn_id, &x);
-	connection_release(&x);
+	int rc = connection_exists(c, op->conn_id);
 	if (rc)
 		return rc;
 	rc = store_test_sign_in_insert(c, op->test);
@@ -70,6 +78,25 @@ int app_test_sign_in_get(struct app *a, const char *conn_id, const char *id,
 	struct diag_op op = { .conn_id = conn_id, .id = id, .test = out };
 	memset(out, 0, sizeof(*out));
 	return app_read(a, get_tx, &op);
+}
+
+static int tests_tx(struct db_conn *c, void *payload)
+{
+	struct diag_op *op = payload;
+	int rc = connection_exists(c, op->conn_id);
+	if (rc)
+		return rc;
+	return store_test_sign_in_list(c, op->conn_id, clock_now(), op->page->starting_after,
+	                               op->page->limit, op->tests, op->count, op->total);
+}
+
+int app_test_sign_in_list(struct app *a, const char *conn_id, const struct page *p,
+                          struct test_sign_in **items, size_t *count, int64_t *total)
+{
+	struct diag_op op = {
+		.conn_id = conn_id, .page = p, .tests = items, .count = count, .total = total
+	};
+	return app_read(a, tests_tx, &op);
 }
 
 static int finish_tx(struct db_conn *c, void *payload)

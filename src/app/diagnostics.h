@@ -20,6 +20,9 @@ int app_test_sign_in_create(struct app *a, const struct actor *who, const char *
                             struct test_sign_in *out);
 int app_test_sign_in_get(struct app *a, const char *conn_id, const char *id,
                          struct test_sign_in *out);
+/* A page of the connection's test sign-ins, newest first; 404 connection_not_found. */
+int app_test_sign_in_list(struct app *a, const char *conn_id, const struct page *p,
+                          struct test_sign_in **items, size_t *count, int64_t *total);
 /*
  * Records the outcome (status "passed" or "failed", what came back, the
  * problems) and, when passed, moves the connection from draft to tested.

@@ -18,6 +18,7 @@ struct org_op {
 	const struct org_input *in;
 	struct org *out;
 	const struct page *page;
+	const char *query;
 	struct org **items;
 	size_t *count;
 	int64_t *total;
@@ -238,13 +239,28 @@ int app_org_get(struct app *a, const char *key, struct org *out)
 static int list_tx(struct db_conn *c, void *payload)
 {
 	struct org_op *op = payload;
-	return store_org_list(c, op->page->starting_after, op->page->limit, op->items, op->count,
-	                      op->total);
+	return store_org_search(c, op->query, op->page->starting_after, op->page->limit, op->items,
+	                        op->count, op->total);
 }
 
 int app_org_list(struct app *a, const struct page *p, struct org **items, size_t *count,
                  int64_t *total)
 {
-	struct org_op op = { .page = p, .items = items, .count = count, .total = total };
+	return app_org_search(a, p, NULL, items, count, total);
+}
+
+int app_org_search(struct app *a, const struct page *p, const char *query, struct org **items,
+                   size_t *count, int64_t *total)
+{
+	if (query && strlen(query) > APP_ORG_QUERY_MAX) {
+		error_setc(ERR_INVALID, "invalid_query", "query is longer than %d characters",
+		           APP_ORG_QUERY_MAX);
+		error_set_status(422);
+		error_add_field("query", "too_long");
+		return ERR_INVALID;
+	}
+	struct org_op op = {
+		.page = p, .query = query, .items = items, .count = count, .total = total
+	};
 	return app_read(a, list_tx, &op);
 }

@@ -18,5 +18,13 @@ int app_org_delete(struct app *a, const struct actor *who, const char *key);
 int app_org_get(struct app *a, const char *key, struct org *out);
 int app_org_list(struct app *a, const struct page *p, struct org **items, size_t *count,
                  int64_t *total);
+/*
+ * A page of the organizations whose name or slug contains query (ASCII
+ * case-insensitively) or whose id is query; NULL or "" lists all. 422
+ * invalid_query when query is longer than APP_ORG_QUERY_MAX.
+ */
+#define APP_ORG_QUERY_MAX 200
+int app_org_search(struct app *a, const struct page *p, const char *query, struct org **items,
+                   size_t *count, int64_t *total);
 
 #endif

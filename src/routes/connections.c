@@ -315,6 +315,29 @@ static int test_get(struct route_ctx *ctx)
 	return rc ? rc : test_reply(ctx, 200, &t);
 }
 
+/* Newest first: the page after starting_after holds older tests. */
+static int test_list(struct route_ctx *ctx)
+{
+	struct page p;
+	struct test_sign_in *items = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = route_page(ctx, &p);
+	if (rc == 0)
+		rc = app_test_sign_in_list(ctx->app, route_param(ctx, "conn"), &p, &items, &n,
+		                           &total);
+	if (rc)
+		return rc;
+	json_t *data = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(
+		        data, app_test_sign_in_to_json(&items[i], ctx->app->cfg->public_url));
+		test_sign_in_release(&items[i]);
+	}
+	free(items);
+	return route_list(ctx, data, total, &p);
+}
+
 const struct route routes_connections[] = {
 	{ "POST", "/v1/enterprise_connections", create, AUTH_SECRET_KEY, BODY_DEFAULT,
 	  "connections.create" },
@@ -332,6 +355,8 @@ const struct route routes_connections[] = {
 	  BODY_SMALL, "connections.deactivate" },
 	{ "POST", "/v1/enterprise_connections/{conn}/test_sign_ins", test_create, AUTH_SECRET_KEY,
 	  BODY_SMALL, "connections.test_sign_in_create" },
+	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins", test_list, AUTH_SECRET_KEY,
+	  BODY_NONE, "connections.test_sign_in_list" },
 	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}", test_get, AUTH_SECRET_KEY,
 	  BODY_NONE, "connections.test_sign_in_get" },
 	{ "POST", "/v1/enterprise_connections/{conn}/custom_attributes", attr_create,

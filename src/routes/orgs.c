@@ -35,7 +35,8 @@ static int list(struct route_ctx *ctx)
 	int64_t total = 0;
 	int rc = route_page(ctx, &p);
 	if (rc == 0)
-		rc = app_org_list(ctx->app, &p, &items, &n, &total);
+		rc = app_org_search(ctx->app, &p, http_request_query(ctx->req, "query"), &items, &n,
+		                    &total);
 	if (rc)
 		return rc;
 	json_t *data = json_array();

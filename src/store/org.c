@@ -93,24 +93,67 @@ int store_org_delete(struct db_conn *c, const char *id)
 	return n < 0 ? (int)n : 0;
 }
 
-int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit, struct org **items,
-                   size_t *count, int64_t *total)
+/* The LIKE pattern %query% with LIKE's own characters escaped; lowercased (ASCII). */
+static char *like_pattern(const char *query)
+{
+	size_t n = strlen(query);
+	char *p = xmalloc(2 * n + 3);
+	size_t j = 0;
+	p[j++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		char ch = query[i];
+		if (ch == '%' || ch == '_' || ch == '\\')
+			p[j++] = '\\';
+		p[j++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+	}
+	p[j++] = '%';
+	p[j] = 0;
+	return p;
+}
+
+#define ORG_MATCH "(LOWER(o.name) LIKE ? ESCAPE '\\' OR o.slug LIKE ? ESCAPE '\\' OR o.id = ?)"
+
+static int count_orgs(struct db_conn *c, const char *pattern, const char *query, int64_t *total)
 {
 	struct db_stmt *s;
-	*items = NULL;
-	*count = 0;
-	int rc = db_query(c, &s, "SELECT COUNT(*) FROM organizations", "");
+	int rc = pattern ? db_query(c, &s, "SELECT COUNT(*) FROM organizations o WHERE " ORG_MATCH,
+	                            "ttt", pattern, pattern, query)
+	                 : db_query(c, &s, "SELECT COUNT(*) FROM organizations", "");
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
 		*total = db_int(s, 0);
 	db_done(s);
-	if (rc < 0)
-		return rc;
-	rc = db_query(c, &s,
-	              "SELECT " ORG_COLS
-	              "FROM organizations o WHERE o.id > ? ORDER BY o.id LIMIT ?",
-	              "ti", starting_after ? starting_after : "", limit);
+	return rc < 0 ? rc : 0;
+}
+
+int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit, struct org **items,
+                   size_t *count, int64_t *total)
+{
+	return store_org_search(c, NULL, starting_after, limit, items, count, total);
+}
+
+int store_org_search(struct db_conn *c, const char *query, const char *starting_after,
+                     int64_t limit, struct org **items, size_t *count, int64_t *total)
+{
+	struct db_stmt *s;
+	*items = NULL;
+	*count = 0;
+	char *pattern = query && *query ? like_pattern(query) : NULL;
+	const char *after = starting_after ? starting_after : "";
+	int rc = count_orgs(c, pattern, query, total);
+	if (rc == 0 && pattern)
+		rc = db_query(c, &s,
+		              "SELECT " ORG_COLS
+		              "FROM organizations o WHERE o.id > ? AND " ORG_MATCH
+		              " ORDER BY o.id LIMIT ?",
+		              "tttti", after, pattern, pattern, query, limit);
+	else if (rc == 0)
+		rc = db_query(c, &s,
+		              "SELECT " ORG_COLS
+		              "FROM organizations o WHERE o.id > ? ORDER BY o.id LIMIT ?",
+		              "ti", after, limit);
+	free(pattern);
 	if (rc)
 		return rc;
 	struct org *v = xcalloc((size_t)limit, sizeof(*v));

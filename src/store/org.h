@@ -19,5 +19,12 @@ int store_org_slug_taken(struct db_conn *c, const char *slug, const char *except
  */
 int store_org_list(struct db_conn *c, const char *starting_after, int64_t limit, struct org **items,
                    size_t *count, int64_t *total);
+/*
+ * The same, only organizations whose name (ASCII case-insensitively) or slug
+ * contains query, or whose id is query; *total counts the matches. A NULL or
+ * empty query matches every organization.
+ */
+int store_org_search(struct db_conn *c, const char *query, const char *starting_after,
+                     int64_t limit, struct org **items, size_t *count, int64_t *total);
 
 #endif

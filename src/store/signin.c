@@ -26,40 +26,85 @@ int store_test_sign_in_insert(struct db_conn *c, const struct test_sign_in *t)
 	return n < 0 ? (int)n : 0;
 }
 
+#define TEST_COLS                                                                                  \
+	"id, connection_id, CASE WHEN status = 'pending' AND expires_at <= ? "                     \
+	"THEN 'expired' ELSE status END, name_id, email, attributes, problems, "                   \
+	"created_at, completed_at, expires_at "
+
+static void read_test(struct db_stmt *s, struct test_sign_in *out)
+{
+	memset(out, 0, sizeof(*out));
+	xsnprintf(out->id, sizeof(out->id), "%s", db_text(s, 0));
+	xsnprintf(out->connection_id, sizeof(out->connection_id), "%s", db_text(s, 1));
+	out->status = db_text_dup(s, 2);
+	out->name_id = db_text_dup(s, 3);
+	out->email = db_text_dup(s, 4);
+	out->attributes = db_text_dup(s, 5);
+	out->problems = db_text_dup(s, 6);
+	out->created_at = db_int(s, 7);
+	out->completed_at = db_int(s, 8);
+	out->expires_at = db_int(s, 9);
+}
+
 int store_test_sign_in_get(struct db_conn *c, const char *conn_id, const char *id, int64_t now,
                            struct test_sign_in *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(
-	        c, &s,
-	        "SELECT id, connection_id, CASE WHEN status = 'pending' AND expires_at <= ? "
-	        "THEN 'expired' ELSE status END, name_id, email, attributes, problems, "
-	        "created_at, completed_at, expires_at FROM test_sign_ins "
-	        "WHERE id = ? AND (? = '' OR connection_id = ?)",
-	        "itt"
-	        "t",
-	        now, id, conn_id ? conn_id : "", conn_id ? conn_id : "");
+	int rc = db_query(c, &s,
+	                  "SELECT " TEST_COLS
+	                  "FROM test_sign_ins WHERE id = ? AND (? = '' OR connection_id = ?)",
+	                  "itt"
+	                  "t",
+	                  now, id, conn_id ? conn_id : "", conn_id ? conn_id : "");
 	if (rc)
 		return rc;
 	rc = db_step(s);
-	if (rc == DB_ROW) {
-		memset(out, 0, sizeof(*out));
-		xsnprintf(out->id, sizeof(out->id), "%s", db_text(s, 0));
-		xsnprintf(out->connection_id, sizeof(out->connection_id), "%s", db_text(s, 1));
-		out->status = db_text_dup(s, 2);
-		out->name_id = db_text_dup(s, 3);
-		out->email = db_text_dup(s, 4);
-		out->attributes = db_text_dup(s, 5);
-		out->problems = db_text_dup(s, 6);
-		out->created_at = db_int(s, 7);
-		out->completed_at = db_int(s, 8);
-		out->expires_at = db_int(s, 9);
-	}
+	if (rc == DB_ROW)
+		read_test(s, out);
 	db_done(s);
 	if (rc == DB_DONE)
 		return error_setc(ERR_NOT_FOUND, "test_sign_in_not_found", "no test sign-in %.80s",
 		                  id);
 	return rc < 0 ? rc : 0;
+}
+
+int store_test_sign_in_list(struct db_conn *c, const char *conn_id, int64_t now,
+                            const char *starting_after, int64_t limit, struct test_sign_in **items,
+                            size_t *count, int64_t *total)
+{
+	struct db_stmt *s;
+	const char *after = starting_after ? starting_after : "";
+	*items = NULL;
+	*count = 0;
+	int rc = db_query(c, &s, "SELECT COUNT(*) FROM test_sign_ins WHERE connection_id = ?", "t",
+	                  conn_id);
+	if (rc)
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		*total = db_int(s, 0);
+	db_done(s);
+	if (rc < 0)
+		return rc;
+	rc = db_query(c, &s,
+	              "SELECT " TEST_COLS "FROM test_sign_ins WHERE connection_id = ? "
+	              "AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
+	              "ittti", now, conn_id, after, after, limit);
+	if (rc)
+		return rc;
+	struct test_sign_in *v = xcalloc((size_t)limit, sizeof(*v));
+	size_t n = 0;
+	while ((rc = db_step(s)) == DB_ROW && n < (size_t)limit)
+		read_test(s, &v[n++]);
+	db_done(s);
+	if (rc < 0) {
+		for (size_t i = 0; i < n; i++)
+			test_sign_in_release(&v[i]);
+		free(v);
+		return rc;
+	}
+	*items = v;
+	*count = n;
+	return 0;
 }
 
 int store_test_sign_in_complete(struct db_conn *c, const struct test_sign_in *t)

@@ -21,6 +21,14 @@ void test_sign_in_release(struct test_sign_in *t);
 int store_test_sign_in_insert(struct db_conn *c, const struct test_sign_in *t);
 int store_test_sign_in_get(struct db_conn *c, const char *conn_id, const char *id, int64_t now,
                            struct test_sign_in *out);
+/*
+ * One page of a connection's test sign-ins, newest first (starting_after: the
+ * last id of the previous page); *items is an xmalloc'd array of *count tests,
+ * each released by the caller, then freed.
+ */
+int store_test_sign_in_list(struct db_conn *c, const char *conn_id, int64_t now,
+                            const char *starting_after, int64_t limit, struct test_sign_in **items,
+                            size_t *count, int64_t *total);
 /* Records the outcome of a pending test; ERR_CONFLICT (test_already_completed) otherwise. */
 int store_test_sign_in_complete(struct db_conn *c, const struct test_sign_in *t);
 

@@ -5,7 +5,7 @@ slow to walk), and hostile strings for the escaping tests."""
 
 import requests
 
-from ghtest.api import create_org, unique
+from ghtest.api import cli, create_org, unique
 
 # Strings that would run or inject if the pages put them into HTML unescaped.
 HOSTILE = '<img src=x onerror="window.__xss=1">"\'><script>window.__xss=2</script>&amp;'
@@ -61,3 +61,18 @@ def dashboard_session(gh):
     assert r.status_code == 200, r.text
     s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     return s
+
+
+def operator(gh, username, password):
+    """Creates a dashboard operator account with the CLI (password from the environment)."""
+    out = cli(gh, "operators", "create", username, env={"GATEHOUSE_OPERATOR_PASSWORD": password})
+    assert out.returncode == 0, out.stderr
+
+
+def dashboard_sign_in(browser, gh, path="", secret_key=None):
+    """Opens /dashboard{path} and signs in with the secret key (gh's when None); waits for the
+    signed-in header."""
+    browser.get(gh.url + "/dashboard" + path)
+    browser.fill_label("Secret key", secret_key or gh.key)
+    browser.click_button("Sign in with key")
+    browser.wait_text("Sign out")
