@@ -146,9 +146,21 @@ static int append_encoded(struct buf *b, const char *s)
 	return rc;
 }
 
+char *url_encode(const char *s)
+{
+	struct buf b;
+	buf_init(&b, strlen(s) * 3 + 1);
+	append_encoded(&b, s);
+	char *out = xstrdup(b.data ? b.data : "");
+	buf_release(&b);
+	return out;
+}
+
 int url_append_param(struct buf *b, char sep, const char *name, const char *value)
 {
-	int rc = buf_append(b, &sep, 1);
+	if (!value)
+		return 0;
+	int rc = sep ? buf_append(b, &sep, 1) : 0;
 	if (!rc)
 		rc = append_encoded(b, name);
 	if (!rc)

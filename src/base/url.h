@@ -31,8 +31,13 @@ void url_params_release(struct url_params *p);
 /* The first value of name, or NULL. */
 const char *url_params_get(const struct url_params *p, const char *name);
 
-/* Appends "name=value" percent-encoded, preceded by sep ('?' or '&'). */
+/*
+ * Appends "name=value" percent-encoded (RFC 3986 unreserved characters kept),
+ * preceded by sep ('?' or '&'; 0 for none). A NULL value appends nothing.
+ */
 int url_append_param(struct buf *b, char sep, const char *name, const char *value);
+/* s percent-encoded as url_append_param does (caller frees). */
+char *url_encode(const char *s);
 /* '?' when url has no query yet, else '&'. */
 char url_query_sep(const char *url);
 

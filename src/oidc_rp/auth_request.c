@@ -6,10 +6,10 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/url.h"
 #include "crypto/crypto.h"
 #include "jose/b64url.h"
 #include "oidc_rp/discovery.h"
-#include "oidc_rp/form.h"
 
 void oidc_rp_pkce_challenge(char out[OIDC_RP_PKCE_CHALLENGE_LEN + 1], const char *verifier)
 {
@@ -74,25 +74,25 @@ int oidc_rp_auth_url(char **out, const struct oidc_rp_auth_request *r)
 	buf_init(&b, OIDC_RP_URL_MAX + 8192);
 	buf_appends(&b, r->authorization_endpoint);
 	char sep = strchr(r->authorization_endpoint, '?') ? '&' : '?';
-	rc = oidc_rp_form_add(&b, sep, "response_type", "code");
+	rc = url_append_param(&b, sep, "response_type", "code");
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "client_id", r->client_id);
+		rc = url_append_param(&b, '&', "client_id", r->client_id);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "redirect_uri", r->redirect_uri);
+		rc = url_append_param(&b, '&', "redirect_uri", r->redirect_uri);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "scope", scope);
+		rc = url_append_param(&b, '&', "scope", scope);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "state", r->state);
+		rc = url_append_param(&b, '&', "state", r->state);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "nonce", r->nonce);
+		rc = url_append_param(&b, '&', "nonce", r->nonce);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "code_challenge", challenge);
+		rc = url_append_param(&b, '&', "code_challenge", challenge);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "code_challenge_method", "S256");
+		rc = url_append_param(&b, '&', "code_challenge_method", "S256");
 	if (rc == 0 && r->login_hint && *r->login_hint)
-		rc = oidc_rp_form_add(&b, '&', "login_hint", r->login_hint);
+		rc = url_append_param(&b, '&', "login_hint", r->login_hint);
 	if (rc == 0 && r->hd && *r->hd)
-		rc = oidc_rp_form_add(&b, '&', "hd", r->hd);
+		rc = url_append_param(&b, '&', "hd", r->hd);
 	if (rc) {
 		buf_release(&b);
 		return error_setc(ERR_INVALID, "auth_request_invalid",

@@ -7,10 +7,10 @@
 #include "base/common.h"
 
 #include "base/error.h"
+#include "base/url.h"
 #include "crypto/crypto.h"
 #include "oidc_rp/auth_request.h"
 #include "oidc_rp/discovery.h"
-#include "oidc_rp/form.h"
 #include "oidc_rp/problem.h"
 #include "oidc_rp/token.h"
 #include "test/harness/test.h"
@@ -281,16 +281,16 @@ TEST(oidc_rp, authorization_url_refuses_incomplete_requests)
 
 TEST(oidc_rp, form_encoding)
 {
-	char *e = oidc_rp_form_encode("a b+c/é~._-");
+	char *e = url_encode("a b+c/é~._-");
 	ASSERT_STR_EQ(e, "a%20b%2Bc%2F%C3%A9~._-");
 	free(e);
 	struct buf b;
 	buf_init(&b, 64);
-	ASSERT_INT_EQ(oidc_rp_form_add(&b, 0, "k", "v=1"), 0);
-	ASSERT_INT_EQ(oidc_rp_form_add(&b, '&', "x", NULL), 0);
-	ASSERT_INT_EQ(oidc_rp_form_add(&b, '&', "n", ""), 0);
+	ASSERT_INT_EQ(url_append_param(&b, 0, "k", "v=1"), 0);
+	ASSERT_INT_EQ(url_append_param(&b, '&', "x", NULL), 0);
+	ASSERT_INT_EQ(url_append_param(&b, '&', "n", ""), 0);
 	ASSERT_STR_EQ(b.data, "k=v%3D1&n=");
-	ASSERT_INT_EQ(oidc_rp_form_add(&b, '&', "long",
+	ASSERT_INT_EQ(url_append_param(&b, '&', "long",
 	                               "0123456789012345678901234567890123456789"
 	                               "0123456789"),
 	              ERR_TOO_LARGE);

@@ -6,9 +6,9 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/url.h"
 #include "crypto/crypto.h"
 #include "jose/jws.h"
-#include "oidc_rp/form.h"
 
 #include <jansson.h>
 
@@ -19,13 +19,13 @@ char *oidc_rp_token_request_body(const char *code, const char *redirect_uri,
 {
 	struct buf b;
 	buf_init(&b, 64 * 1024);
-	int rc = oidc_rp_form_add(&b, 0, "grant_type", "authorization_code");
+	int rc = url_append_param(&b, 0, "grant_type", "authorization_code");
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "code", code);
+		rc = url_append_param(&b, '&', "code", code);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "redirect_uri", redirect_uri);
+		rc = url_append_param(&b, '&', "redirect_uri", redirect_uri);
 	if (rc == 0)
-		rc = oidc_rp_form_add(&b, '&', "code_verifier", code_verifier);
+		rc = url_append_param(&b, '&', "code_verifier", code_verifier);
 	if (rc)
 		die("token request body over 64 KiB"); /* inputs are bounded by their callers */
 	return buf_detach(&b, NULL);
@@ -33,7 +33,7 @@ char *oidc_rp_token_request_body(const char *code, const char *redirect_uri,
 
 char *oidc_rp_client_secret_basic(const char *client_id, const char *client_secret)
 {
-	char *id = oidc_rp_form_encode(client_id), *secret = oidc_rp_form_encode(client_secret);
+	char *id = url_encode(client_id), *secret = url_encode(client_secret);
 	char *pair = xasprintf("%s:%s", id, secret);
 	char *b64 = crypto_b64_encode(pair, strlen(pair));
 	char *out = xasprintf("Basic %s", b64);
