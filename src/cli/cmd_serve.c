@@ -18,7 +18,6 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "routes/routes.h"
-#include "saml/saml.h"
 #include "store/migrate.h"
 #include "webhook/worker.h"
 
@@ -74,8 +73,6 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	http_client_global_init(cfg->allow_loopback_targets);
-	if (saml_global_init() != 0)
-		return cli_fail(ERR_INTERNAL);
 	struct app *a = NULL;
 	int rc = app_open(&a, cfg, true);
 	if (rc)

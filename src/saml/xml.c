@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "saml/saml.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -33,7 +34,7 @@ xmlDoc *saml_xml_parse(const char *data, size_t len, enum saml_xml_status *statu
 	xmlDoc *doc = NULL;
 
 	*status = SAML_XML_INVALID;
-	if (len == 0 || len > INT_MAX || memchr(data, 0, len))
+	if (len == 0 || len > INT_MAX || memchr(data, 0, len) || saml_global_init() != 0)
 		return NULL;
 	xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
 	if (!c)
