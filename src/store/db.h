@@ -51,8 +51,12 @@ struct db_ops {
 	int64_t (*changes)(struct db_stmt *s);
 	/* Makes the statement reusable; always safe to call. */
 	void (*reset)(struct db_stmt *s);
+	/* Version 2. Frames in the write-ahead log after c's last commit (SQLite;
+	 * NULL elsewhere), and a checkpoint that never blocks writers. */
+	int64_t (*wal_frames)(struct db_conn *c);
+	int (*checkpoint)(struct db_conn *c);
 };
-#define DB_OPS_VERSION 1
+#define DB_OPS_VERSION 2
 
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
@@ -70,6 +74,9 @@ enum db_kind db_kind(const struct db *db);
 uint64_t db_error_count(void);
 /* SQLite: transactions that committed more than one queued write together. */
 uint64_t db_group_commits(void);
+/* SQLite: write transactions committed, and the writes they held (group commit
+ * makes the second larger; writes / commits is the mean group size). */
+void db_write_stats(uint64_t *commits_out, uint64_t *writes_out);
 
 enum db_tx_flags {
 	DB_TX_WRITE = 1 << 0, /* serialised writer: BEGIN IMMEDIATE / SERIALIZABLE */
