@@ -403,6 +403,11 @@ int route_json(struct route_ctx *ctx, int status, json_t *obj)
 	json_decref(obj);
 	if (!text)
 		return error_set(ERR_INTERNAL, "cannot serialise response");
+	return route_json_text(ctx, status, text);
+}
+
+int route_json_text(struct route_ctx *ctx, int status, char *text)
+{
 	ctx->res->status = status;
 	ctx->res->content_type = "application/json";
 	buf_reset(&ctx->res->body);

@@ -105,6 +105,8 @@ const struct route *routes_at(size_t index);
 
 /* Replies with obj as JSON (steals the reference). */
 int route_json(struct route_ctx *ctx, int status, json_t *obj);
+/* Replies with text, already compact JSON (takes ownership: frees it). */
+int route_json_text(struct route_ctx *ctx, int status, char *text);
 /* Replies 204 with no body. */
 int route_no_content(struct route_ctx *ctx);
 /* Parses the body as one JSON object (400 invalid_json); caller json_decref()s. */
