@@ -36,17 +36,7 @@ struct db {
 	 * other connection at its next transaction; a single writer keeps its own
 	 * cache warm across writes instead of re-reading the B-trees each time. */
 	struct db_conn *writer;
-	/* SQLite: a background thread checkpoints the log once it reaches
-	 * CHECKPOINT_FRAMES, so the writer (and every request waiting on its
-	 * group) never waits for the copy and the fsyncs. Started on first need. */
-	pthread_mutex_t cp_lock;
-	pthread_cond_t cp_cond;
-	pthread_t cp_thread;
-	bool cp_started, cp_wanted, cp_stop;
 };
-
-/* SQLite's own automatic checkpoint size, in frames (pages). */
-#define CHECKPOINT_FRAMES 1000
 
 static atomic_uint_fast64_t errors_total;
 static atomic_uint_fast64_t group_commits;
@@ -98,8 +88,6 @@ int db_open(struct db **out, const char *url, int pool_size)
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->cond, NULL);
 	pthread_mutex_init(&db->wq_lock, NULL);
-	pthread_mutex_init(&db->cp_lock, NULL);
-	pthread_cond_init(&db->cp_cond, NULL);
 	struct db_conn *c = NULL;
 	int rc = ops->open(&c, db->target);
 	if (rc) {
@@ -112,13 +100,10 @@ int db_open(struct db **out, const char *url, int pool_size)
 	return 0;
 }
 
-static void checkpointer_stop(struct db *db);
-
 void db_free(struct db *db)
 {
 	if (!db)
 		return;
-	checkpointer_stop(db);
 	for (int i = 0; i < db->nfree; i++)
 		db->ops->close(db->free_conns[i]);
 	if (db->writer)
@@ -126,8 +111,6 @@ void db_free(struct db *db)
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->cond);
 	pthread_mutex_destroy(&db->wq_lock);
-	pthread_mutex_destroy(&db->cp_lock);
-	pthread_cond_destroy(&db->cp_cond);
 	free(db->free_conns);
 	free(db->target);
 	free(db);
@@ -245,57 +228,6 @@ static int retries_exhausted(int rc)
 	                  "the change collided with concurrent updates too many times; retry");
 }
 
-/* --- SQLite checkpoints: off the commit path ----------------------------------------- */
-
-static void *checkpointer_main(void *arg)
-{
-	struct db *db = arg;
-	pthread_mutex_lock(&db->cp_lock);
-	for (;;) {
-		while (!db->cp_wanted && !db->cp_stop)
-			pthread_cond_wait(&db->cp_cond, &db->cp_lock);
-		if (db->cp_stop)
-			break;
-		db->cp_wanted = false;
-		pthread_mutex_unlock(&db->cp_lock);
-		struct db_conn *c = NULL;
-		if (acquire(db, &c) == 0) {
-			/* a failure leaves the log to the next round (or to the
-			 * driver's own backstop); it loses nothing */
-			int rc = db->ops->checkpoint(c);
-			release(db, c, rc == ERR_UNAVAILABLE);
-		}
-		error_clear();
-		pthread_mutex_lock(&db->cp_lock);
-	}
-	pthread_mutex_unlock(&db->cp_lock);
-	return NULL;
-}
-
-/* Called by the writer after a commit on c. */
-static void checkpoint_maybe(struct db *db, struct db_conn *c)
-{
-	if (!db->ops->wal_frames || db->ops->wal_frames(c) < CHECKPOINT_FRAMES)
-		return;
-	pthread_mutex_lock(&db->cp_lock);
-	if (!db->cp_started && !db->cp_stop)
-		db->cp_started = pthread_create(&db->cp_thread, NULL, checkpointer_main, db) == 0;
-	db->cp_wanted = true;
-	pthread_cond_signal(&db->cp_cond);
-	pthread_mutex_unlock(&db->cp_lock);
-}
-
-static void checkpointer_stop(struct db *db)
-{
-	pthread_mutex_lock(&db->cp_lock);
-	db->cp_stop = true;
-	bool started = db->cp_started;
-	pthread_cond_signal(&db->cp_cond);
-	pthread_mutex_unlock(&db->cp_lock);
-	if (started)
-		pthread_join(db->cp_thread, NULL);
-}
-
 /* --- SQLite writes: a queue and group commit --------------------------------------- */
 
 struct write_req {
@@ -363,7 +295,6 @@ static void write_one(struct db *db, struct write_req *r)
 		if (rc == 0) {
 			atomic_fetch_add(&write_commits, 1);
 			atomic_fetch_add(&writes_committed, 1);
-			checkpoint_maybe(db, c);
 		}
 		writer_broken(db, rc);
 		if (rc != ERR_RETRY)
@@ -416,7 +347,6 @@ static int write_group(struct db *db, struct write_req *batch)
 		atomic_fetch_add(&group_commits, 1);
 		atomic_fetch_add(&write_commits, 1);
 		atomic_fetch_add(&writes_committed, n);
-		checkpoint_maybe(db, c);
 		return 0;
 	}
 abort:

@@ -51,12 +51,8 @@ struct db_ops {
 	int64_t (*changes)(struct db_stmt *s);
 	/* Makes the statement reusable; always safe to call. */
 	void (*reset)(struct db_stmt *s);
-	/* Version 2. Frames in the write-ahead log after c's last commit (SQLite;
-	 * NULL elsewhere), and a checkpoint that never blocks writers. */
-	int64_t (*wal_frames)(struct db_conn *c);
-	int (*checkpoint)(struct db_conn *c);
 };
-#define DB_OPS_VERSION 2
+#define DB_OPS_VERSION 1
 
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;

@@ -2,9 +2,7 @@
 /*
  * The SQLite driver: WAL, synchronous=NORMAL (durable across process crashes;
  * the last commits may be lost only on power loss), foreign keys on,
- * statements cached per connection. STACK.md pitfall 26. Checkpoints are
- * db.c's to schedule (off the commit path); a connection checkpoints by
- * itself only when the log has grown far past that (WAL_SELF_CHECKPOINT).
+ * statements cached per connection. STACK.md pitfall 26.
  */
 #include "base/common.h"
 
@@ -14,16 +12,10 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
-/* SQLite's own default is a checkpoint by the committing connection at 1,000
- * frames. db.c asks a background thread for one at that size; this is the
- * backstop if that thread falls behind (40 MB of log at 4 KiB pages). */
-#define WAL_SELF_CHECKPOINT 10000
-
 struct sq_conn {
 	struct db_conn base;
 	sqlite3 *db;
 	struct db_stmt_cache cache;
-	int64_t wal_frames; /* as reported after this connection's last commit */
 };
 
 struct sq_stmt {
@@ -55,15 +47,6 @@ static int sq_exec(struct db_conn *c, const char *sql)
 	int rc = sqlite3_exec(sc->db, sql, NULL, NULL, &msg);
 	sqlite3_free(msg);
 	return rc == SQLITE_OK ? 0 : map_error(sc->db, rc);
-}
-
-static int wal_hook(void *payload, sqlite3 *db, const char *name, int frames)
-{
-	struct sq_conn *c = payload;
-	c->wal_frames = frames;
-	if (frames >= WAL_SELF_CHECKPOINT)
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return SQLITE_OK;
 }
 
 /*
@@ -110,7 +93,6 @@ static int sq_open(struct db_conn **out, const char *target)
 		sq_close(&c->base);
 		return rc;
 	}
-	sqlite3_wal_hook(c->db, wal_hook, c); /* replaces the automatic checkpoint */
 	*out = &c->base;
 	return 0;
 }
@@ -202,19 +184,6 @@ static void sq_reset(struct db_stmt *st)
 	sqlite3_clear_bindings(s->st);
 }
 
-static int64_t sq_wal_frames(struct db_conn *c)
-{
-	return ((struct sq_conn *)c)->wal_frames;
-}
-
-/* PASSIVE: copies what it can without waiting for readers or the writer. */
-static int sq_checkpoint(struct db_conn *c)
-{
-	struct sq_conn *sc = (struct sq_conn *)c;
-	int rc = sqlite3_wal_checkpoint_v2(sc->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : map_error(sc->db, rc);
-}
-
 const struct db_ops db_sqlite_ops = {
 	.version = DB_OPS_VERSION,
 	.name = "sqlite",
@@ -230,6 +199,4 @@ const struct db_ops db_sqlite_ops = {
 	.column_int64 = sq_column_int64,
 	.changes = sq_changes,
 	.reset = sq_reset,
-	.wal_frames = sq_wal_frames,
-	.checkpoint = sq_checkpoint,
 };
