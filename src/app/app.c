@@ -109,18 +109,28 @@ static int write_call_run(struct db_conn *c, void *payload)
 	return rc;
 }
 
+static int write_with(struct app *a, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
+{
+	struct write_call w = { fn, payload, false };
+	int rc = db_tx_keyed(a->db, DB_TX_WRITE | flags, key, write_call_run, &w);
+	if (rc == 0 && w.wake)
+		app_audit_notify();
+	return rc;
+}
+
 int app_write(struct app *a, db_tx_fn fn, void *payload)
 {
-	return app_write_keyed(a, 0, fn, payload);
+	return write_with(a, 0, 0, fn, payload);
 }
 
 int app_write_keyed(struct app *a, uint64_t key, db_tx_fn fn, void *payload)
 {
-	struct write_call w = { fn, payload, false };
-	int rc = db_tx_keyed(a->db, DB_TX_WRITE, key, write_call_run, &w);
-	if (rc == 0 && w.wake)
-		app_audit_notify();
-	return rc;
+	return write_with(a, 0, key, fn, payload);
+}
+
+int app_write_unique(struct app *a, db_tx_fn fn, void *payload)
+{
+	return write_with(a, DB_TX_UNIQUE, 0, fn, payload);
 }
 
 int app_read(struct app *a, db_tx_fn fn, void *payload)

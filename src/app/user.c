@@ -217,7 +217,8 @@ int app_user_create(struct app *a, const struct actor *who, const struct user_in
 	memset(out, 0, sizeof(*out));
 	if (json_out)
 		*json_out = NULL;
-	int rc = app_write(a, create_tx, &op);
+	/* its rules (emails and username unused) are the unique constraints' */
+	int rc = app_write_unique(a, create_tx, &op);
 	take_json(&op, rc, json_out);
 	if (rc)
 		user_release(out);

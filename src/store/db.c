@@ -184,6 +184,8 @@ static const char *begin_sql(const struct db *db, unsigned flags)
 {
 	if (db->ops->kind == DB_SQLITE)
 		return (flags & DB_TX_WRITE) ? "BEGIN IMMEDIATE" : "BEGIN";
+	if ((flags & DB_TX_WRITE) && (flags & DB_TX_UNIQUE))
+		return "BEGIN ISOLATION LEVEL READ COMMITTED";
 	return (flags & DB_TX_WRITE) ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
 	                             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 }
@@ -464,10 +466,16 @@ static int tx_run(struct db *db, unsigned flags, uint64_t key, db_tx_fn fn, void
 		release(db, c, rc == ERR_UNAVAILABLE);
 		return rc;
 	}
+	bool reran = false;
 	for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {
 		if (attempt)
 			backoff(attempt);
 		rc = run_tx(db, c, flags, fn, payload);
+		if (rc == ERR_CONFLICT && (flags & DB_TX_UNIQUE) && !reran &&
+		    strcmp(error_get()->stable, "db_constraint") == 0) {
+			reran = true; /* see DB_TX_UNIQUE */
+			continue;
+		}
 		if (rc != ERR_RETRY)
 			break;
 	}
