@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "saml/deps.h"
 #include "saml/saml.h"
 
 #include <libxml/parser.h>
