@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/json_field.h"
 #include "base/log.h"
+#include "model/model.h"
 #include "oidc_op/oidc_op.h"
 #include "routes/routes.h"
 #include "scim/error.h"
@@ -399,10 +400,8 @@ void routes_finished(struct http_request *req, int status, void *payload)
 
 int route_json(struct route_ctx *ctx, int status, json_t *obj)
 {
-	char *text = json_dumps(obj, JSON_COMPACT);
+	char *text = model_json_text(obj);
 	json_decref(obj);
-	if (!text)
-		return error_set(ERR_INTERNAL, "cannot serialise response");
 	return route_json_text(ctx, status, text);
 }
 

@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/json_field.h"
+#include "model/model.h"
 #include "scim/error.h"
 #include "scim/filter.h"
 #include "scim/resource.h"
@@ -30,10 +31,8 @@ int route_scim_json(struct route_ctx *ctx, int status, json_t *obj)
 	json_t *version = json_object_get(json_object_get(obj, "meta"), "version");
 	if (json_is_string(version) && status < 300)
 		http_response_header(ctx->res, "ETag", json_string_value(version));
-	char *text = json_dumps(obj, JSON_COMPACT);
+	char *text = model_json_text(obj);
 	json_decref(obj);
-	if (!text)
-		return error_set(ERR_INTERNAL, "cannot serialise response");
 	ctx->res->status = status;
 	ctx->res->content_type = "application/scim+json";
 	buf_reset(&ctx->res->body);
