@@ -377,6 +377,7 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 	}
 	if (r && scim && ctx.scim_authenticated)
 		routes_scim_log(&ctx, res->status);
+	json_decref(ctx.scim_body);
 	url_params_release(&ctx.form);
 	oauth_app_release(&ctx.client);
 	if (strcmp(req->method, "HEAD") == 0)

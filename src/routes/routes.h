@@ -53,6 +53,7 @@ struct route_ctx {
 	struct scim_principal scim; /* AUTH_SCIM: who the token is */
 	bool scim_authenticated;    /* the token was valid (the request goes to its log) */
 	char scim_changes[512];     /* what the request changed, for the request log */
+	json_t *scim_body;          /* route_scim_body's parse, kept (a reference) for the log */
 	struct url_params form;     /* AUTH_CLIENT: the decoded form body */
 	struct oauth_app client;    /* AUTH_CLIENT: the authenticated client */
 	const char *bearer;         /* AUTH_BEARER: the presented token */

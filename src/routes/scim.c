@@ -45,6 +45,8 @@ int route_scim_body(struct route_ctx *ctx, json_t **out)
 {
 	int rc = json_field_parse_object(out, ctx->req->body.data ? ctx->req->body.data : "",
 	                                 ctx->req->body.len);
+	if (rc == 0 && !ctx->scim_body)
+		ctx->scim_body = json_incref(*out); /* the request log reads it (logged_body) */
 	if (rc) {
 		char detail[sizeof(error_get()->detail)];
 		xsnprintf(detail, sizeof(detail), "%s", error_get()->detail);
@@ -295,14 +297,20 @@ static char *logged_body(struct route_ctx *ctx, int status)
 	        status < 400 && (!strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH"));
 	if (parsed && !memchr(data, 0, len) && nothing_to_redact(data, len))
 		return log_cut(data, len);
-	json_t *j = json_loadb(data, len, 0, NULL);
+	/* The handler's parse, when it made one, instead of parsing again. redact()
+	 * changes it in place when this is the last reference (the handler is done). */
+	json_t *j = NULL;
+	if (ctx->scim_body && ctx->scim_body->refcount == 1)
+		j = json_incref(ctx->scim_body);
+	else if (ctx->scim_body)
+		j = json_deep_copy(ctx->scim_body);
+	else
+		j = json_loadb(data, len, 0, NULL);
 	if (!j)
 		return xstrdup("(not JSON)");
 	redact(j, 0);
-	char *text = json_dumps(j, JSON_COMPACT);
+	char *text = model_json_text(j);
 	json_decref(j);
-	if (!text)
-		return NULL;
 	char *out = log_cut(text, strlen(text));
 	free(text);
 	return out;
