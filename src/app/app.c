@@ -90,20 +90,47 @@ void app_free(struct app *a)
 	free(a);
 }
 
-int app_write(struct app *a, db_tx_fn fn, void *payload)
+/*
+ * fn may run on another thread (SQLite group commit), so the wake mark is
+ * cleared and read around fn on the thread that runs it, and carried back here.
+ */
+struct write_call {
+	db_tx_fn fn;
+	void *payload;
+	bool wake;
+};
+
+static int write_call_run(struct db_conn *c, void *payload)
 {
-	int rc = db_tx(a->db, DB_TX_WRITE, fn, payload);
-	if (rc == 0)
+	struct write_call *w = payload;
+	app_audit_wake_reset();
+	int rc = w->fn(c, w->payload);
+	w->wake = rc == 0 && app_audit_wake_wanted();
+	return rc;
+}
+
+static int write_with(struct app *a, unsigned flags, uint64_t key, db_tx_fn fn, void *payload)
+{
+	struct write_call w = { fn, payload, false };
+	int rc = db_tx_keyed(a->db, DB_TX_WRITE | flags, key, write_call_run, &w);
+	if (rc == 0 && w.wake)
 		app_audit_notify();
 	return rc;
 }
 
+int app_write(struct app *a, db_tx_fn fn, void *payload)
+{
+	return write_with(a, 0, 0, fn, payload);
+}
+
 int app_write_keyed(struct app *a, uint64_t key, db_tx_fn fn, void *payload)
 {
-	int rc = db_tx_keyed(a->db, DB_TX_WRITE, key, fn, payload);
-	if (rc == 0)
-		app_audit_notify();
-	return rc;
+	return write_with(a, 0, key, fn, payload);
+}
+
+int app_write_unique(struct app *a, db_tx_fn fn, void *payload)
+{
+	return write_with(a, DB_TX_UNIQUE, 0, fn, payload);
 }
 
 int app_read(struct app *a, db_tx_fn fn, void *payload)

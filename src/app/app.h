@@ -48,6 +48,8 @@ struct page {
 int app_write(struct app *a, db_tx_fn fn, void *payload);
 /* app_write serialised with other writes of the same key (db_tx_keyed). */
 int app_write_keyed(struct app *a, uint64_t key, db_tx_fn fn, void *payload);
+/* app_write for a change whose only cross-row rules are unique constraints (DB_TX_UNIQUE). */
+int app_write_unique(struct app *a, db_tx_fn fn, void *payload);
 /* db_tx(DB_TX_READ): one consistent snapshot. */
 int app_read(struct app *a, db_tx_fn fn, void *payload);
 #endif

@@ -14,6 +14,22 @@
 static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake_cond = PTHREAD_COND_INITIALIZER;
 static uint64_t wake_seq;
+static _Thread_local bool wake_wanted;
+
+void app_audit_wake_after_commit(void)
+{
+	wake_wanted = true;
+}
+
+void app_audit_wake_reset(void)
+{
+	wake_wanted = false;
+}
+
+bool app_audit_wake_wanted(void)
+{
+	return wake_wanted;
+}
 
 int app_audit_change(struct db_conn *c, const struct change *ch)
 {
@@ -35,9 +51,13 @@ int app_audit_change(struct db_conn *c, const struct change *ch)
 	if (rc || !ch->event_type)
 		return rc;
 	char evt[ID_MAX];
+	int64_t deliveries = 0;
 	id_new(evt, "evt");
-	return store_event_insert(c, evt, ch->event_type, ch->data_json ? ch->data_json : "{}",
-	                          now);
+	rc = store_event_insert(c, evt, ch->event_type, ch->data_json ? ch->data_json : "{}", now,
+	                        &deliveries);
+	if (rc == 0 && deliveries > 0)
+		app_audit_wake_after_commit();
+	return rc;
 }
 
 void app_audit_notify(void)

@@ -21,6 +21,18 @@ struct change {
 /* Writes the audit row and the event. Returns 0 or a store error. */
 int app_audit_change(struct db_conn *c, const struct change *ch);
 
+/*
+ * Says that the running transaction makes a webhook delivery due (an event
+ * with a subscriber, a manual retry): app_write wakes the workers after it
+ * commits. app_audit_change calls it itself. Writes that queue nothing
+ * (most, on a node without webhook endpoints) wake no one. Thread-local:
+ * set and read on the thread that runs the transaction's fn.
+ */
+void app_audit_wake_after_commit(void);
+/* app_write's side: clears the mark before fn runs, and reads it after. */
+void app_audit_wake_reset(void);
+bool app_audit_wake_wanted(void);
+
 /* Wakes this process's webhook workers (after a commit that emitted events). */
 void app_audit_notify(void);
 /* Blocks until notified or timeout_ms passes (used by webhook workers). */

@@ -30,10 +30,12 @@ struct user_op {
 	struct user **items;
 	size_t *count;
 	int64_t *total;
+	char *json; /* create, update: the event's data, kept for the reply */
 };
 
-static int record(struct db_conn *c, const struct actor *who, const char *action,
-                  const struct user *u)
+/* json_out (may be NULL) takes the data text when rc is 0. */
+static int record_json(struct db_conn *c, const struct actor *who, const char *action,
+                       const struct user *u, char **json_out)
 {
 	json_t *j = user_to_json(u);
 	char *data = model_json_text(j);
@@ -41,8 +43,27 @@ static int record(struct db_conn *c, const struct actor *who, const char *action
 	/* the actions are the webhook event types */
 	struct change ch = { who, action, "user", u->id, NULL, data, action };
 	int rc = app_audit_change(c, &ch);
-	free(data);
+	if (rc == 0 && json_out)
+		*json_out = data;
+	else
+		free(data);
 	return rc;
+}
+
+static int record(struct db_conn *c, const struct actor *who, const char *action,
+                  const struct user *u)
+{
+	return record_json(c, who, action, u, NULL);
+}
+
+/* The op's kept JSON to the caller (or freed), after the transaction. */
+static void take_json(struct user_op *op, int rc, char **json_out)
+{
+	if (rc == 0 && json_out)
+		*json_out = op->json;
+	else
+		free(op->json);
+	op->json = NULL;
 }
 
 /* Emails and usernames are unique per instance, compared case-insensitively. */
@@ -173,6 +194,8 @@ static int create_tx(struct db_conn *c, void *payload)
 	struct user_op *op = payload;
 	struct user *u = op->out;
 	user_release(u);
+	free(op->json); /* a rerun (retry) records again */
+	op->json = NULL;
 	id_new(u->id, "user");
 	u->public_metadata = xstrdup("{}");
 	u->private_metadata = xstrdup("{}");
@@ -183,16 +206,20 @@ static int create_tx(struct db_conn *c, void *payload)
 	if (rc == 0)
 		rc = store_user_insert(c, u);
 	if (rc == 0)
-		rc = record(c, op->who, "user.created", u);
+		rc = record_json(c, op->who, "user.created", u, &op->json);
 	return rc;
 }
 
 int app_user_create(struct app *a, const struct actor *who, const struct user_input *in,
-                    struct user *out)
+                    struct user *out, char **json_out)
 {
 	struct user_op op = { .who = who, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write(a, create_tx, &op);
+	if (json_out)
+		*json_out = NULL;
+	/* its rules (emails and username unused) are the unique constraints' */
+	int rc = app_write_unique(a, create_tx, &op);
+	take_json(&op, rc, json_out);
 	if (rc)
 		user_release(out);
 	return rc;
@@ -203,6 +230,8 @@ static int update_tx(struct db_conn *c, void *payload)
 	struct user_op *op = payload;
 	struct user *u = op->out;
 	user_release(u);
+	free(op->json);
+	op->json = NULL;
 	int rc = store_user_get(c, op->id, u);
 	if (rc)
 		return rc;
@@ -217,18 +246,21 @@ static int update_tx(struct db_conn *c, void *payload)
 		rc = store_user_update(c, u, op->in->has_emails || op->in->has_primary_email);
 	}
 	if (rc == 0)
-		rc = record(c, op->who, "user.updated", u);
+		rc = record_json(c, op->who, "user.updated", u, &op->json);
 	if (rc == 0 && was_active && u->status == USER_DEACTIVATED)
 		rc = revoke_sessions(c, op->who, u->id, "user_deactivated");
 	return rc;
 }
 
 int app_user_update(struct app *a, const struct actor *who, const char *id,
-                    const struct user_input *in, struct user *out)
+                    const struct user_input *in, struct user *out, char **json_out)
 {
 	struct user_op op = { .who = who, .id = id, .in = in, .out = out };
 	memset(out, 0, sizeof(*out));
+	if (json_out)
+		*json_out = NULL;
 	int rc = app_write(a, update_tx, &op);
+	take_json(&op, rc, json_out);
 	if (rc)
 		user_release(out);
 	return rc;

@@ -13,14 +13,20 @@
 #include "app/app.h"
 #include "model/user.h"
 
+/*
+ * json_out (may be NULL) gets the user's JSON (user_to_json, compact) as
+ * recorded in the event, so a caller replying with it need not encode it
+ * again; caller frees it. NULL after failure.
+ */
 int app_user_create(struct app *a, const struct actor *who, const struct user_input *in,
-                    struct user *out);
+                    struct user *out, char **json_out);
 /*
  * Applies the input. Moving the user from active to deactivated revokes
- * every active session of the user in the same transaction.
+ * every active session of the user in the same transaction. json_out as
+ * for app_user_create.
  */
 int app_user_update(struct app *a, const struct actor *who, const char *id,
-                    const struct user_input *in, struct user *out);
+                    const struct user_input *in, struct user *out, char **json_out);
 /* Deletes the user: its memberships go (one event each) and its sessions are revoked. */
 int app_user_delete(struct app *a, const struct actor *who, const char *id);
 int app_user_get(struct app *a, const char *id, struct user *out);

@@ -205,6 +205,8 @@ static int retry_tx(struct db_conn *c, void *payload)
 {
 	struct wh_op *op = payload;
 	int rc = store_webhook_retry(c, op->id, op->event_id, clock_now());
+	if (rc == 0)
+		app_audit_wake_after_commit(); /* the delivery is due now */
 	return rc ? rc : audit(c, op->who, "webhook_delivery.retried", op->id);
 }
 

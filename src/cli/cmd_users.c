@@ -109,8 +109,8 @@ static int write_user(struct app *a, const char *sub, const char *id, json_t *bo
 		json_object_set_new(body, "status", json_string("deactivated"));
 	int rc = user_input_from_json(&in, body, create);
 	if (rc == 0)
-		rc = create ? app_user_create(a, &cli_actor, &in, out)
-		            : app_user_update(a, &cli_actor, id, &in, out);
+		rc = create ? app_user_create(a, &cli_actor, &in, out, NULL)
+		            : app_user_update(a, &cli_actor, id, &in, out, NULL);
 	user_input_release(&in);
 	return rc;
 }

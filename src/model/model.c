@@ -149,11 +149,3 @@ void model_json_str(json_t *obj, const char *key, const char *s)
 {
 	json_object_set_new(obj, key, s ? json_string(s) : json_null());
 }
-
-char *model_json_text(const json_t *obj)
-{
-	char *t = json_dumps(obj, JSON_COMPACT);
-	if (!t)
-		die("json_dumps failed");
-	return t;
-}

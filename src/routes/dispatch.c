@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "crypto/crypto.h"
 #include "http/cookie.h"
+#include "model/model.h"
 #include "oidc_op/oidc_op.h"
 #include "routes/routes.h"
 #include "scim/error.h"
@@ -429,6 +430,7 @@ void routes_handle(struct http_request *req, struct http_response *res, void *pa
 	}
 	if (r && scim && ctx.scim_authenticated)
 		routes_scim_log(&ctx, res->status);
+	json_decref(ctx.scim_body);
 	url_params_release(&ctx.form);
 	oauth_app_release(&ctx.client);
 	ui_session_release(&ctx.ui);
@@ -453,10 +455,13 @@ void routes_finished(struct http_request *req, int status, void *payload)
 
 int route_json(struct route_ctx *ctx, int status, json_t *obj)
 {
-	char *text = json_dumps(obj, JSON_COMPACT);
+	char *text = model_json_text(obj);
 	json_decref(obj);
-	if (!text)
-		return error_set(ERR_INTERNAL, "cannot serialise response");
+	return route_json_text(ctx, status, text);
+}
+
+int route_json_text(struct route_ctx *ctx, int status, char *text)
+{
 	ctx->res->status = status;
 	ctx->res->content_type = "application/json";
 	buf_reset(&ctx->res->body);

@@ -91,4 +91,15 @@ void routes_metrics_write(struct buf *out)
 	        "# TYPE gatehouse_db_errors_total counter\n"
 	        "gatehouse_db_errors_total %llu\n",
 	        (unsigned long long)db_error_count());
+	uint64_t commits = 0, writes = 0;
+	db_write_stats(&commits, &writes);
+	buf_appendf(out,
+	            "# HELP gatehouse_db_write_commits_total SQLite write transactions committed "
+	            "(one may hold several queued writes: group commit).\n"
+	            "# TYPE gatehouse_db_write_commits_total counter\n"
+	            "gatehouse_db_write_commits_total %llu\n"
+	            "# HELP gatehouse_db_writes_total SQLite writes committed.\n"
+	            "# TYPE gatehouse_db_writes_total counter\n"
+	            "gatehouse_db_writes_total %llu\n",
+	            (unsigned long long)commits, (unsigned long long)writes);
 }

@@ -67,6 +67,7 @@ struct route_ctx {
 	struct scim_principal scim;  /* AUTH_SCIM: who the token is */
 	bool scim_authenticated;     /* the token was valid (the request goes to its log) */
 	char scim_changes[512];      /* what the request changed, for the request log */
+	json_t *scim_body;           /* route_scim_body's parse, kept (a reference) for the log */
 	struct url_params form;      /* AUTH_CLIENT: the decoded form body */
 	struct oauth_app client;     /* AUTH_CLIENT: the authenticated client */
 	const char *bearer;          /* AUTH_BEARER: the presented token */
@@ -123,6 +124,8 @@ const struct route *routes_at(size_t index);
 
 /* Replies with obj as JSON (steals the reference). */
 int route_json(struct route_ctx *ctx, int status, json_t *obj);
+/* Replies with text, already compact JSON (takes ownership: frees it). */
+int route_json_text(struct route_ctx *ctx, int status, char *text);
 /* Replies 204 with no body. */
 int route_no_content(struct route_ctx *ctx);
 /* Parses the body as one JSON object (400 invalid_json); caller json_decref()s. */

@@ -12,19 +12,27 @@ static int reply_user(struct route_ctx *ctx, int status, struct user *u)
 	return route_json(ctx, status, j);
 }
 
+/* The user's JSON as its event recorded it: the same object, encoded once. */
+static int reply_text(struct route_ctx *ctx, int status, struct user *u, char *json)
+{
+	user_release(u);
+	return route_json_text(ctx, status, json);
+}
+
 static int create(struct route_ctx *ctx)
 {
 	json_t *body = NULL;
 	struct user_input in = { 0 };
 	struct user u;
+	char *json = NULL;
 	int rc = route_body(ctx, &body);
 	if (rc == 0)
 		rc = user_input_from_json(&in, body, true);
 	if (rc == 0)
-		rc = app_user_create(ctx->app, &ctx->actor, &in, &u);
+		rc = app_user_create(ctx->app, &ctx->actor, &in, &u, &json);
 	user_input_release(&in);
 	json_decref(body);
-	return rc ? rc : reply_user(ctx, 201, &u);
+	return rc ? rc : reply_text(ctx, 201, &u, json);
 }
 
 static int list(struct route_ctx *ctx)
@@ -65,14 +73,16 @@ static int update(struct route_ctx *ctx)
 	json_t *body = NULL;
 	struct user_input in = { 0 };
 	struct user u;
+	char *json = NULL;
 	int rc = route_body(ctx, &body);
 	if (rc == 0)
 		rc = user_input_from_json(&in, body, false);
 	if (rc == 0)
-		rc = app_user_update(ctx->app, &ctx->actor, route_param(ctx, "user"), &in, &u);
+		rc = app_user_update(ctx->app, &ctx->actor, route_param(ctx, "user"), &in, &u,
+		                     &json);
 	user_input_release(&in);
 	json_decref(body);
-	return rc ? rc : reply_user(ctx, 200, &u);
+	return rc ? rc : reply_text(ctx, 200, &u, json);
 }
 
 static int destroy(struct route_ctx *ctx)

@@ -5,6 +5,7 @@
 #include "saml/idp_metadata.h"
 
 #include "base/error.h"
+#include "saml/deps.h"
 #include "saml/xml.h"
 
 #define BINDING_REDIRECT "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"

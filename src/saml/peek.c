@@ -5,6 +5,7 @@
 #include "saml/peek.h"
 
 #include "saml/b64.h"
+#include "saml/deps.h"
 #include "saml/response.h"
 #include "saml/xml.h"
 

@@ -8,10 +8,39 @@
 #include "base/log.h"
 #include "saml/deps.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc;
+
+struct saml_dl saml_dl;
+
+/*
+ * dlopen of lasso (its dependencies come with it: xmlsec with its OpenSSL
+ * engine, libxml2, glib, gobject), then every function saml/ calls (deps.h).
+ * The handle is never closed: lasso and glib cannot be unloaded.
+ */
+static int load_libraries(void)
+{
+	void *h = dlopen("liblasso.so.3", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return error_setc(ERR_INTERNAL, "saml_init_failed", "cannot load lasso: %s",
+		                  dlerror());
+	const char *missing = NULL;
+#define SAML_DL_LOAD(f)                                                                            \
+	if (!(*(void **)&saml_dl.p_##f = dlsym(h, #f)))                                            \
+		missing = #f;
+	SAML_DL_FUNCTIONS(SAML_DL_LOAD)
+#undef SAML_DL_LOAD
+	saml_dl.xml_free = dlsym(h, "xmlFree");
+	if (!saml_dl.xml_free)
+		missing = "xmlFree";
+	if (missing)
+		return error_setc(ERR_INTERNAL, "saml_init_failed", "lasso's libraries lack %s",
+		                  missing);
+	return 0;
+}
 
 static void route_glib(const gchar *domain, GLogLevelFlags level, const gchar *message,
                        gpointer payload)
@@ -61,6 +90,9 @@ static void route_xmlsec(const char *file, int line, const char *func, const cha
 
 static void init_once(void)
 {
+	init_rc = load_libraries();
+	if (init_rc)
+		return;
 	xmlInitParser();
 	g_log_set_default_handler(route_glib, NULL);
 	g_log_set_handler("Lasso", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,

@@ -4,6 +4,7 @@
 
 #include "saml/structure.h"
 
+#include "saml/deps.h"
 #include "saml/xml.h"
 
 #define NS_XML      "http://www.w3.org/XML/1998/namespace"

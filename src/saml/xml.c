@@ -6,6 +6,8 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "saml/deps.h"
+#include "saml/saml.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -33,7 +35,7 @@ xmlDoc *saml_xml_parse(const char *data, size_t len, enum saml_xml_status *statu
 	xmlDoc *doc = NULL;
 
 	*status = SAML_XML_INVALID;
-	if (len == 0 || len > INT_MAX || memchr(data, 0, len))
+	if (len == 0 || len > INT_MAX || memchr(data, 0, len) || saml_global_init() != 0)
 		return NULL;
 	xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
 	if (!c)

@@ -70,10 +70,24 @@ enum db_kind db_kind(const struct db *db);
 uint64_t db_error_count(void);
 /* SQLite: transactions that committed more than one queued write together. */
 uint64_t db_group_commits(void);
+/* SQLite: write transactions committed, and the writes they held (group commit
+ * makes the second larger; writes / commits is the mean group size). */
+void db_write_stats(uint64_t *commits_out, uint64_t *writes_out);
 
 enum db_tx_flags {
 	DB_TX_WRITE = 1 << 0, /* serialised writer: BEGIN IMMEDIATE / SERIALIZABLE */
 	DB_TX_READ = 1 << 1,  /* one consistent snapshot for several reads */
+	/*
+	 * With DB_TX_WRITE: a write whose only rules across rows are unique (and
+	 * foreign-key) constraints, such as creating a user with new email
+	 * addresses. PostgreSQL runs it READ COMMITTED: no predicate locks, so
+	 * concurrent inserts of unrelated rows never fail serialisation. A
+	 * constraint violation there may be a race with a concurrent insert that
+	 * fn's own checks could not yet see; fn is rerun once (a new transaction,
+	 * a new snapshot), so its checks can name the conflict (email_taken)
+	 * rather than db_constraint. SQLite: as DB_TX_WRITE alone.
+	 */
+	DB_TX_UNIQUE = 1 << 2,
 };
 
 typedef int (*db_tx_fn)(struct db_conn *c, void *payload);

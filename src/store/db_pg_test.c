@@ -59,20 +59,35 @@ static int64_t count_rows(PGconn *pg, const char *table)
 	return n;
 }
 
-static void run_case(bool insert_first)
+/*
+ * Skips without TEST_PG_DSN; else creates a table "<prefix>_<random>" (id INT
+ * PRIMARY KEY), with row 1 when with_row, and returns the admin connection
+ * (check its status).
+ */
+static PGconn *new_table(const char **dsn_out, char table[64], const char *prefix, bool with_row)
 {
 	const char *dsn = getenv("TEST_PG_DSN");
 	if (!dsn || !*dsn)
 		test_skip("TEST_PG_DSN is not set");
 	unsigned char r[4];
+	char sql[200];
 	rand_bytes(r, sizeof(r));
-	char table[64], sql[200];
-	xsnprintf(table, sizeof(table), "unit_swallow_%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
-	PGconn *admin = PQconnectdb(dsn);
-	ASSERT(PQstatus(admin) == CONNECTION_OK);
-#define CREATE_SQL "CREATE TABLE %s (id INT PRIMARY KEY); INSERT INTO %s VALUES (1)"
-	xsnprintf(sql, sizeof(sql), CREATE_SQL, table, table);
+	xsnprintf(table, 64, "%s_%02x%02x%02x%02x", prefix, r[0], r[1], r[2], r[3]);
+	PGconn *admin = PQconnectdb(dsn); /* the caller checks it */
+	xsnprintf(sql, sizeof(sql), "CREATE TABLE %s (id INT PRIMARY KEY)%s%s%s", table,
+	          with_row ? "; INSERT INTO " : "", with_row ? table : "",
+	          with_row ? " VALUES (1)" : "");
 	PQclear(PQexec(admin, sql));
+	*dsn_out = dsn;
+	return admin;
+}
+
+static void run_case(bool insert_first)
+{
+	const char *dsn = NULL;
+	char table[64], sql[200];
+	PGconn *admin = new_table(&dsn, table, "unit_swallow", true);
+	ASSERT(PQstatus(admin) == CONNECTION_OK);
 
 	struct swallow sw = { .table = table, .insert_first = insert_first };
 	sw.blocker = PQconnectdb(dsn);
@@ -107,4 +122,65 @@ TEST(db_pg, swallowed_lock_error_then_write_is_retried)
 TEST(db_pg, swallowed_lock_error_before_commit_is_not_a_silent_rollback)
 {
 	run_case(true);
+}
+
+/*
+ * DB_TX_UNIQUE: fn checks that key 7 is free, then a concurrent transaction
+ * (another connection) commits key 7 before fn inserts it. READ COMMITTED
+ * lets fn's insert fail on the unique constraint; fn is rerun once, and its
+ * check, in a new snapshot, names the conflict.
+ */
+struct race {
+	const char *table;
+	const char *dsn;
+	int attempts;
+};
+
+static int insert_if_free(struct db_conn *c, void *payload)
+{
+	struct race *x = payload;
+	char sql[160],
+	        ins[160]; /* statements are cached by their text's address: one buffer each */
+	struct db_stmt *s = NULL;
+	x->attempts++;
+	xsnprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = 7", x->table);
+	int rc = db_query(c, &s, sql, "");
+	if (rc == 0)
+		rc = db_step(s);
+	db_done(s);
+	if (rc == DB_ROW)
+		return error_setc(ERR_CONFLICT, "id_taken", "7 is taken");
+	if (rc < 0)
+		return rc;
+	if (x->attempts == 1) { /* the concurrent insert wins the race */
+		PGconn *other = PQconnectdb(x->dsn);
+		xsnprintf(sql, sizeof(sql), "INSERT INTO %s (id) VALUES (7)", x->table);
+		PQclear(PQexec(other, sql));
+		PQfinish(other);
+	}
+	xsnprintf(ins, sizeof(ins), "INSERT INTO %s (id) VALUES (7)", x->table);
+	int64_t n = db_exec(c, ins, "");
+	return n < 0 ? (int)n : 0;
+}
+
+TEST(db_pg, unique_write_reruns_once_after_a_constraint_race)
+{
+	const char *dsn = NULL;
+	char table[64], sql[200];
+	PGconn *admin = new_table(&dsn, table, "unit_race", false);
+	ASSERT(PQstatus(admin) == CONNECTION_OK);
+	struct race x = { .table = table, .dsn = dsn };
+	struct db *db = NULL;
+	int rc = db_open(&db, dsn, 2);
+	if (rc == 0)
+		rc = db_tx(db, DB_TX_WRITE | DB_TX_UNIQUE, insert_if_free, &x);
+	char stable[48];
+	xsnprintf(stable, sizeof(stable), "%s", error_get()->stable);
+	db_free(db);
+	xsnprintf(sql, sizeof(sql), "DROP TABLE %s", table);
+	PQclear(PQexec(admin, sql));
+	PQfinish(admin);
+	ASSERT_INT_EQ(rc, ERR_CONFLICT);
+	ASSERT_INT_EQ(x.attempts, 2);
+	ASSERT(strcmp(stable, "id_taken") == 0); /* named by fn's check, not db_constraint */
 }

@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "store/db_driver.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 struct sq_conn {
@@ -48,8 +49,20 @@ static int sq_exec(struct db_conn *c, const char *sql)
 	return rc == SQLITE_OK ? 0 : map_error(sc->db, rc);
 }
 
+/*
+ * Process-wide, before the library starts: no memory statistics. With them on
+ * (the default) every sqlite3_malloc and free takes one global mutex, shared
+ * by every connection of every thread.
+ */
+static void global_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(struct db_conn **out, const char *target)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, global_setup);
 	struct sq_conn *c = xcalloc(1, sizeof(*c));
 	c->base.ops = &db_sqlite_ops;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;

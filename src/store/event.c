@@ -5,7 +5,7 @@
 #include "store/event.h"
 
 int store_event_insert(struct db_conn *c, const char *id, const char *type, const char *data_json,
-                       int64_t now)
+                       int64_t now, int64_t *deliveries_out)
 {
 	int64_t n =
 	        db_exec(c, "INSERT INTO events (id, type, data, created_at) VALUES (?, ?, ?, ?)",
@@ -21,7 +21,11 @@ int store_event_insert(struct db_conn *c, const char *id, const char *type, cons
 	            "SELECT ? || '.' || id, ?, id, 'pending', 0, ?, ?, ? FROM webhook_endpoints "
 	            "WHERE enabled = 1 AND (events = '[]' OR events LIKE ?)",
 	            "ttiiit", id, id, now, now, now, pattern);
-	return n < 0 ? (int)n : 0;
+	if (n < 0)
+		return (int)n;
+	if (deliveries_out)
+		*deliveries_out = n;
+	return 0;
 }
 
 int store_audit_insert(struct db_conn *c, const struct audit_row *r)

@@ -280,9 +280,9 @@ static int outbox_tx(struct db_conn *c, void *payload)
 	if (!rc)
 		rc = store_webhook_insert(c, &off);
 	if (!rc)
-		rc = store_event_insert(c, "evt_1", "user.created", "{}", now);
+		rc = store_event_insert(c, "evt_1", "user.created", "{}", now, NULL);
 	if (!rc)
-		rc = store_event_insert(c, "evt_2", "session.revoked", "{}", now);
+		rc = store_event_insert(c, "evt_2", "session.revoked", "{}", now, NULL);
 	return rc;
 }
 

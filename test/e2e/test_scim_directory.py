@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from ghtest.checks import assert_problem
-from ghtest.scim import (CUSTOM, ENTERPRISE, GROUP, USER, ScimClient, assert_scim_error,
+from ghtest.scim import (CUSTOM, ENTERPRISE, GROUP, SCIM_CT, USER, ScimClient, assert_scim_error,
                          new_directory, okta_user, patch)
 from ghtest.sql import lit, query
 
@@ -151,6 +151,26 @@ def test_the_request_log_explains_what_happened_with_secrets_redacted(gatehouse,
     ScimClient(gatehouse, d["base"], "scim_wrong").get("/Users")
     time.sleep(0.5)
     assert gatehouse.api.get(ds_url(d, "/requests")).json()["total_count"] == 3
+
+
+def test_the_request_log_redacts_a_password_however_it_is_spelt(gatehouse, dns):
+    d = new_directory(gatehouse, dns)
+    s = d["scim"]
+    plain = okta_user("plain@acme.test")
+    del plain["password"]
+    upper = json.dumps(okta_user("upper@acme.test")).replace('"password"', '"PassWord"')
+    upper = upper.replace("1mz050nq", "upper-s3cret")
+    escaped = json.dumps(okta_user("esc@acme.test")).replace('"password"', '"p\\u0061ssword"')
+    escaped = escaped.replace("1mz050nq", "esc-s3cret")
+    assert s.post("/Users", json=plain).status_code == 201
+    for body in (upper, escaped):
+        r = s.post("/Users", data=body, headers={"Content-Type": SCIM_CT})
+        assert r.status_code == 201, r.text
+    log = wait_log(gatehouse, d, 3)
+    bodies = [e["request_body"] for e in log]
+    assert not any("s3cret" in b for b in bodies), bodies
+    assert bodies[2] == json.dumps(plain)  # nothing to redact: logged as sent
+
 
 
 def test_old_log_entries_are_dropped_after_the_retention_period(gatehouse_factory, dns):
