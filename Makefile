@@ -135,7 +135,7 @@ bench-saml: $(BUILD)/bench/saml_response
 
 lint:
 	clang-tidy -quiet $(LIB_SRC) src/main.c -- -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen \
-		$(shell pkg-config --cflags $(PKGS))
+		$(shell pkg-config --cflags $(PKGS) $(SAML_PKGS))
 	sh tools/check-format.sh
 	sh tools/check-layers.sh
 	sh tools/check-banned.sh
