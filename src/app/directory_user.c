@@ -278,7 +278,8 @@ static int revoke(struct db_conn *c, const struct actor *who, const char *user_i
 	fx->sessions_revoked += (int64_t)n;
 	fx->deactivated = true;
 	/* PRODUCT.md: every session (and the refresh tokens under it) dies in this transaction */
-	return rc ? rc : app_session_revoke_all_tx(c, who, user_id);
+	return rc ? rc
+	          : app_session_revoke_all_tx(c, who, user_id, APP_SESSION_REVOKED_DEACTIVATED);
 }
 
 /* A new member of the connection's organization, with its default role. */

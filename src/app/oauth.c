@@ -414,7 +414,8 @@ static int reuse_detected(struct db_conn *c, const struct oauth_token_row *t, in
 		return (int)n;
 	struct actor system = { "system", "refresh_token_reuse" };
 	struct session s = { 0 };
-	int rc = app_session_revoke_tx(c, &system, t->session_id, &s);
+	int rc = app_session_revoke_tx(c, &system, t->session_id, APP_SESSION_REVOKED_TOKEN_REUSE,
+	                               &s);
 	session_release(&s);
 	return rc == ERR_CONFLICT ? 0 : rc; /* already revoked: nothing more to end */
 }
@@ -560,7 +561,7 @@ static int logout_tx(struct db_conn *c, void *payload)
 	    !strcmp(s.client_id, op->client_id)) {
 		struct actor who = { "user", s.user_id };
 		struct session done = { 0 };
-		rc = app_session_revoke_tx(c, &who, s.id, &done);
+		rc = app_session_revoke_tx(c, &who, s.id, APP_SESSION_REVOKED_SIGN_OUT, &done);
 		session_release(&done);
 	}
 	session_release(&s);

@@ -70,7 +70,7 @@ int app_session_list(struct app *a, const char *user_id, const char *status, con
 
 /* Revokes one session and records it; s is filled with the revoked session. */
 int app_session_revoke_tx(struct db_conn *c, const struct actor *who, const char *id,
-                          struct session *s)
+                          const char *reason, struct session *s)
 {
 	int64_t now = clock_now();
 	int rc = store_session_revoke(c, id, now);
@@ -81,6 +81,7 @@ int app_session_revoke_tx(struct db_conn *c, const struct actor *who, const char
 	if (rc)
 		return rc;
 	json_t *j = app_session_to_json(s);
+	json_object_set_new(j, "reason", json_string(reason));
 	char *data = model_json_text(j);
 	json_decref(j);
 	struct change ch = { who,  "session.revoked", "session", s->id, s->org_id,
@@ -99,7 +100,8 @@ static int revoke_tx(struct db_conn *c, void *payload)
 		rc = error_setc(ERR_CONFLICT, "session_not_active", "session %s is %s", op->id,
 		                cur.status);
 	session_release(&cur);
-	return rc ? rc : app_session_revoke_tx(c, op->who, op->id, op->out);
+	return rc ? rc
+	          : app_session_revoke_tx(c, op->who, op->id, APP_SESSION_REVOKED_API, op->out);
 }
 
 int app_session_revoke(struct app *a, const struct actor *who, const char *id, struct session *out)
@@ -112,14 +114,15 @@ int app_session_revoke(struct app *a, const struct actor *who, const char *id, s
 	return rc;
 }
 
-int app_session_revoke_all_tx(struct db_conn *c, const struct actor *who, const char *user_id)
+int app_session_revoke_all_tx(struct db_conn *c, const struct actor *who, const char *user_id,
+                              const char *reason)
 {
 	char(*ids)[ID_MAX] = NULL;
 	size_t n = 0;
 	int rc = store_session_active_ids(c, user_id, clock_now(), &ids, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct session s = { 0 };
-		rc = app_session_revoke_tx(c, who, ids[i], &s);
+		rc = app_session_revoke_tx(c, who, ids[i], reason, &s);
 		session_release(&s);
 	}
 	free(ids);

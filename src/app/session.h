@@ -26,8 +26,22 @@ int app_session_revoke(struct app *a, const struct actor *who, const char *id, s
  * session's status.
  */
 int app_session_revoke_tx(struct db_conn *c, const struct actor *who, const char *id,
-                          struct session *s);
-/* Inside the caller's transaction: revokes every active session of user_id. */
-int app_session_revoke_all_tx(struct db_conn *c, const struct actor *who, const char *user_id);
+                          const char *reason, struct session *s);
+/*
+ * Inside the caller's transaction: revokes every active session of user_id,
+ * each with its own audit row and session.revoked event.
+ */
+int app_session_revoke_all_tx(struct db_conn *c, const struct actor *who, const char *user_id,
+                              const char *reason);
+
+/*
+ * Why a session was revoked, in its session.revoked event ("reason"): the
+ * one shape of that event, whichever path revoked it.
+ */
+#define APP_SESSION_REVOKED_API         "revoked"
+#define APP_SESSION_REVOKED_SIGN_OUT    "signed_out"
+#define APP_SESSION_REVOKED_TOKEN_REUSE "refresh_token_reused"
+#define APP_SESSION_REVOKED_DEACTIVATED "user_deactivated"
+#define APP_SESSION_REVOKED_DELETED     "user_deleted"
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "app/audit.h"
 #include "app/membership.h"
+#include "app/session.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "store/connection.h"
@@ -77,42 +78,6 @@ static int check_unique(struct db_conn *c, const struct user *u)
 		rc = store_user_check_username(c, norm, u->id);
 		free(norm);
 	}
-	return rc;
-}
-
-static int record_session_revoked(struct db_conn *c, const struct actor *who, const char *sess,
-                                  const char *user_id, const char *reason, int64_t now)
-{
-	json_t *j = json_object();
-	json_object_set_new(j, "object", json_string("session"));
-	json_object_set_new(j, "id", json_string(sess));
-	json_object_set_new(j, "user_id", json_string(user_id));
-	json_object_set_new(j, "status", json_string("revoked"));
-	json_object_set_new(j, "reason", json_string(reason));
-	model_json_time(j, "revoked_at", now);
-	char *data = model_json_text(j);
-	json_decref(j);
-	struct change ch = {
-		who, "session.revoked", "session", sess, NULL, data, "session.revoked"
-	};
-	int rc = app_audit_change(c, &ch);
-	free(data);
-	return rc;
-}
-
-/* PRODUCT.md "Session": deactivation (and deletion) revokes every session at once. */
-static int revoke_sessions(struct db_conn *c, const struct actor *who, const char *user_id,
-                           const char *reason)
-{
-	char **ids = NULL;
-	size_t n = 0;
-	int64_t now = clock_now();
-	int rc = store_session_revoke_user(c, user_id, now, &ids, &n);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = record_session_revoked(c, who, ids[i], user_id, reason, now);
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
 	return rc;
 }
 
@@ -248,7 +213,7 @@ static int update_tx(struct db_conn *c, void *payload)
 	if (rc == 0)
 		rc = record_json(c, op->who, "user.updated", u, &op->json);
 	if (rc == 0 && was_active && u->status == USER_DEACTIVATED)
-		rc = revoke_sessions(c, op->who, u->id, "user_deactivated");
+		rc = app_session_revoke_all_tx(c, op->who, u->id, APP_SESSION_REVOKED_DEACTIVATED);
 	return rc;
 }
 
@@ -289,7 +254,7 @@ static int delete_tx(struct db_conn *c, void *payload)
 	if (rc == 0)
 		rc = record_memberships_deleted(c, op->who, u.id);
 	if (rc == 0)
-		rc = revoke_sessions(c, op->who, u.id, "user_deleted");
+		rc = app_session_revoke_all_tx(c, op->who, u.id, APP_SESSION_REVOKED_DELETED);
 	if (rc == 0)
 		rc = record(c, op->who, "user.deleted", &u);
 	if (rc == 0)

@@ -26,12 +26,4 @@ int store_session_revoke(struct db_conn *c, const char *id, int64_t now);
 int store_session_active_ids(struct db_conn *c, const char *user_id, int64_t now,
                              char (**ids)[ID_MAX], size_t *count);
 
-/*
- * Marks every active session of the user revoked at now. *ids_out is an
- * xmalloc'd NULL-terminated vector of the revoked ids (caller frees each
- * and the vector), *count their number.
- */
-int store_session_revoke_user(struct db_conn *c, const char *user_id, int64_t now, char ***ids_out,
-                              size_t *count);
-
 #endif

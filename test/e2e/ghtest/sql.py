@@ -58,7 +58,10 @@ def events(gh, type_prefix=""):
     return [(t, json.loads(d)) for t, d in rows]
 
 
-def insert_session(gh, sess_id, user_id, status="active", now=1790000000):
-    """A session row as sign-in will write it (the API cannot create one yet)."""
+def insert_session(gh, sess_id, user_id, status="active", now=None):
+    """A session row as sign-in writes it, started at now (default: now), valid a day."""
+    if now is None:
+        import time
+        now = int(time.time())
     query(gh, "INSERT INTO sessions (id, user_id, status, created_at, last_active_at, expires_at) "
               f"VALUES ({lit(sess_id)}, {lit(user_id)}, {lit(status)}, {now}, {now}, {now + 86400})")
