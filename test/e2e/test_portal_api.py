@@ -41,6 +41,8 @@ def org_with_connection(gh, dns, domain):
 def body_for(method, path):
     if method in ("POST", "PATCH") and path.endswith(("/connections/{conn}", "/domains")):
         return {"name": "changed"}
+    if method == "PATCH" and path.endswith("/domains/{dom}"):
+        return {"sso_enforced": False}
     return None
 
 

@@ -140,11 +140,39 @@ class Gatehouse:
                 return False
             try:
                 r = self.anon.get("/healthz", timeout=1)
-                if r.status_code == 200:
+                # another test's server may hold the port our process failed to bind
+                if r.status_code == 200 and self._owns_port():
                     return True
             except requests.RequestException:
                 pass
             time.sleep(0.05)
+        return False
+
+    def _owns_port(self):
+        """True when the socket listening on self.port belongs to our process (Linux
+        /proc): a 200 from /healthz alone may come from another server."""
+        want = f"{self.port:04X}"
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                with open(table) as f:
+                    for line in f.readlines()[1:]:
+                        cols = line.split()
+                        if cols[1].rsplit(":", 1)[1] == want and cols[3] == "0A":
+                            inodes.add(cols[9])
+            except OSError:
+                return True  # no /proc: cannot tell, trust the answer
+        fd_dir = f"/proc/{self.proc.pid}/fd"
+        try:
+            for fd in os.listdir(fd_dir):
+                try:
+                    link = os.readlink(os.path.join(fd_dir, fd))
+                except OSError:
+                    continue
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return True
+        except OSError:
+            return False
         return False
 
     def _reaped(self, rc, how):
