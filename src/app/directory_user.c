@@ -219,10 +219,14 @@ static void set_str(char **dst, const char *v)
 	*dst = v && *v ? xstrdup(v) : NULL;
 }
 
-/* Writes what SCIM is the source of into u; *emails_changed when the list moved. */
+/*
+ * Writes what SCIM is the source of into u; *emails_changed when the list
+ * moved. owners_known: find_owner() has shown, in this transaction, that no
+ * user but u holds any of the addresses (no need to ask again).
+ */
 static int apply_fields(struct db_conn *c, const char *conn_id, const struct du_op *op,
                         const struct directory_user_input *in, const struct email_plan *pl,
-                        struct user *u, bool *emails_changed)
+                        bool owners_known, struct user *u, bool *emails_changed)
 {
 	set_str(&u->first_name, in->given_name);
 	set_str(&u->last_name, in->family_name);
@@ -245,7 +249,7 @@ static int apply_fields(struct db_conn *c, const char *conn_id, const struct du_
 		u->emails = fresh.emails;
 		u->nemails = fresh.nemails;
 	}
-	for (size_t i = 0; i < pl->n; i++) {
+	for (size_t i = 0; !owners_known && i < pl->n; i++) {
 		int rc = store_user_check_email(c, pl->norm[i], u->id);
 		if (rc)
 			return rc;
@@ -388,7 +392,7 @@ static int create_user(struct db_conn *c, struct du_op *op, const struct connect
 		u->created_at = clock_now();
 	}
 	bool emails_changed = false;
-	rc = apply_fields(c, conn->id, op, in, pl, u, &emails_changed);
+	rc = apply_fields(c, conn->id, op, in, pl, true, u, &emails_changed);
 	u->updated_at = clock_now();
 	if (rc == 0)
 		rc = found ? store_user_update(c, u, emails_changed) : store_user_insert(c, u);
@@ -475,7 +479,7 @@ static int update_user(struct db_conn *c, struct du_op *op, const struct connect
 		return rc;
 	bool was_active = u.status == USER_ACTIVE, emails_changed = false;
 	char *before = user_text(&u);
-	rc = apply_fields(c, conn->id, op, in, pl, &u, &emails_changed);
+	rc = apply_fields(c, conn->id, op, in, pl, false, &u, &emails_changed);
 	char *after = rc == 0 ? user_text(&u) : NULL;
 	bool changed =
 	        after && (strcmp(before, after) != 0 || strcmp(du->profile, in->profile) != 0);
