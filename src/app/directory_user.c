@@ -219,10 +219,14 @@ static void set_str(char **dst, const char *v)
 	*dst = v && *v ? xstrdup(v) : NULL;
 }
 
-/* Writes what SCIM is the source of into u; *emails_changed when the list moved. */
+/*
+ * Writes what SCIM is the source of into u; *emails_changed when the list
+ * moved. owners_known: find_owner() has shown, in this transaction, that no
+ * user but u holds any of the addresses (no need to ask again).
+ */
 static int apply_fields(struct db_conn *c, const char *conn_id, const struct du_op *op,
                         const struct directory_user_input *in, const struct email_plan *pl,
-                        struct user *u, bool *emails_changed)
+                        bool owners_known, struct user *u, bool *emails_changed)
 {
 	set_str(&u->first_name, in->given_name);
 	set_str(&u->last_name, in->family_name);
@@ -245,7 +249,7 @@ static int apply_fields(struct db_conn *c, const char *conn_id, const struct du_
 		u->emails = fresh.emails;
 		u->nemails = fresh.nemails;
 	}
-	for (size_t i = 0; i < pl->n; i++) {
+	for (size_t i = 0; !owners_known && i < pl->n; i++) {
 		int rc = store_user_check_email(c, pl->norm[i], u->id);
 		if (rc)
 			return rc;
@@ -282,37 +286,56 @@ static int revoke(struct db_conn *c, const struct actor *who, const char *user_i
 	          : app_session_revoke_all_tx(c, who, user_id, APP_SESSION_REVOKED_DEACTIVATED);
 }
 
-/* A new member of the connection's organization, with its default role. */
+/* The summaries a membership carries, from the user just written (no re-read). */
+static void member_summary(struct membership *m, const struct directory_seats *st,
+                           const struct user *u)
+{
+	membership_set_permissions(m, st->role_permissions);
+	m->org_name = st->org_name ? xstrdup(st->org_name) : NULL;
+	m->org_slug = st->org_slug ? xstrdup(st->org_slug) : NULL;
+	m->user_first_name = u->first_name ? xstrdup(u->first_name) : NULL;
+	m->user_last_name = u->last_name ? xstrdup(u->last_name) : NULL;
+	for (size_t i = 0; i < u->nemails && !m->user_email; i++)
+		if (u->emails[i].primary)
+			m->user_email = xstrdup(u->emails[i].address);
+}
+
+/*
+ * A new member of the connection's organization, with its default role.
+ * u, when given, is the user as just written: the recorded membership is
+ * built from it instead of read back.
+ */
 static int join(struct db_conn *c, const struct actor *who, const char *org_id, const char *user_id,
-                struct scim_effects *fx)
+                const struct user *u, struct scim_effects *fx)
 {
 	struct membership m = { 0 }, saved = { 0 };
-	char *default_role = NULL;
-	int64_t max = 0, members = 0;
-	int rc = store_membership_exists(c, org_id, user_id);
-	if (rc == 0)
-		rc = store_directory_org_seats(c, org_id, &default_role, &max, &members);
-	if (rc == 0 && max > 0 && members >= max)
+	struct directory_seats st = { 0 };
+	int rc = store_directory_org_seats(c, org_id, user_id, &st);
+	if (rc == 0 && st.is_member)
+		rc = 1;
+	if (rc == 0 && st.max > 0 && st.members >= st.max)
 		rc = error_setc(ERR_CONFLICT, "membership_limit_reached",
 		                "organization %s has no free seat (limit %lld)", org_id,
-		                (long long)max);
+		                (long long)st.max);
 	if (rc == 0) {
 		id_new(m.id, "mem");
 		xsnprintf(m.org_id, sizeof(m.org_id), "%s", org_id);
 		xsnprintf(m.user_id, sizeof(m.user_id), "%s", user_id);
-		m.role = default_role;
-		default_role = NULL;
+		m.role = st.default_role;
+		st.default_role = NULL;
 		m.role_source = xstrdup(ROLE_SOURCE_DEFAULT);
 		m.created_at = m.updated_at = clock_now();
 		rc = store_membership_insert(c, &m);
-		if (rc == 0)
+		if (rc == 0 && u)
+			member_summary(&m, &st, u);
+		else if (rc == 0)
 			rc = store_membership_get_by_id(c, m.id, &saved);
 		if (rc == 0)
 			rc = app_membership_record(c, who, "organization_membership.created",
-			                           &saved);
+			                           u ? &m : &saved);
 		fx->member_joined = rc == 0;
 	}
-	free(default_role);
+	directory_seats_release(&st);
 	membership_release(&m);
 	membership_release(&saved);
 	return rc == 1 ? 0 : rc;
@@ -324,9 +347,10 @@ static int join(struct db_conn *c, const struct actor *who, const char *org_id, 
  * resolve is false then.
  */
 static int ensure_member(struct db_conn *c, const struct actor *who, const struct connection *conn,
-                         const struct directory_user *du, bool resolve, struct scim_effects *fx)
+                         const struct directory_user *du, const struct user *u, bool resolve,
+                         struct scim_effects *fx)
 {
-	int rc = join(c, who, conn->org_id, du->user_id, fx);
+	int rc = join(c, who, conn->org_id, du->user_id, u, fx);
 	bool changed = false;
 	if (rc == 0 && resolve)
 		rc = app_directory_resolve_member_tx(c, who, conn->id, du->id, &changed);
@@ -369,7 +393,7 @@ static int create_user(struct db_conn *c, struct du_op *op, const struct connect
 		u->created_at = clock_now();
 	}
 	bool emails_changed = false;
-	rc = apply_fields(c, conn->id, op, in, pl, u, &emails_changed);
+	rc = apply_fields(c, conn->id, op, in, pl, true, u, &emails_changed);
 	u->updated_at = clock_now();
 	if (rc == 0)
 		rc = found ? store_user_update(c, u, emails_changed) : store_user_insert(c, u);
@@ -415,9 +439,15 @@ static int create_tx(struct db_conn *c, void *payload)
 		rc = store_directory_user_insert(c, &du);
 	}
 	if (rc == 0 && in.active)
-		rc = ensure_member(c, &who, &conn, &du, false, op->fx);
-	if (rc == 0)
-		rc = store_directory_user_get(c, conn.id, du.id, op->out);
+		rc = ensure_member(c, &who, &conn, &du, &u, false, op->fx);
+	if (rc == 0) {
+		/* the reply is what was written: no read back */
+		for (size_t i = 0; i < u.nemails && !du.primary_email; i++)
+			if (u.emails[i].primary)
+				du.primary_email = xstrdup(u.emails[i].address);
+		*op->out = du;
+		memset(&du, 0, sizeof(du));
+	}
 	directory_user_release(&du);
 	user_release(&u);
 	plan_release(&pl);
@@ -450,7 +480,7 @@ static int update_user(struct db_conn *c, struct du_op *op, const struct connect
 		return rc;
 	bool was_active = u.status == USER_ACTIVE, emails_changed = false;
 	char *before = user_text(&u);
-	rc = apply_fields(c, conn->id, op, in, pl, &u, &emails_changed);
+	rc = apply_fields(c, conn->id, op, in, pl, false, &u, &emails_changed);
 	char *after = rc == 0 ? user_text(&u) : NULL;
 	bool changed =
 	        after && (strcmp(before, after) != 0 || strcmp(du->profile, in->profile) != 0);
@@ -500,7 +530,7 @@ static int update_tx(struct db_conn *c, void *payload)
 		rc = store_directory_user_update(c, &du);
 	}
 	if (rc == 0 && in.active)
-		rc = ensure_member(c, &who, &conn, &du, true, op->fx);
+		rc = ensure_member(c, &who, &conn, &du, NULL, true, op->fx);
 	if (rc == 0)
 		rc = store_directory_user_get(c, conn.id, du.id, op->out);
 	directory_user_release(&du);

@@ -21,6 +21,7 @@ struct user_codec_ctx {
 	json_t *body;
 	struct scim_patch *patch;
 	const char *id;
+	json_t *decoded; /* POST: the resource scim_user_decode() left (the stored profile) */
 };
 
 /* POST and PUT: the body is the new resource. */
@@ -30,6 +31,10 @@ static int from_body(struct directory_user_input *out, const char *current, void
 	(void)current;
 	json_t *res = json_deep_copy(x->body);
 	int rc = scim_user_decode(out, res);
+	json_decref(x->decoded);
+	x->decoded = NULL;
+	if (rc == 0 && !x->id)
+		x->decoded = json_incref(res); /* the reply to a create is built from it */
 	json_decref(res);
 	return rc;
 }
@@ -51,10 +56,12 @@ static int from_patch(struct directory_user_input *out, const char *current, voi
 	return rc;
 }
 
-static int reply_user(struct route_ctx *ctx, int status, struct directory_user *u)
+/* profile: the decoded resource that is u->profile, taken (NULL: parse u->profile) */
+static int reply_user_from(struct route_ctx *ctx, int status, struct directory_user *u,
+                           json_t *profile)
 {
 	char *base = route_scim_base(ctx);
-	json_t *j = scim_user_encode(u, base);
+	json_t *j = profile ? scim_user_encode_from(u, profile, base) : scim_user_encode(u, base);
 	if (status == 201) {
 		char *loc = xasprintf("%s/Users/%s", base, u->id);
 		http_response_header(ctx->res, "Location", loc);
@@ -71,6 +78,11 @@ static int reply_user(struct route_ctx *ctx, int status, struct directory_user *
 	return route_scim_json(ctx, status, j);
 }
 
+static int reply_user(struct route_ctx *ctx, int status, struct directory_user *u)
+{
+	return reply_user_from(ctx, status, u, NULL);
+}
+
 static int create(struct route_ctx *ctx)
 {
 	struct user_codec_ctx x = { 0 };
@@ -81,10 +93,12 @@ static int create(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = app_directory_user_create(ctx->app, &ctx->scim, &codec, &u, &fx);
 	json_decref(x.body);
-	if (rc)
+	if (rc) {
+		json_decref(x.decoded);
 		return rc;
+	}
 	route_scim_changes(ctx, "created user", u.id, &fx);
-	return reply_user(ctx, 201, &u);
+	return reply_user_from(ctx, 201, &u, x.decoded);
 }
 
 static int get(struct route_ctx *ctx)

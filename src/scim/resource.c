@@ -310,9 +310,8 @@ static json_t *meta(const char *type, const char *base_url, const char *what, co
 	return m;
 }
 
-static json_t *load_profile(const char *text, const char *core)
+static json_t *with_schemas(json_t *j, const char *core)
 {
-	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
 	if (!json_is_object(j)) {
 		json_decref(j);
 		j = json_object();
@@ -325,9 +324,19 @@ static json_t *load_profile(const char *text, const char *core)
 	return j;
 }
 
+static json_t *load_profile(const char *text, const char *core)
+{
+	return with_schemas(text ? json_loads(text, 0, NULL) : NULL, core);
+}
+
 json_t *scim_user_encode(const struct directory_user *u, const char *base_url)
 {
-	json_t *j = load_profile(u->profile, SCIM_URN_USER);
+	return scim_user_encode_from(u, load_profile(u->profile, SCIM_URN_USER), base_url);
+}
+
+json_t *scim_user_encode_from(const struct directory_user *u, json_t *profile, const char *base_url)
+{
+	json_t *j = with_schemas(profile, SCIM_URN_USER);
 	json_object_set_new(j, "id", json_string(u->id));
 	drop(j, "active");
 	json_object_set_new(j, "active", json_boolean(u->active));

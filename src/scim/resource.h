@@ -36,6 +36,13 @@ int scim_group_decode(struct directory_group_input *out, json_t *res);
  */
 json_t *scim_user_encode(const struct directory_user *u, const char *base_url);
 /*
+ * The same from profile, the object scim_user_decode() turned into u->profile
+ * (taken: the caller's reference becomes the result's), without parsing the
+ * text again.
+ */
+json_t *scim_user_encode_from(const struct directory_user *u, json_t *profile,
+                              const char *base_url);
+/*
  * A Group resource; members (n of them, NULL for none) are listed unless
  * members_excluded, in which case the attribute is left out entirely.
  */

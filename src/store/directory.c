@@ -160,34 +160,50 @@ int store_directory_mapped_memberships(struct db_conn *c, const char *conn_id, c
 	return 0;
 }
 
-int store_directory_org_seats(struct db_conn *c, const char *org_id, char **default_role_out,
-                              int64_t *max_out, int64_t *members_out)
+void directory_seats_release(struct directory_seats *s)
+{
+	free(s->default_role);
+	free(s->role_permissions);
+	free(s->org_name);
+	free(s->org_slug);
+	memset(s, 0, sizeof(*s));
+}
+
+int store_directory_org_seats(struct db_conn *c, const char *org_id, const char *user_id,
+                              struct directory_seats *out)
 {
 	struct db_stmt *s;
-	*default_role_out = NULL;
-	*max_out = *members_out = 0;
-	int rc = db_query(c, &s,
-	                  "SELECT default_role, max_memberships FROM organizations WHERE id = ?",
-	                  "t", org_id);
+	memset(out, 0, sizeof(*out));
+	int rc = db_query(
+	        c, &s,
+	        "SELECT o.default_role, o.max_memberships, o.name, o.slug, r.permissions, "
+	        "CASE WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = o.id "
+	        "AND m.user_id = ?) THEN 1 ELSE 0 END FROM organizations o LEFT JOIN roles r ON "
+	        "r.key = o.default_role WHERE o.id = ?",
+	        "tt", user_id, org_id);
 	if (rc)
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
-		*default_role_out = db_text_dup(s, 0);
-		*max_out = db_int(s, 1);
+		out->default_role = db_text_dup(s, 0);
+		out->max = db_int(s, 1);
+		out->org_name = db_text_dup(s, 2);
+		out->org_slug = db_text_dup(s, 3);
+		out->role_permissions = db_text_dup(s, 4);
+		out->is_member = db_int(s, 5) != 0;
 	}
 	db_done(s);
 	if (rc == DB_DONE)
 		return error_setc(ERR_NOT_FOUND, "organization_not_found", "no organization %.80s",
 		                  org_id);
-	if (rc < 0 || *max_out <= 0)
+	if (rc < 0 || out->max <= 0 || out->is_member)
 		return rc < 0 ? rc : 0;
 	rc = db_query(c, &s, "SELECT COUNT(*) FROM memberships WHERE org_id = ?", "t", org_id);
 	if (rc)
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW)
-		*members_out = db_int(s, 0);
+		out->members = db_int(s, 0);
 	db_done(s);
 	return rc < 0 ? rc : 0;
 }

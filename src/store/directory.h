@@ -42,12 +42,23 @@ int store_directory_org(struct db_conn *c, const char *conn_id, char org_out[ID_
 int store_directory_mapped_memberships(struct db_conn *c, const char *conn_id, const char *org_id,
                                        char (**ids)[ID_MAX], size_t *count);
 
+/* What joining an organization needs to know, read in one statement. */
+struct directory_seats {
+	char *default_role;     /* owned; NULL when the organization has none */
+	char *role_permissions; /* owned: the default role's custom permissions (JSON) or NULL */
+	char *org_name, *org_slug;
+	int64_t max, members; /* members only counted when max > 0 */
+	bool is_member;       /* user_id already is a member */
+};
+void directory_seats_release(struct directory_seats *s);
+
 /*
- * An organization's default role and seat limit, and (only when there is a
- * limit) its member count — without counting members on every provisioning.
+ * An organization's default role (and its permissions), name, slug and seat
+ * limit, whether user_id is a member, and (only when there is a limit and
+ * it is not) its member count — without counting members on every provisioning.
  */
-int store_directory_org_seats(struct db_conn *c, const char *org_id, char **default_role_out,
-                              int64_t *max_out, int64_t *members_out);
+int store_directory_org_seats(struct db_conn *c, const char *org_id, const char *user_id,
+                              struct directory_seats *out);
 
 /* The user holding a (normalised) address: 1 (its id into user_out), 0, or an error. */
 int store_directory_email_owner(struct db_conn *c, const char *norm, char user_out[ID_MAX]);
