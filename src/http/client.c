@@ -345,13 +345,16 @@ void http_client_set_policy(const struct http_client_policy *p)
 	/*
 	 * curl_global_init loads OpenSSL's TLS state: about 2 MB of resident
 	 * memory that a server with no webhooks or IdP calls never needs. When
-	 * this libcurl's global init is thread-safe (CURL_VERSION_THREADSAFE,
-	 * 7.84+; Debian 12 has it), it is left to the first request (the
-	 * pthread_once in http_client_send and http_client_check_url);
-	 * otherwise it runs here, before threads, as STACK.md pitfall 25 asks.
+	 * this libcurl's global init is thread-safe (7.84+; Debian 12 has
+	 * 7.88), it is left to the first request (the pthread_once in
+	 * http_client_send and http_client_check_url); otherwise it runs here,
+	 * before threads, as STACK.md pitfall 25 asks. The version is the one
+	 * built against: asking the library at run time (curl_version_info)
+	 * costs about 0.5 MB of idle memory by itself.
 	 */
-	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE))
-		pthread_once(&init_once, global_setup);
+#if LIBCURL_VERSION_NUM < 0x075400
+	pthread_once(&init_once, global_setup);
+#endif
 	policy = *p;
 }
 
