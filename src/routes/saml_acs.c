@@ -84,6 +84,7 @@ struct acs_flow {
 	size_t saml_response_len;
 	struct connection conn;
 	bool have_conn;
+	struct saml_response_msg *msg; /* decoded and parsed once */
 	char *in_response_to;
 	bool request_taken;
 	char auth_request_id[ID_MAX], test_id[ID_MAX];
@@ -199,8 +200,8 @@ static int load_connection(struct acs_flow *f)
 /* The request the response answers: taken once, for this connection only. */
 static int take_request(struct acs_flow *f)
 {
-	saml_response_peek_in_response_to(&f->in_response_to, f->saml_response,
-	                                  f->saml_response_len);
+	f->msg = saml_response_msg_parse(f->saml_response, f->saml_response_len);
+	saml_response_msg_in_response_to(&f->in_response_to, f->msg);
 	if (!f->in_response_to)
 		return 0; /* unsolicited: the validation decides whether that is allowed */
 	int rc = app_saml_request_take(f->ctx->app, f->conn_id, f->in_response_to,
@@ -239,7 +240,7 @@ static int validate(struct acs_flow *f)
 	int rc = routes_saml_ctx(f->ctx->app, &f->conn, &f->sctx);
 	if (rc)
 		return fail(f, rc, "connection_incomplete");
-	saml_response_validate_ctx(&f->res, f->sctx, f->saml_response, f->saml_response_len,
+	saml_response_validate_msg(&f->res, f->sctx, f->msg,
 	                           f->request_taken ? f->in_response_to : NULL, clock_now());
 	f->validated = true;
 	add_saml_problems(f);
@@ -393,6 +394,7 @@ static void flow_release(struct acs_flow *f)
 	free(f->saml_response);
 	free(f->relay_state);
 	free(f->in_response_to);
+	saml_response_msg_free(f->msg);
 	free(f->attributes_json);
 	if (f->have_conn)
 		connection_release(&f->conn);
