@@ -112,34 +112,41 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Percent-decodes s[0..len) ('+' is a space); NULL on a bad escape or a NUL byte. */
+/*
+ * Percent-decodes s[0..len) ('+' is a space); NULL on a bad escape or a NUL byte.
+ * The runs between escapes are copied whole (memchr/memcpy): a SAMLResponse is
+ * kilobytes of base64 with few escapes.
+ */
 static char *form_decode(const char *s, size_t len, size_t *out_len)
 {
 	char *out = xmalloc(len + 1);
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
-				free(out);
-				return NULL;
-			}
-			c = hi * 16 + lo;
-			i += 2;
-		}
-		if (c == 0) {
-			free(out);
-			return NULL;
-		}
-		out[n++] = (char)c;
+	size_t n = 0, i = 0;
+	while (i < len) {
+		const char *pct = memchr(s + i, '%', len - i);
+		size_t run = (size_t)((pct ? pct : s + len) - (s + i));
+		if (memchr(s + i, '\0', run))
+			goto bad;
+		memcpy(out + n, s + i, run);
+		for (char *p = out + n, *end = out + n + run;
+		     (p = memchr(p, '+', (size_t)(end - p)));)
+			*p++ = ' ';
+		n += run;
+		i += run;
+		if (i == len)
+			break;
+		int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
+		int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			goto bad;
+		out[n++] = (char)(hi * 16 + lo);
+		i += 3;
 	}
 	out[n] = '\0';
 	*out_len = n;
 	return out;
+bad:
+	free(out);
+	return NULL;
 }
 
 static int bad_form(const char *why)
