@@ -48,7 +48,21 @@ struct saml_response_msg {
 	unsigned char *xml;
 	size_t xml_len;
 	xmlDoc *doc; /* NULL unless status is MSG_OK */
+	char *b64;   /* the value when it is what crypto_b64_encode makes of xml, else NULL */
 };
+
+/*
+ * Is b64, which saml_b64_decode accepted, the canonical encoding of what it decoded
+ * to? Then it can go to lasso as is, instead of a re-encoding. The decoder allows
+ * only the alphabet, ASCII whitespace, and "=" padding at the end completing the
+ * last quantum with no bits left over; without whitespace and in whole quanta,
+ * each quantum has one spelling.
+ */
+static bool is_canonical_b64(const char *b64, size_t len)
+{
+	return len % 4 == 0 && !memchr(b64, ' ', len) && !memchr(b64, '\n', len) &&
+	       !memchr(b64, '\r', len) && !memchr(b64, '\t', len);
+}
 
 struct saml_response_msg *saml_response_msg_parse(const char *b64, size_t len)
 {
@@ -65,6 +79,8 @@ struct saml_response_msg *saml_response_msg_parse(const char *b64, size_t len)
 	}
 	m->doc = saml_xml_parse((const char *)m->xml, m->xml_len, &st);
 	m->status = m->doc ? MSG_OK : st == SAML_XML_DTD ? MSG_DTD : MSG_XML;
+	if (m->doc && is_canonical_b64(b64, len))
+		m->b64 = xstrndup(b64, len); /* no NUL inside: the decoder refuses one */
 	return m;
 }
 
@@ -79,6 +95,7 @@ void saml_response_msg_free(struct saml_response_msg *m)
 		return;
 	xmlFreeDoc(m->doc);
 	free(m->xml);
+	free(m->b64);
 	free(m);
 }
 
@@ -142,9 +159,11 @@ static void run_lasso(struct run *r)
 	/* MAYBE: accept assertion-only signatures (pitfall 2); our policy is applied after. */
 	lasso_profile_set_signature_verify_hint(LASSO_PROFILE(r->login),
 	                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_MAYBE);
-	/* Re-encoded from the bytes we parsed, so lasso decodes exactly those bytes. */
-	char *canonical = crypto_b64_encode(r->xml, r->xml_len);
-	r->lasso_rc = lasso_login_process_authn_response_msg(r->login, canonical);
+	/* The canonical base64 of the bytes we parsed, so lasso decodes exactly those bytes:
+	 * the form value itself when it is that already, else a re-encoding. */
+	char *canonical = r->msg->b64 ? NULL : crypto_b64_encode(r->xml, r->xml_len);
+	r->lasso_rc = lasso_login_process_authn_response_msg(r->login,
+	                                                     canonical ? canonical : r->msg->b64);
 	free(canonical);
 }
 
