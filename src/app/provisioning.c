@@ -147,8 +147,7 @@ static int upsert_user(struct db_conn *c, struct prov_op *op, const struct actor
 	struct user_filter f = { .email_norm = xstrdup(op->email_norm) };
 	struct user *found = NULL;
 	size_t n = 0;
-	int64_t total = 0;
-	rc = store_user_list(c, &f, NULL, 1, &found, &n, &total);
+	rc = store_user_list(c, &f, NULL, 1, &found, &n, NULL); /* no COUNT(*) */
 	free(f.email_norm);
 	bool create = rc == 0 && n == 0;
 	if (rc == 0 && n == 1) {

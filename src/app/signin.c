@@ -201,10 +201,12 @@ int app_signin_finish(struct app *a, const struct connection *conn, const struct
 	 * sign-ins (an advisory lock on PostgreSQL; SQLite has one writer anyway):
 	 * under SERIALIZABLE they collide otherwise (each reads the members, then
 	 * adds one) until the retries run out. A returning member that collides
-	 * anyway (the membership was removed meanwhile) queues the same way.
+	 * anyway (the membership was removed meanwhile) queues the same way. On
+	 * SQLite the key changes nothing, so the membership is not read first.
 	 */
-	int rc = app_provision_is_member(a, conn, id->email) ? app_write(a, finish_tx, &op)
-	                                                     : ERR_RETRY;
+	int rc = db_kind(a->db) == DB_SQLITE || app_provision_is_member(a, conn, id->email)
+	                 ? app_write(a, finish_tx, &op)
+	                 : ERR_RETRY;
 	if (rc == ERR_RETRY ||
 	    (rc == ERR_CONFLICT && !strcmp(error_get()->stable, "concurrent_update"))) {
 		error_clear();

@@ -67,7 +67,8 @@ int routes_saml_keys(struct app *a, const struct actor *who, const char *conn_id
 
 struct ctx_entry {
 	char conn_id[ID_MAX];
-	char fingerprint[CRYPTO_SHA256_HEX_LEN];
+	char *settings; /* settings_text() of the connection the context was built from */
+	size_t settings_len;
 	struct saml_sp_ctx *ctx;
 	int64_t used_at; /* written under cache_lock */
 	struct ctx_entry *next;
@@ -84,12 +85,13 @@ static size_t bucket(const char *conn_id)
 	return h % CACHE_BUCKETS;
 }
 
-static struct saml_sp_ctx *cache_get(const char *conn_id, const char *fp)
+static struct saml_sp_ctx *cache_get(const char *conn_id, const char *text, size_t len)
 {
 	struct saml_sp_ctx *found = NULL;
 	pthread_mutex_lock(&cache_lock);
 	for (struct ctx_entry *e = cache[bucket(conn_id)]; e; e = e->next)
-		if (!strcmp(e->conn_id, conn_id) && !strcmp(e->fingerprint, fp)) {
+		if (!strcmp(e->conn_id, conn_id) && e->settings_len == len &&
+		    !memcmp(e->settings, text, len)) {
 			found = saml_sp_ctx_ref(e->ctx);
 			e->used_at = clock_now();
 		}
@@ -125,6 +127,7 @@ static void free_dropped(struct ctx_entry *e)
 		struct ctx_entry *next = e->next;
 		log_info("SAML connection context evicted", "connection=%s", e->conn_id);
 		saml_sp_ctx_unref(e->ctx); /* requests in flight keep theirs by reference */
+		free(e->settings);
 		free(e);
 		e = next;
 	}
@@ -140,7 +143,7 @@ void routes_saml_ctx_evict(const char *conn_id)
 }
 
 /* Replaces the connection's entry; the old context lives on while requests hold it. */
-static void cache_put(const char *conn_id, const char *fp, struct saml_sp_ctx *ctx)
+static void cache_put(const char *conn_id, char *text, size_t len, struct saml_sp_ctx *ctx)
 {
 	struct saml_sp_ctx *old = NULL;
 	struct ctx_entry *dropped = NULL;
@@ -158,7 +161,9 @@ static void cache_put(const char *conn_id, const char *fp, struct saml_sp_ctx *c
 	old = e->ctx;
 	e->ctx = saml_sp_ctx_ref(ctx);
 	e->used_at = clock_now();
-	xsnprintf(e->fingerprint, sizeof(e->fingerprint), "%s", fp);
+	free(e->settings);
+	e->settings = text; /* taken */
+	e->settings_len = len;
 	pthread_mutex_unlock(&cache_lock);
 	saml_sp_ctx_unref(old);
 	free_dropped(dropped);
@@ -169,19 +174,29 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-/* Every setting the context is built from; the IdP document only by its length. */
-static void fingerprint(char out[CRYPTO_SHA256_HEX_LEN], const struct connection *c)
+/*
+ * Every setting the context is built from (the IdP document only by its length), as
+ * one text compared in full with the cached one: appended, not formatted, and not
+ * hashed, since this runs on every ACS request. Caller frees.
+ */
+static char *settings_text(const struct connection *c, size_t *len)
 {
-	char *text =
-	        xasprintf("%lld\n%s\n%s\n%s\n%d%d%d%d%d\n%s\n%s\n%zu", (long long)c->updated_at,
-	                  or_empty(c->saml_idp_entity_id), or_empty(c->saml_idp_sso_url),
-	                  or_empty(c->saml_idp_certificates), c->saml_sign_authn_requests,
-	                  c->saml_want_encrypted_assertions, c->saml_allow_sha1,
-	                  c->saml_require_signed_response, c->allow_idp_initiated,
-	                  or_empty(c->saml_sp_signing_cert), or_empty(c->saml_sp_encryption_cert),
-	                  c->saml_idp_metadata_xml ? strlen(c->saml_idp_metadata_xml) : 0);
-	crypto_sha256_hex(out, text, strlen(text));
-	free(text);
+	const char *parts[] = { c->saml_idp_entity_id, c->saml_idp_sso_url,
+		                c->saml_idp_certificates, c->saml_sp_signing_cert,
+		                c->saml_sp_encryption_cert };
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	buf_appendf(&b, "%lld\n%d%d%d%d%d\n%zu", (long long)c->updated_at,
+	            c->saml_sign_authn_requests, c->saml_want_encrypted_assertions,
+	            c->saml_allow_sha1, c->saml_require_signed_response, c->allow_idp_initiated,
+	            c->saml_idp_metadata_xml ? strlen(c->saml_idp_metadata_xml) : 0);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		/* a length prefix keeps the parts apart whatever they hold */
+		size_t n = parts[i] ? strlen(parts[i]) : 0;
+		buf_appendf(&b, "\n%zu%c", n, parts[i] ? ':' : '-');
+		buf_append(&b, parts[i] ? parts[i] : "", n);
+	}
+	return buf_detach(&b, len);
 }
 
 static int incomplete(const struct connection *c)
@@ -269,23 +284,27 @@ static int build(struct app *a, const struct connection *c, struct saml_sp_ctx *
 
 int routes_saml_ctx(struct app *a, const struct connection *conn, struct saml_sp_ctx **out)
 {
-	char fp[CRYPTO_SHA256_HEX_LEN];
+	size_t len = 0;
 	*out = NULL;
 	if (strcmp(conn->protocol, "saml") != 0)
 		return error_setc(ERR_CONFLICT, "wrong_protocol",
 		                  "connection %s speaks %s, not SAML", conn->id, conn->protocol);
-	fingerprint(fp, conn);
-	*out = cache_get(conn->id, fp);
-	if (*out)
+	char *text = settings_text(conn, &len);
+	*out = cache_get(conn->id, text, len);
+	if (*out) {
+		free(text);
 		return 0;
+	}
 	int rc = build(a, conn, out);
-	if (rc)
+	if (rc) {
+		free(text);
 		return rc;
+	}
 	/*
 	 * Made keys change the connection (certificates, updated_at): the next lookup
 	 * reads the new row and builds once more, which is rare (first use only).
 	 */
-	cache_put(conn->id, fp, *out);
+	cache_put(conn->id, text, len, *out);
 	return 0;
 }
 

@@ -84,6 +84,7 @@ struct acs_flow {
 	size_t saml_response_len;
 	struct connection conn;
 	bool have_conn;
+	struct saml_response_msg *msg; /* decoded and parsed once */
 	char *in_response_to;
 	bool request_taken;
 	char auth_request_id[ID_MAX], test_id[ID_MAX];
@@ -111,34 +112,41 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Percent-decodes s[0..len) ('+' is a space); NULL on a bad escape or a NUL byte. */
+/*
+ * Percent-decodes s[0..len) ('+' is a space); NULL on a bad escape or a NUL byte.
+ * The runs between escapes are copied whole (memchr/memcpy): a SAMLResponse is
+ * kilobytes of base64 with few escapes.
+ */
 static char *form_decode(const char *s, size_t len, size_t *out_len)
 {
 	char *out = xmalloc(len + 1);
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
-				free(out);
-				return NULL;
-			}
-			c = hi * 16 + lo;
-			i += 2;
-		}
-		if (c == 0) {
-			free(out);
-			return NULL;
-		}
-		out[n++] = (char)c;
+	size_t n = 0, i = 0;
+	while (i < len) {
+		const char *pct = memchr(s + i, '%', len - i);
+		size_t run = (size_t)((pct ? pct : s + len) - (s + i));
+		if (memchr(s + i, '\0', run))
+			goto bad;
+		memcpy(out + n, s + i, run);
+		for (char *p = out + n, *end = out + n + run;
+		     (p = memchr(p, '+', (size_t)(end - p)));)
+			*p++ = ' ';
+		n += run;
+		i += run;
+		if (i == len)
+			break;
+		int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
+		int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			goto bad;
+		out[n++] = (char)(hi * 16 + lo);
+		i += 3;
 	}
 	out[n] = '\0';
 	*out_len = n;
 	return out;
+bad:
+	free(out);
+	return NULL;
 }
 
 static int bad_form(const char *why)
@@ -199,8 +207,8 @@ static int load_connection(struct acs_flow *f)
 /* The request the response answers: taken once, for this connection only. */
 static int take_request(struct acs_flow *f)
 {
-	saml_response_peek_in_response_to(&f->in_response_to, f->saml_response,
-	                                  f->saml_response_len);
+	f->msg = saml_response_msg_parse(f->saml_response, f->saml_response_len);
+	saml_response_msg_in_response_to(&f->in_response_to, f->msg);
 	if (!f->in_response_to)
 		return 0; /* unsolicited: the validation decides whether that is allowed */
 	int rc = app_saml_request_take(f->ctx->app, f->conn_id, f->in_response_to,
@@ -239,7 +247,7 @@ static int validate(struct acs_flow *f)
 	int rc = routes_saml_ctx(f->ctx->app, &f->conn, &f->sctx);
 	if (rc)
 		return fail(f, rc, "connection_incomplete");
-	saml_response_validate_ctx(&f->res, f->sctx, f->saml_response, f->saml_response_len,
+	saml_response_validate_msg(&f->res, f->sctx, f->msg,
 	                           f->request_taken ? f->in_response_to : NULL, clock_now());
 	f->validated = true;
 	add_saml_problems(f);
@@ -393,6 +401,7 @@ static void flow_release(struct acs_flow *f)
 	free(f->saml_response);
 	free(f->relay_state);
 	free(f->in_response_to);
+	saml_response_msg_free(f->msg);
 	free(f->attributes_json);
 	if (f->have_conn)
 		connection_release(&f->conn);

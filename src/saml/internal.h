@@ -9,4 +9,8 @@
 /* Borrowed; valid while the caller holds a reference on ctx. */
 LassoServer *saml_sp_ctx_server(const struct saml_sp_ctx *ctx);
 
+struct saml_response_msg;
+/* The parsed document of a message (response.h), or NULL when it could not be read. */
+xmlDoc *saml_response_msg_doc(const struct saml_response_msg *m);
+
 #endif

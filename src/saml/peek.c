@@ -4,8 +4,7 @@
 
 #include "saml/peek.h"
 
-#include "saml/b64.h"
-#include "saml/deps.h"
+#include "saml/internal.h"
 #include "saml/response.h"
 #include "saml/xml.h"
 
@@ -26,17 +25,10 @@ static const char *from_assertion(const xmlNode *root)
 	return NULL;
 }
 
-void saml_response_peek_in_response_to(char **out, const char *saml_response_b64, size_t len)
+void saml_response_msg_in_response_to(char **out, const struct saml_response_msg *m)
 {
-	unsigned char *xml = NULL;
-	size_t xml_len = 0;
-	enum saml_xml_status st;
+	xmlDoc *doc = saml_response_msg_doc(m);
 	*out = NULL;
-	if (len > SAML_RESPONSE_MAX_B64 ||
-	    saml_b64_decode(&xml, &xml_len, saml_response_b64, len) != 0)
-		return;
-	xmlDoc *doc = saml_xml_parse((const char *)xml, xml_len, &st);
-	free(xml);
 	if (!doc)
 		return;
 	const xmlNode *root = xmlDocGetRootElement(doc);
@@ -47,5 +39,11 @@ void saml_response_peek_in_response_to(char **out, const char *saml_response_b64
 		if (v && *v && strlen(v) <= SAML_REQUEST_ID_MAX)
 			*out = xstrdup(v);
 	}
-	xmlFreeDoc(doc);
+}
+
+void saml_response_peek_in_response_to(char **out, const char *saml_response_b64, size_t len)
+{
+	struct saml_response_msg *m = saml_response_msg_parse(saml_response_b64, len);
+	saml_response_msg_in_response_to(out, m);
+	saml_response_msg_free(m);
 }

@@ -22,4 +22,8 @@
  */
 void saml_response_peek_in_response_to(char **out, const char *saml_response_b64, size_t len);
 
+/* The same, read from a message parsed once (response.h) that is then validated. */
+struct saml_response_msg;
+void saml_response_msg_in_response_to(char **out, const struct saml_response_msg *m);
+
 #endif

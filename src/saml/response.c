@@ -29,9 +29,10 @@ struct run {
 	const struct saml_idp *idp;
 	struct saml_assertion_result *out;
 	struct saml_problems *p;
-	unsigned char *xml;
+	const struct saml_response_msg *msg;
+	unsigned char *xml; /* borrowed from msg */
 	size_t xml_len;
-	xmlDoc *doc;
+	xmlDoc *doc; /* borrowed from msg */
 	struct saml_structure st;
 	LassoLogin *login;
 	int lasso_rc;
@@ -40,28 +41,92 @@ struct run {
 	struct saml_view view;
 };
 
-/* Step 1: size, base64, XML. */
-static bool decode_and_parse(struct run *r, const char *b64, size_t len)
+/* A SAMLResponse decoded and parsed once (see response.h). */
+struct saml_response_msg {
+	enum { MSG_OK, MSG_TOO_LARGE, MSG_BASE64, MSG_DTD, MSG_XML } status;
+	size_t b64_len;
+	unsigned char *xml;
+	size_t xml_len;
+	xmlDoc *doc; /* NULL unless status is MSG_OK */
+	char *b64;   /* the value when it is what crypto_b64_encode makes of xml, else NULL */
+};
+
+/*
+ * Is b64, which saml_b64_decode accepted, the canonical encoding of what it decoded
+ * to? Then it can go to lasso as is, instead of a re-encoding. The decoder allows
+ * only the alphabet, ASCII whitespace, and "=" padding at the end completing the
+ * last quantum with no bits left over; without whitespace and in whole quanta,
+ * each quantum has one spelling.
+ */
+static bool is_canonical_b64(const char *b64, size_t len)
 {
+	return len % 4 == 0 && !memchr(b64, ' ', len) && !memchr(b64, '\n', len) &&
+	       !memchr(b64, '\r', len) && !memchr(b64, '\t', len);
+}
+
+struct saml_response_msg *saml_response_msg_parse(const char *b64, size_t len)
+{
+	struct saml_response_msg *m = xcalloc(1, sizeof(*m));
 	enum saml_xml_status st;
+	m->b64_len = len;
 	if (len > SAML_RESPONSE_MAX_B64) {
+		m->status = MSG_TOO_LARGE;
+		return m;
+	}
+	if (saml_b64_decode(&m->xml, &m->xml_len, b64, len) != 0) {
+		m->status = MSG_BASE64;
+		return m;
+	}
+	m->doc = saml_xml_parse((const char *)m->xml, m->xml_len, &st);
+	m->status = m->doc ? MSG_OK : st == SAML_XML_DTD ? MSG_DTD : MSG_XML;
+	if (m->doc && is_canonical_b64(b64, len))
+		m->b64 = xstrndup(b64, len); /* no NUL inside: the decoder refuses one */
+	return m;
+}
+
+xmlDoc *saml_response_msg_doc(const struct saml_response_msg *m)
+{
+	return m ? m->doc : NULL;
+}
+
+void saml_response_msg_free(struct saml_response_msg *m)
+{
+	if (!m)
+		return;
+	xmlFreeDoc(m->doc);
+	free(m->xml);
+	free(m->b64);
+	free(m);
+}
+
+/* Step 1: size, base64, XML (done by saml_response_msg_parse; its verdict reported here). */
+static bool decode_and_parse(struct run *r)
+{
+	const struct saml_response_msg *m = r->msg;
+	r->xml = m->xml;
+	r->xml_len = m->xml_len;
+	r->doc = m->doc;
+	switch (m->status) {
+	case MSG_OK:
+		return true;
+	case MSG_TOO_LARGE:
 		saml_problem_add(r->p, "too_large",
-		                 "the SAMLResponse is %zu bytes; the limit is %u", len,
+		                 "the SAMLResponse is %zu bytes; the limit is %u", m->b64_len,
 		                 SAML_RESPONSE_MAX_B64);
-		return false;
-	}
-	if (saml_b64_decode(&r->xml, &r->xml_len, b64, len) != 0) {
+		break;
+	case MSG_BASE64:
 		saml_problem_add(r->p, "invalid_base64", "the SAMLResponse is not valid base64");
-		return false;
-	}
-	r->doc = saml_xml_parse((const char *)r->xml, r->xml_len, &st);
-	if (st == SAML_XML_DTD)
+		break;
+	case MSG_DTD:
 		saml_problem_add(
 		        r->p, "dtd_forbidden",
 		        "the message has a DOCTYPE; DTDs and entities are refused (XXE, entity expansion)");
-	else if (!r->doc)
+		break;
+	case MSG_XML:
 		saml_problem_add(r->p, "invalid_xml", "the SAMLResponse is not well-formed XML");
-	return r->doc != NULL;
+		break;
+	}
+	return false;
 }
 
 /* Step 2: shape and algorithms. SHA-1 is reported but does not stop the checks. */
@@ -94,9 +159,11 @@ static void run_lasso(struct run *r)
 	/* MAYBE: accept assertion-only signatures (pitfall 2); our policy is applied after. */
 	lasso_profile_set_signature_verify_hint(LASSO_PROFILE(r->login),
 	                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_MAYBE);
-	/* Re-encoded from the bytes we parsed, so lasso decodes exactly those bytes. */
-	char *canonical = crypto_b64_encode(r->xml, r->xml_len);
-	r->lasso_rc = lasso_login_process_authn_response_msg(r->login, canonical);
+	/* The canonical base64 of the bytes we parsed, so lasso decodes exactly those bytes:
+	 * the form value itself when it is that already, else a re-encoding. */
+	char *canonical = r->msg->b64 ? NULL : crypto_b64_encode(r->xml, r->xml_len);
+	r->lasso_rc = lasso_login_process_authn_response_msg(r->login,
+	                                                     canonical ? canonical : r->msg->b64);
 	free(canonical);
 }
 
@@ -339,8 +406,6 @@ static int finish(struct run *r)
 	saml_structure_release(&r->st);
 	if (r->login)
 		g_object_unref(r->login);
-	xmlFreeDoc(r->doc);
-	free(r->xml);
 	if (r->out->ok)
 		return 0;
 	const struct saml_problem *first = &r->p->items[0];
@@ -348,8 +413,8 @@ static int finish(struct run *r)
 	                  first->code, "%s", first->detail);
 }
 
-int saml_response_validate_ctx(struct saml_assertion_result *out, struct saml_sp_ctx *ctx,
-                               const char *saml_response_b64, size_t len,
+int saml_response_validate_msg(struct saml_assertion_result *out, struct saml_sp_ctx *ctx,
+                               const struct saml_response_msg *msg,
                                const char *expected_in_response_to, int64_t now)
 {
 	struct run r = {
@@ -358,9 +423,10 @@ int saml_response_validate_ctx(struct saml_assertion_result *out, struct saml_sp
 		.idp = saml_sp_ctx_idp(ctx),
 		.out = out,
 		.p = &out->problems,
+		.msg = msg,
 	};
 	memset(out, 0, sizeof(*out));
-	if (!decode_and_parse(&r, saml_response_b64, len) || !check_shape(&r))
+	if (!decode_and_parse(&r) || !check_shape(&r))
 		return finish(&r);
 	run_lasso(&r);
 	if (!pick_assertion(&r))
@@ -368,6 +434,16 @@ int saml_response_validate_ctx(struct saml_assertion_result *out, struct saml_sp
 	judge_signatures(&r);
 	check_rules(&r, expected_in_response_to, now);
 	return finish(&r);
+}
+
+int saml_response_validate_ctx(struct saml_assertion_result *out, struct saml_sp_ctx *ctx,
+                               const char *saml_response_b64, size_t len,
+                               const char *expected_in_response_to, int64_t now)
+{
+	struct saml_response_msg *m = saml_response_msg_parse(saml_response_b64, len);
+	int rc = saml_response_validate_msg(out, ctx, m, expected_in_response_to, now);
+	saml_response_msg_free(m);
+	return rc;
 }
 
 int saml_response_validate(struct saml_assertion_result *out, const struct saml_sp_config *sp,

@@ -83,6 +83,25 @@ int saml_response_validate_ctx(struct saml_assertion_result *out, struct saml_sp
                                const char *expected_in_response_to, int64_t now);
 
 /*
+ * A SAMLResponse form value decoded and parsed once, by the same steps as the
+ * validation (size cap, strict base64, XML without DTD or network), so the ACS can
+ * read which request it answers (peek.h) and validate it without a second decode
+ * and parse. Never NULL: a message that cannot be read is kept with its verdict,
+ * which saml_response_validate_msg reports as the problem. b64 is not kept.
+ */
+struct saml_response_msg;
+struct saml_response_msg *saml_response_msg_parse(const char *saml_response_b64, size_t len);
+void saml_response_msg_free(struct saml_response_msg *m); /* NULL-tolerant */
+
+/*
+ * saml_response_validate_ctx on a parsed message: the same checks, on the same
+ * bytes and the same tree. Validate a message once; free it afterwards.
+ */
+int saml_response_validate_msg(struct saml_assertion_result *out, struct saml_sp_ctx *ctx,
+                               const struct saml_response_msg *msg,
+                               const char *expected_in_response_to, int64_t now);
+
+/*
  * The same, building a throw-away context from sp and idp first (about 65 ms): for
  * one-off uses. The ACS route keeps a cached context and calls the _ctx variant.
  */

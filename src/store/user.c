@@ -193,7 +193,7 @@ int store_user_list(struct db_conn *c, const struct user_filter *f, const char *
 	struct db_stmt *s;
 	*items = NULL;
 	*count = 0;
-	int rc = count_matches(c, f, total);
+	int rc = total ? count_matches(c, f, total) : 0;
 	if (rc)
 		return rc;
 	rc = db_query(c, &s,

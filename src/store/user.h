@@ -29,7 +29,7 @@ int store_user_check_username(struct db_conn *c, const char *norm, const char *e
 /*
  * One page after the cursor (ids ascending) of the users matching f; *items
  * is an xmalloc'd array of *count users, each released by the caller, then
- * freed. *total counts every match.
+ * freed. *total counts every match (one more statement; NULL skips it).
  */
 int store_user_list(struct db_conn *c, const struct user_filter *f, const char *starting_after,
                     int64_t limit, struct user **items, size_t *count, int64_t *total);
