@@ -88,7 +88,7 @@ int jose_jwks_parse(struct jose_jwks **out, const char *json, size_t len)
 		return error_setc(ERR_TOO_LARGE, "jwks_too_large",
 		                  "a JWK Set is limited to %d keys", JOSE_JWKS_MAX_KEYS);
 	}
-	struct jose_jwk *keys[JOSE_JWKS_MAX_KEYS];
+	struct jose_jwk *keys[JOSE_JWKS_MAX_KEYS] = { 0 };
 	size_t n = 0;
 	int rc = 0;
 	size_t i;
