@@ -121,7 +121,7 @@ static int list(struct route_ctx *ctx)
 	return route_list(ctx, data, total, &p);
 }
 
-static int get(struct route_ctx *ctx)
+int routes_connection_get(struct route_ctx *ctx)
 {
 	struct connection x;
 	int rc = app_connection_get(ctx->app, route_param(ctx, "conn"), &x);
@@ -150,7 +150,7 @@ static int update(struct route_ctx *ctx)
 	return rc;
 }
 
-static int destroy(struct route_ctx *ctx)
+int routes_connection_delete(struct route_ctx *ctx)
 {
 	const char *id = route_param(ctx, "conn");
 	int rc = app_connection_delete(ctx->app, &ctx->actor, id);
@@ -164,14 +164,14 @@ static int destroy(struct route_ctx *ctx)
 	return route_json(ctx, 200, j);
 }
 
-static int activate(struct route_ctx *ctx)
+int routes_connection_activate(struct route_ctx *ctx)
 {
 	struct connection x;
 	int rc = app_connection_activate(ctx->app, &ctx->actor, route_param(ctx, "conn"), &x);
 	return rc ? rc : reply(ctx, 200, &x);
 }
 
-static int deactivate(struct route_ctx *ctx)
+int routes_connection_deactivate(struct route_ctx *ctx)
 {
 	struct connection x;
 	int rc = app_connection_deactivate(ctx->app, &ctx->actor, route_param(ctx, "conn"), &x);
@@ -300,14 +300,14 @@ static int test_reply(struct route_ctx *ctx, int status, struct test_sign_in *t)
 }
 
 /* Starts a test sign-in: its url is opened by the admin's browser (GET /sso/test/{id}). */
-static int test_create(struct route_ctx *ctx)
+int routes_test_sign_in_create(struct route_ctx *ctx)
 {
 	struct test_sign_in t;
 	int rc = app_test_sign_in_create(ctx->app, &ctx->actor, route_param(ctx, "conn"), &t);
 	return rc ? rc : test_reply(ctx, 201, &t);
 }
 
-static int test_get(struct route_ctx *ctx)
+int routes_test_sign_in_get(struct route_ctx *ctx)
 {
 	struct test_sign_in t;
 	int rc = app_test_sign_in_get(ctx->app, route_param(ctx, "conn"), route_param(ctx, "id"),
@@ -343,22 +343,22 @@ const struct route routes_connections[] = {
 	  "connections.create" },
 	{ "GET", "/v1/enterprise_connections", list, AUTH_SECRET_KEY, BODY_NONE,
 	  "connections.list" },
-	{ "GET", "/v1/enterprise_connections/{conn}", get, AUTH_SECRET_KEY, BODY_NONE,
-	  "connections.get" },
+	{ "GET", "/v1/enterprise_connections/{conn}", routes_connection_get, AUTH_SECRET_KEY,
+	  BODY_NONE, "connections.get" },
 	{ "PATCH", "/v1/enterprise_connections/{conn}", update, AUTH_SECRET_KEY, BODY_DEFAULT,
 	  "connections.update" },
-	{ "DELETE", "/v1/enterprise_connections/{conn}", destroy, AUTH_SECRET_KEY, BODY_NONE,
-	  "connections.delete" },
-	{ "POST", "/v1/enterprise_connections/{conn}/activate", activate, AUTH_SECRET_KEY,
-	  BODY_SMALL, "connections.activate" },
-	{ "POST", "/v1/enterprise_connections/{conn}/deactivate", deactivate, AUTH_SECRET_KEY,
-	  BODY_SMALL, "connections.deactivate" },
-	{ "POST", "/v1/enterprise_connections/{conn}/test_sign_ins", test_create, AUTH_SECRET_KEY,
-	  BODY_SMALL, "connections.test_sign_in_create" },
+	{ "DELETE", "/v1/enterprise_connections/{conn}", routes_connection_delete, AUTH_SECRET_KEY,
+	  BODY_NONE, "connections.delete" },
+	{ "POST", "/v1/enterprise_connections/{conn}/activate", routes_connection_activate,
+	  AUTH_SECRET_KEY, BODY_SMALL, "connections.activate" },
+	{ "POST", "/v1/enterprise_connections/{conn}/deactivate", routes_connection_deactivate,
+	  AUTH_SECRET_KEY, BODY_SMALL, "connections.deactivate" },
+	{ "POST", "/v1/enterprise_connections/{conn}/test_sign_ins", routes_test_sign_in_create,
+	  AUTH_SECRET_KEY, BODY_SMALL, "connections.test_sign_in_create" },
 	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins", test_list, AUTH_SECRET_KEY,
 	  BODY_NONE, "connections.test_sign_in_list" },
-	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}", test_get, AUTH_SECRET_KEY,
-	  BODY_NONE, "connections.test_sign_in_get" },
+	{ "GET", "/v1/enterprise_connections/{conn}/test_sign_ins/{id}", routes_test_sign_in_get,
+	  AUTH_SECRET_KEY, BODY_NONE, "connections.test_sign_in_get" },
 	{ "POST", "/v1/enterprise_connections/{conn}/custom_attributes", attr_create,
 	  AUTH_SECRET_KEY, BODY_SMALL, "attributes.create" },
 	{ "GET", "/v1/enterprise_connections/{conn}/custom_attributes", attr_list, AUTH_SECRET_KEY,

@@ -18,11 +18,12 @@ static int reply(struct route_ctx *ctx, int status, struct directory *d, char *t
 		/* shown once: only its hash is kept */
 		json_object_set_new(j, "bearer_token", json_string(token));
 		free(token);
+		http_response_header(ctx->res, "Cache-Control", "no-store");
 	}
 	return route_json(ctx, status, j);
 }
 
-static int enable(struct route_ctx *ctx)
+int routes_directory_enable(struct route_ctx *ctx)
 {
 	struct directory d;
 	char *token = NULL;
@@ -30,21 +31,21 @@ static int enable(struct route_ctx *ctx)
 	return rc ? rc : reply(ctx, 201, &d, token);
 }
 
-static int status(struct route_ctx *ctx)
+int routes_directory_status(struct route_ctx *ctx)
 {
 	struct directory d;
 	int rc = app_directory_get(ctx->app, route_param(ctx, "conn"), &d);
 	return rc ? rc : reply(ctx, 200, &d, NULL);
 }
 
-static int disable(struct route_ctx *ctx)
+int routes_directory_disable(struct route_ctx *ctx)
 {
 	struct directory d;
 	int rc = app_directory_disable(ctx->app, &ctx->actor, route_param(ctx, "conn"), &d);
 	return rc ? rc : reply(ctx, 200, &d, NULL);
 }
 
-static int rotate(struct route_ctx *ctx)
+int routes_directory_rotate(struct route_ctx *ctx)
 {
 	struct directory d;
 	char *token = NULL;
@@ -52,7 +53,7 @@ static int rotate(struct route_ctx *ctx)
 	return rc ? rc : reply(ctx, 200, &d, token);
 }
 
-static int users(struct route_ctx *ctx)
+int routes_directory_users(struct route_ctx *ctx)
 {
 	struct page p;
 	struct directory_user *items = NULL;
@@ -73,7 +74,7 @@ static int users(struct route_ctx *ctx)
 	return route_list(ctx, data, total, &p);
 }
 
-static int groups(struct route_ctx *ctx)
+int routes_directory_groups(struct route_ctx *ctx)
 {
 	struct page p;
 	struct directory_group *items = NULL;
@@ -188,24 +189,24 @@ static int job(struct route_ctx *ctx)
 }
 
 const struct route routes_directory[] = {
-	{ "POST", "/v1/enterprise_connections/{conn}/directory_sync", enable, AUTH_SECRET_KEY,
-	  BODY_SMALL, "directory.enable" },
-	{ "GET", "/v1/enterprise_connections/{conn}/directory_sync", status, AUTH_SECRET_KEY,
-	  BODY_NONE, "directory.get" },
-	{ "DELETE", "/v1/enterprise_connections/{conn}/directory_sync", disable, AUTH_SECRET_KEY,
-	  BODY_NONE, "directory.disable" },
-	{ "POST", "/v1/enterprise_connections/{conn}/directory_sync/rotate_token", rotate,
-	  AUTH_SECRET_KEY, BODY_SMALL, "directory.rotate" },
+	{ "POST", "/v1/enterprise_connections/{conn}/directory_sync", routes_directory_enable,
+	  AUTH_SECRET_KEY, BODY_SMALL, "directory.enable" },
+	{ "GET", "/v1/enterprise_connections/{conn}/directory_sync", routes_directory_status,
+	  AUTH_SECRET_KEY, BODY_NONE, "directory.get" },
+	{ "DELETE", "/v1/enterprise_connections/{conn}/directory_sync", routes_directory_disable,
+	  AUTH_SECRET_KEY, BODY_NONE, "directory.disable" },
+	{ "POST", "/v1/enterprise_connections/{conn}/directory_sync/rotate_token",
+	  routes_directory_rotate, AUTH_SECRET_KEY, BODY_SMALL, "directory.rotate" },
 	{ "GET", "/v1/enterprise_connections/{conn}/directory_sync/requests", requests,
 	  AUTH_SECRET_KEY, BODY_NONE, "directory.requests" },
 	{ "GET", "/v1/enterprise_connections/{conn}/directory_sync/jobs", jobs, AUTH_SECRET_KEY,
 	  BODY_NONE, "directory.jobs" },
 	{ "GET", "/v1/enterprise_connections/{conn}/directory_sync/jobs/{job}", job,
 	  AUTH_SECRET_KEY, BODY_NONE, "directory.job" },
-	{ "GET", "/v1/enterprise_connections/{conn}/directory_users", users, AUTH_SECRET_KEY,
-	  BODY_NONE, "directory.users" },
-	{ "GET", "/v1/enterprise_connections/{conn}/directory_groups", groups, AUTH_SECRET_KEY,
-	  BODY_NONE, "directory.groups" },
+	{ "GET", "/v1/enterprise_connections/{conn}/directory_users", routes_directory_users,
+	  AUTH_SECRET_KEY, BODY_NONE, "directory.users" },
+	{ "GET", "/v1/enterprise_connections/{conn}/directory_groups", routes_directory_groups,
+	  AUTH_SECRET_KEY, BODY_NONE, "directory.groups" },
 	{ "GET", "/v1/enterprise_connections/{conn}/role_mappings", mappings_get, AUTH_SECRET_KEY,
 	  BODY_NONE, "directory.mappings.get" },
 	{ "PUT", "/v1/enterprise_connections/{conn}/role_mappings", mappings_put, AUTH_SECRET_KEY,

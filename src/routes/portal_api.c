@@ -47,6 +47,17 @@ static int own_connection_param(struct route_ctx *ctx, struct connection *out)
 	return own_connection(ctx, route_param(ctx, "conn"), out);
 }
 
+/* Runs a /v1 handler of {conn} once {conn} is known to be the session organization's. */
+static int scoped(struct route_ctx *ctx, route_handler_fn v1)
+{
+	struct connection x;
+	int rc = own_connection_param(ctx, &x);
+	if (rc)
+		return rc;
+	connection_release(&x);
+	return v1(ctx);
+}
+
 /* Refuses members the portal may not set: operator-only ones by name, others as unknown. */
 static int check_portal_fields(json_t *obj, const char *prefix, const char *const *allowed,
                                const char *const *operator_only)
@@ -430,9 +441,7 @@ static int conn_list(struct route_ctx *ctx)
 
 static int conn_get(struct route_ctx *ctx)
 {
-	struct connection x;
-	int rc = own_connection_param(ctx, &x);
-	return rc ? rc : conn_reply(ctx, 200, &x, NULL);
+	return scoped(ctx, routes_connection_get);
 }
 
 static int conn_update(struct route_ctx *ctx)
@@ -450,6 +459,8 @@ static int conn_update(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = app_connection_update(ctx->app, &ctx->actor, route_param(ctx, "conn"), &in,
 		                           &x);
+	if (rc == 0)
+		routes_saml_ctx_evict(x.id);
 	connection_input_release(&in);
 	json_decref(body);
 	if (rc == 0)
@@ -460,213 +471,67 @@ static int conn_update(struct route_ctx *ctx)
 
 static int conn_delete(struct route_ctx *ctx)
 {
-	struct connection x;
-	int rc = own_connection_param(ctx, &x);
-	if (rc)
-		return rc;
-	rc = app_connection_delete(ctx->app, &ctx->actor, x.id);
-	json_t *j = NULL;
-	if (rc == 0) {
-		j = json_object();
-		json_object_set_new(j, "object", json_string("enterprise_connection"));
-		json_object_set_new(j, "id", json_string(x.id));
-		json_object_set_new(j, "deleted", json_true());
-	}
-	connection_release(&x);
-	return rc ? rc : route_json(ctx, 200, j);
+	return scoped(ctx, routes_connection_delete);
 }
 
 /* POST .../refresh_metadata: fetches the IdP metadata URL again (new certificates). */
 static int conn_refresh(struct route_ctx *ctx)
 {
-	struct connection c = { 0 }, x = { 0 };
-	struct connection_input in = { 0 };
-	struct saml_setup s = { 0 };
-	int rc = own_connection_param(ctx, &c);
-	if (rc == 0 && (strcmp(c.protocol, "saml") != 0 || !c.saml_idp_metadata_url))
-		rc = error_setc(ERR_CONFLICT, "no_metadata_url",
-		                "this connection has no IdP metadata URL to fetch again; paste the "
-		                "new metadata document instead");
-	if (rc == 0) {
-		in.saml_idp_metadata_url = c.saml_idp_metadata_url;
-		in.has_metadata_url = in.has_saml = true;
-		rc = routes_saml_setup_prepare(&s, &in);
-	}
-	if (rc == 0)
-		rc = app_connection_update(ctx->app, &ctx->actor, c.id, &in, &x);
-	if (rc == 0)
-		rc = conn_reply(ctx, 200, &x, s.warnings);
-	routes_saml_setup_release(&s);
-	connection_input_release(&in);
-	connection_release(&c);
-	return rc;
-}
-
-typedef int (*conn_transition_fn)(struct app *a, const struct actor *who, const char *id,
-                                  struct connection *out);
-
-static int conn_transition(struct route_ctx *ctx, conn_transition_fn fn)
-{
-	struct connection x;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = fn(ctx->app, &ctx->actor, route_param(ctx, "conn"), &x);
-	return rc ? rc : conn_reply(ctx, 200, &x, NULL);
+	return scoped(ctx, routes_connection_refresh_metadata);
 }
 
 static int conn_activate(struct route_ctx *ctx)
 {
-	return conn_transition(ctx, app_connection_activate);
+	return scoped(ctx, routes_connection_activate);
 }
 
 static int conn_deactivate(struct route_ctx *ctx)
 {
-	return conn_transition(ctx, app_connection_deactivate);
+	return scoped(ctx, routes_connection_deactivate);
 }
 
 /* --- test sign-ins --------------------------------------------------------- */
 
-static int test_reply(struct route_ctx *ctx, int status, struct test_sign_in *t)
-{
-	json_t *j = app_test_sign_in_to_json(t, ctx->app->cfg->public_url);
-	test_sign_in_release(t);
-	return route_json(ctx, status, j);
-}
-
 static int test_create(struct route_ctx *ctx)
 {
-	struct connection x;
-	struct test_sign_in t;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = app_test_sign_in_create(ctx->app, &ctx->actor, route_param(ctx, "conn"), &t);
-	return rc ? rc : test_reply(ctx, 201, &t);
+	return scoped(ctx, routes_test_sign_in_create);
 }
 
 static int test_get(struct route_ctx *ctx)
 {
-	struct connection x;
-	struct test_sign_in t;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = app_test_sign_in_get(ctx->app, route_param(ctx, "conn"),
-		                          route_param(ctx, "id"), &t);
-	return rc ? rc : test_reply(ctx, 200, &t);
+	return scoped(ctx, routes_test_sign_in_get);
 }
 
 /* --- Directory Sync -------------------------------------------------------- */
 
-static int dir_reply(struct route_ctx *ctx, int status, struct directory *d, char *token)
-{
-	json_t *j = directory_to_json(d, ctx->app->cfg->public_url);
-	directory_release(d);
-	if (token) { /* shown once: only its hash is kept */
-		json_object_set_new(j, "bearer_token", json_string(token));
-		free(token);
-		http_response_header(ctx->res, "Cache-Control", "no-store");
-	}
-	return route_json(ctx, status, j);
-}
-
-typedef int (*dir_token_fn)(struct app *a, const struct actor *who, const char *conn_id,
-                            struct directory *out, char **token_out);
-
-/* Turning Directory Sync on and rotating its token both answer with a new token. */
-static int dir_token(struct route_ctx *ctx, dir_token_fn fn, int status)
-{
-	struct connection x;
-	struct directory d;
-	char *token = NULL;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = fn(ctx->app, &ctx->actor, route_param(ctx, "conn"), &d, &token);
-	return rc ? rc : dir_reply(ctx, status, &d, token);
-}
-
 static int dir_enable(struct route_ctx *ctx)
 {
-	return dir_token(ctx, app_directory_enable, 201);
+	return scoped(ctx, routes_directory_enable);
 }
 
 static int dir_status(struct route_ctx *ctx)
 {
-	struct connection x;
-	struct directory d;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = app_directory_get(ctx->app, route_param(ctx, "conn"), &d);
-	return rc ? rc : dir_reply(ctx, 200, &d, NULL);
+	return scoped(ctx, routes_directory_status);
 }
 
 static int dir_disable(struct route_ctx *ctx)
 {
-	struct connection x;
-	struct directory d;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = app_directory_disable(ctx->app, &ctx->actor, route_param(ctx, "conn"), &d);
-	return rc ? rc : dir_reply(ctx, 200, &d, NULL);
+	return scoped(ctx, routes_directory_disable);
 }
 
 static int dir_rotate(struct route_ctx *ctx)
 {
-	return dir_token(ctx, app_directory_rotate, 200);
+	return scoped(ctx, routes_directory_rotate);
 }
 
 static int dir_users(struct route_ctx *ctx)
 {
-	struct connection x;
-	struct page p;
-	struct directory_user *items = NULL;
-	size_t n = 0;
-	int64_t total = 0;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = route_page(ctx, &p);
-	if (rc == 0)
-		rc = app_directory_users(ctx->app, route_param(ctx, "conn"), &p, &items, &n,
-		                         &total);
-	if (rc)
-		return rc;
-	json_t *data = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(data, directory_user_to_json(&items[i]));
-		directory_user_release(&items[i]);
-	}
-	free(items);
-	return route_list(ctx, data, total, &p);
+	return scoped(ctx, routes_directory_users);
 }
 
 static int dir_groups(struct route_ctx *ctx)
 {
-	struct connection x;
-	struct page p;
-	struct directory_group *items = NULL;
-	size_t n = 0;
-	int64_t total = 0;
-	int rc = own_connection_param(ctx, &x);
-	connection_release(&x);
-	if (rc == 0)
-		rc = route_page(ctx, &p);
-	if (rc == 0)
-		rc = app_directory_groups(ctx->app, route_param(ctx, "conn"), &p, &items, &n,
-		                          &total);
-	if (rc)
-		return rc;
-	json_t *data = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(data, directory_group_to_json(&items[i], NULL));
-		directory_group_release(&items[i]);
-	}
-	free(items);
-	return route_list(ctx, data, total, &p);
+	return scoped(ctx, routes_directory_groups);
 }
 
 /* clang-format off */

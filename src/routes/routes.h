@@ -112,6 +112,25 @@ extern const struct route routes_saml_setup[];
 extern const struct route routes_ui[];
 extern const struct route routes_portal_api[];
 
+/*
+ * Handlers of /v1 routes under /v1/enterprise_connections/{conn} that the
+ * Security page (routes/portal_api.c) runs as they are, once it has checked
+ * that {conn} belongs to the session's organization.
+ */
+int routes_connection_get(struct route_ctx *ctx);
+int routes_connection_delete(struct route_ctx *ctx);
+int routes_connection_activate(struct route_ctx *ctx);
+int routes_connection_deactivate(struct route_ctx *ctx);
+int routes_connection_refresh_metadata(struct route_ctx *ctx);
+int routes_test_sign_in_create(struct route_ctx *ctx);
+int routes_test_sign_in_get(struct route_ctx *ctx);
+int routes_directory_enable(struct route_ctx *ctx);
+int routes_directory_status(struct route_ctx *ctx);
+int routes_directory_disable(struct route_ctx *ctx);
+int routes_directory_rotate(struct route_ctx *ctx);
+int routes_directory_users(struct route_ctx *ctx);
+int routes_directory_groups(struct route_ctx *ctx);
+
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
 

@@ -182,7 +182,7 @@ void routes_saml_setup_release(struct saml_setup *s)
 }
 
 /* POST /v1/enterprise_connections/{conn}/refresh_metadata */
-static int refresh(struct route_ctx *ctx)
+int routes_connection_refresh_metadata(struct route_ctx *ctx)
 {
 	struct connection c = { 0 }, x = { 0 };
 	struct connection_input in = { 0 };
@@ -220,7 +220,8 @@ static int refresh(struct route_ctx *ctx)
 
 /* clang-format off */
 const struct route routes_saml_setup[] = {
-	{ "POST", "/v1/enterprise_connections/{conn}/refresh_metadata", refresh, AUTH_SECRET_KEY,
+	{ "POST", "/v1/enterprise_connections/{conn}/refresh_metadata",
+	  routes_connection_refresh_metadata, AUTH_SECRET_KEY,
 	  BODY_SMALL, "connections.refresh_metadata" },
 	{ NULL, NULL, NULL, AUTH_NONE, 0, NULL },
 };
