@@ -28,7 +28,7 @@ static int reply_saml(struct route_ctx *ctx, int status, struct connection *x,
 }
 
 /* A new SAML connection gets its SP key pairs now, so its SP metadata can be pasted at once. */
-static int make_sp_keys(struct route_ctx *ctx, struct connection *x)
+int routes_connection_sp_keys(struct route_ctx *ctx, struct connection *x)
 {
 	struct saml_sp_keys k;
 	char id[ID_MAX];
@@ -46,7 +46,7 @@ static int make_sp_keys(struct route_ctx *ctx, struct connection *x)
 }
 
 /* Customer-supplied URLs are fetched later through the SSRF guard; refuse bad ones now. */
-static int check_urls(const struct connection_input *in)
+int routes_connection_check_urls(const struct connection_input *in)
 {
 	const struct {
 		const char *field, *url;
@@ -74,7 +74,7 @@ static int decode(struct route_ctx *ctx, struct connection_input *in, json_t **b
 	int rc = route_body(ctx, body);
 	if (rc == 0)
 		rc = connection_input_from_json(in, *body, create);
-	return rc ? rc : check_urls(in);
+	return rc ? rc : routes_connection_check_urls(in);
 }
 
 static int create(struct route_ctx *ctx)
@@ -90,7 +90,7 @@ static int create(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = app_connection_create(ctx->app, &ctx->actor, &in, &x);
 	if (rc == 0 && saml)
-		rc = make_sp_keys(ctx, &x);
+		rc = routes_connection_sp_keys(ctx, &x);
 	connection_input_release(&in);
 	json_decref(body);
 	if (rc == 0)

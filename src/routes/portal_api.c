@@ -16,9 +16,7 @@
 #include "app/org.h"
 #include "base/error.h"
 #include "base/json_field.h"
-#include "base/log.h"
 #include "dns/verify.h"
-#include "http/client.h"
 #include "routes/routes.h"
 #include "routes/saml.h"
 
@@ -114,26 +112,6 @@ static int check_connection_body(json_t *body)
 	if (rc == 0 && json_is_object(oidc))
 		rc = check_portal_fields(oidc, "oidc.", conn_oidc, conn_oidc_operator);
 	return rc;
-}
-
-/* URLs the admin pastes are fetched later through the SSRF guard; refuse bad ones now. */
-static int check_urls(const struct connection_input *in)
-{
-	const struct {
-		const char *field, *url;
-	} urls[] = {
-		{ "saml.idp_metadata_url", in->saml_idp_metadata_url },
-		{ "saml.idp_sso_url", in->saml_idp_sso_url },
-		{ "oidc.issuer", in->oidc_issuer },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(urls); i++) {
-		if (!urls[i].url || !*urls[i].url || http_client_check_url(urls[i].url) == 0)
-			continue;
-		error_set_status(422);
-		error_add_field(urls[i].field, "invalid_url");
-		return ERR_INVALID;
-	}
-	return 0;
 }
 
 /* --- organization summary -------------------------------------------------- */
@@ -362,18 +340,6 @@ static int conn_reply(struct route_ctx *ctx, int status, struct connection *x, j
 	return route_json(ctx, status, j);
 }
 
-/* A new SAML connection gets its SP key pairs now, so its SP metadata can be pasted at once. */
-static void sp_keys_now(struct route_ctx *ctx, const char *conn_id)
-{
-	struct saml_sp_keys k = { 0 };
-	if (routes_saml_keys(ctx->app, &ctx->actor, conn_id, &k) != 0) {
-		log_warn("SAML SP keys not created", "connection=%s err=\"%s\"", conn_id,
-		         error_get()->detail);
-		error_clear(); /* made on first use instead */
-	}
-	saml_sp_keys_release(&k);
-}
-
 /*
  * Decodes a create/update body the portal may send; on create the
  * organization is the session's. *body must outlive *in.
@@ -388,7 +354,7 @@ static int conn_decode(struct route_ctx *ctx, struct connection_input *in, json_
 		json_object_set_new(*body, "organization_id", json_string(ctx->ui.org_id));
 	if (rc == 0)
 		rc = connection_input_from_json(in, *body, create);
-	return rc ? rc : check_urls(in);
+	return rc ? rc : routes_connection_check_urls(in);
 }
 
 static int conn_create(struct route_ctx *ctx)
@@ -403,13 +369,8 @@ static int conn_create(struct route_ctx *ctx)
 		rc = routes_saml_setup_prepare(&s, &in);
 	if (rc == 0)
 		rc = app_connection_create(ctx->app, &ctx->actor, &in, &x);
-	char id[ID_MAX] = "";
-	if (rc == 0 && saml) {
-		xsnprintf(id, sizeof(id), "%s", x.id);
-		connection_release(&x);
-		sp_keys_now(ctx, id);
-		rc = app_connection_get(ctx->app, id, &x);
-	}
+	if (rc == 0 && saml)
+		rc = routes_connection_sp_keys(ctx, &x);
 	connection_input_release(&in);
 	json_decref(body);
 	if (rc == 0)

@@ -130,6 +130,13 @@ int routes_directory_disable(struct route_ctx *ctx);
 int routes_directory_rotate(struct route_ctx *ctx);
 int routes_directory_users(struct route_ctx *ctx);
 int routes_directory_groups(struct route_ctx *ctx);
+struct connection;
+struct connection_input;
+/* Refuses customer-supplied IdP URLs the SSRF guard would refuse later (422 invalid_url). */
+int routes_connection_check_urls(const struct connection_input *in);
+/* Gives a new SAML connection its SP key pairs now (on failure: later, on first use); x is re-read.
+ */
+int routes_connection_sp_keys(struct route_ctx *ctx, struct connection *x);
 
 /* Every route table, NULL-terminated (routes/table.c). */
 extern const struct route *const routes_all[];
