@@ -57,4 +57,5 @@ print(f"Ir per create: {ir / N:,.0f}  (N={N})")
 with open(os.path.join(ROOT, "build", "scim_callgrind.txt"), "w") as fh:
     fh.write(r)
 import shutil
+shutil.copy(f[0], os.path.join(ROOT, "build", "scim.callgrind"))  # callgrind_annotate --tree=both
 shutil.rmtree(wd, ignore_errors=True)

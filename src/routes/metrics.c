@@ -73,7 +73,7 @@ static void one_route(struct buf *out, const char *name, struct route_metrics *m
 	        (unsigned long long)atomic_load(&m->count));
 }
 
-void routes_metrics_write(struct buf *out)
+void routes_metrics_write(struct buf *out, const struct db *db)
 {
 	buf_appends(
 	        out,
@@ -91,15 +91,32 @@ void routes_metrics_write(struct buf *out)
 	        "# TYPE gatehouse_db_errors_total counter\n"
 	        "gatehouse_db_errors_total %llu\n",
 	        (unsigned long long)db_error_count());
-	uint64_t commits = 0, writes = 0;
-	db_write_stats(&commits, &writes);
-	buf_appendf(out,
-	            "# HELP gatehouse_db_write_commits_total SQLite write transactions committed "
-	            "(one may hold several queued writes: group commit).\n"
-	            "# TYPE gatehouse_db_write_commits_total counter\n"
-	            "gatehouse_db_write_commits_total %llu\n"
-	            "# HELP gatehouse_db_writes_total SQLite writes committed.\n"
-	            "# TYPE gatehouse_db_writes_total counter\n"
-	            "gatehouse_db_writes_total %llu\n",
-	            (unsigned long long)commits, (unsigned long long)writes);
+	struct db_write_stats w;
+	db_write_stats(db, &w);
+	buf_appendf(
+	        out,
+	        "# HELP gatehouse_db_write_commits_total SQLite write transactions committed "
+	        "(one may hold several queued writes: group commit).\n"
+	        "# TYPE gatehouse_db_write_commits_total counter\n"
+	        "gatehouse_db_write_commits_total %llu\n"
+	        "# HELP gatehouse_db_writes_total SQLite writes committed.\n"
+	        "# TYPE gatehouse_db_writes_total counter\n"
+	        "gatehouse_db_writes_total %llu\n"
+	        "# HELP gatehouse_db_writer_busy_seconds_total Time the SQLite writer spent "
+	        "running write transactions (close to 1 per second: writes are the bottleneck).\n"
+	        "# TYPE gatehouse_db_writer_busy_seconds_total counter\n"
+	        "gatehouse_db_writer_busy_seconds_total %.6f\n"
+	        "# HELP gatehouse_db_wal_frames SQLite write-ahead log length, in pages, after "
+	        "the last commit.\n"
+	        "# TYPE gatehouse_db_wal_frames gauge\n"
+	        "gatehouse_db_wal_frames %llu\n"
+	        "# HELP gatehouse_db_checkpoints_total SQLite checkpoint passes, by who ran them "
+	        "(background: off the writer's path).\n"
+	        "# TYPE gatehouse_db_checkpoints_total counter\n"
+	        "gatehouse_db_checkpoints_total{by=\"background\"} %llu\n"
+	        "gatehouse_db_checkpoints_total{by=\"writer\"} %llu\n",
+	        (unsigned long long)w.commits, (unsigned long long)w.writes,
+	        (double)w.busy_us / 1e6, (unsigned long long)w.wal_frames,
+	        (unsigned long long)w.checkpoints_background,
+	        (unsigned long long)w.checkpoints_writer);
 }

@@ -209,6 +209,6 @@ void routes_scim_log(struct route_ctx *ctx, int status);
 
 /* Prometheus text exposition of the request metrics (routes/metrics.c). */
 void routes_metrics_observe(const struct route *r, int status, int64_t duration_us);
-void routes_metrics_write(struct buf *out);
+void routes_metrics_write(struct buf *out, const struct db *db);
 
 #endif

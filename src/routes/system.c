@@ -41,7 +41,7 @@ static int metrics(struct route_ctx *ctx)
 {
 	struct http_response *res = ctx->res;
 	buf_reset(&res->body);
-	routes_metrics_write(&res->body);
+	routes_metrics_write(&res->body, ctx->app->db);
 	int64_t pending = app_webhook_pending(ctx->app);
 	buf_appendf(
 	        &res->body,

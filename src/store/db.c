@@ -4,9 +4,11 @@
 
 #include "store/db.h"
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "base/rand.h"
+#include "store/db_ckpt.h"
 #include "store/db_driver.h"
 
 #include <pthread.h>
@@ -37,11 +39,12 @@ struct db {
 	 * other connection at its next transaction; a single writer keeps its own
 	 * cache warm across writes instead of re-reading the B-trees each time. */
 	struct db_conn *writer;
+	struct db_ckpt *ckpt; /* SQLite on a file: checkpoints off the writer's path */
 };
 
 static atomic_uint_fast64_t errors_total;
 static atomic_uint_fast64_t group_commits;
-static atomic_uint_fast64_t write_commits, writes_committed;
+static atomic_uint_fast64_t write_commits, writes_committed, writer_busy_us;
 
 void db_note_error(void)
 {
@@ -58,10 +61,15 @@ uint64_t db_group_commits(void)
 	return atomic_load(&group_commits);
 }
 
-void db_write_stats(uint64_t *commits_out, uint64_t *writes_out)
+void db_write_stats(const struct db *db, struct db_write_stats *out)
 {
-	*commits_out = atomic_load(&write_commits);
-	*writes_out = atomic_load(&writes_committed);
+	memset(out, 0, sizeof(*out));
+	out->commits = atomic_load(&write_commits);
+	out->writes = atomic_load(&writes_committed);
+	out->busy_us = atomic_load(&writer_busy_us);
+	if (db)
+		db_ckpt_stats(db->ckpt, &out->checkpoints_background, &out->checkpoints_writer,
+		              &out->wal_frames);
 }
 
 int db_open(struct db **out, const char *url, int pool_size)
@@ -97,6 +105,8 @@ int db_open(struct db **out, const char *url, int pool_size)
 	}
 	db->free_conns[db->nfree++] = c;
 	db->opened = 1;
+	if (ops->wal_manage && strcmp(target, ":memory:") != 0)
+		db->ckpt = db_ckpt_start(ops, target); /* NULL: SQLite checkpoints at commit */
 	*out = db;
 	return 0;
 }
@@ -105,6 +115,7 @@ void db_free(struct db *db)
 {
 	if (!db)
 		return;
+	db_ckpt_stop(db->ckpt);
 	for (int i = 0; i < db->nfree; i++)
 		db->ops->close(db->free_conns[i]);
 	if (db->writer)
@@ -269,6 +280,8 @@ static int writer_conn(struct db *db, struct db_conn **out)
 		int rc = db->ops->open(&db->writer, db->target);
 		if (rc)
 			return rc;
+		if (db->ckpt)
+			db->ops->wal_manage(db->writer);
 	}
 	*out = db->writer;
 	return 0;
@@ -413,9 +426,15 @@ static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
 		struct write_req *batch = db->wq_head;
 		db->wq_head = db->wq_tail = NULL;
 		pthread_mutex_unlock(&db->wq_lock);
+		int64_t t0 = clock_mono_us();
+		if (db->writer)
+			db_ckpt_before_write(db->ckpt, db->writer);
 		if (!batch->next || write_group(db, batch) != 0)
 			for (struct write_req *r = batch; r; r = r->next)
 				write_one(db, r);
+		if (db->writer)
+			db_ckpt_after_write(db->ckpt, db->writer);
+		atomic_fetch_add(&writer_busy_us, (uint64_t)(clock_mono_us() - t0));
 		pthread_mutex_lock(&db->wq_lock);
 		db->writing = false;
 		for (struct write_req *r = batch, *next; r; r = next) {

@@ -51,8 +51,18 @@ struct db_ops {
 	int64_t (*changes)(struct db_stmt *s);
 	/* Makes the statement reusable; always safe to call. */
 	void (*reset)(struct db_stmt *s);
+	/*
+	 * SQLite only (NULL for PostgreSQL): the write-ahead log of c is managed
+	 * by the caller (no automatic checkpoint at commit); wal_frames is the
+	 * log's length in frames after c's last commit; wal_checkpoint runs a
+	 * PASSIVE checkpoint (never blocks writers) and gives the frames in the
+	 * log and how many of them are in the database file now.
+	 */
+	void (*wal_manage)(struct db_conn *c);
+	int64_t (*wal_frames)(struct db_conn *c);
+	int (*wal_checkpoint)(struct db_conn *c, int64_t *log_frames, int64_t *done_frames);
 };
-#define DB_OPS_VERSION 1
+#define DB_OPS_VERSION 2
 
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
@@ -70,9 +80,17 @@ enum db_kind db_kind(const struct db *db);
 uint64_t db_error_count(void);
 /* SQLite: transactions that committed more than one queued write together. */
 uint64_t db_group_commits(void);
-/* SQLite: write transactions committed, and the writes they held (group commit
- * makes the second larger; writes / commits is the mean group size). */
-void db_write_stats(uint64_t *commits_out, uint64_t *writes_out);
+/* SQLite: how the single writer is doing (for /metrics). */
+struct db_write_stats {
+	uint64_t commits;    /* write transactions committed */
+	uint64_t writes;     /* writes they held (writes / commits: the mean group size) */
+	uint64_t busy_us;    /* time the writer spent running them */
+	uint64_t wal_frames; /* the log's length after the last commit */
+	uint64_t checkpoints_background; /* checkpoint passes off the writer's path */
+	uint64_t checkpoints_writer;     /* passes the writer ran itself */
+};
+/* db may be NULL (the counters are process-wide; the log's are per database). */
+void db_write_stats(const struct db *db, struct db_write_stats *out);
 
 enum db_tx_flags {
 	DB_TX_WRITE = 1 << 0, /* serialised writer: BEGIN IMMEDIATE / SERIALIZABLE */

@@ -16,6 +16,7 @@ struct sq_conn {
 	struct db_conn base;
 	sqlite3 *db;
 	struct db_stmt_cache cache;
+	int64_t wal_frames; /* with wal_manage: set by on_wal_commit */
 };
 
 struct sq_stmt {
@@ -184,6 +185,39 @@ static void sq_reset(struct db_stmt *st)
 	sqlite3_clear_bindings(s->st);
 }
 
+/* Replaces SQLite's own hook, which checkpoints inside the commit that crossed
+ * wal_autocheckpoint: the writer's caller decides when and where instead. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	((struct sq_conn *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+static void sq_wal_manage(struct db_conn *c)
+{
+	struct sq_conn *sc = (struct sq_conn *)c;
+	sqlite3_wal_hook(sc->db, on_wal_commit, sc);
+	/* After a spike, the log file shrinks back to this when it starts again. */
+	sq_exec(c, "PRAGMA journal_size_limit=67108864");
+}
+
+static int64_t sq_wal_frames(struct db_conn *c)
+{
+	return ((struct sq_conn *)c)->wal_frames;
+}
+
+static int sq_wal_checkpoint(struct db_conn *c, int64_t *log_frames, int64_t *done_frames)
+{
+	struct sq_conn *sc = (struct sq_conn *)c;
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(sc->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	*log_frames = log;
+	*done_frames = done;
+	return rc == SQLITE_OK ? 0 : map_error(sc->db, rc);
+}
+
 const struct db_ops db_sqlite_ops = {
 	.version = DB_OPS_VERSION,
 	.name = "sqlite",
@@ -199,4 +233,7 @@ const struct db_ops db_sqlite_ops = {
 	.column_int64 = sq_column_int64,
 	.changes = sq_changes,
 	.reset = sq_reset,
+	.wal_manage = sq_wal_manage,
+	.wal_frames = sq_wal_frames,
+	.wal_checkpoint = sq_wal_checkpoint,
 };
