@@ -248,7 +248,8 @@ struct write_req {
 	db_tx_fn fn;
 	void *payload;
 	int rc;
-	bool done;
+	bool done, lead; /* under lock: the request ran; its thread leads the next group */
+	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct error_state err; /* when rc != 0 */
 	/* The caller's error slot and log request id: fn may run on the
@@ -401,6 +402,58 @@ static void gather(struct db *db)
 }
 
 /*
+ * Wakes r's thread: its request is done, or it leads the next group. Each
+ * waiter sleeps on its own lock and condition, so waking one never makes it
+ * queue for wq_lock behind the others. r (on its thread's stack) may be gone
+ * once r->lock is released.
+ */
+static void req_wake(struct write_req *r, bool lead)
+{
+	pthread_mutex_lock(&r->lock);
+	if (lead)
+		r->lead = true;
+	else
+		r->done = true;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The leader (writing == true): takes the queue, which holds its own request,
+ * runs it as one group, then hands over to the first writer that queued
+ * meanwhile (writing stays true) or ends the writing. */
+static void lead_group(struct db *db, struct write_req *me)
+{
+	pthread_mutex_lock(&db->wq_lock);
+	gather(db);
+	struct write_req *batch = db->wq_head;
+	db->wq_head = db->wq_tail = NULL;
+	pthread_mutex_unlock(&db->wq_lock);
+	int64_t t0 = clock_mono_us();
+	if (db->writer)
+		db_ckpt_before_write(db->ckpt, db->writer);
+	if (!batch->next || write_group(db, batch) != 0)
+		for (struct write_req *r = batch; r; r = r->next)
+			write_one(db, r);
+	if (db->writer)
+		db_ckpt_after_write(db->ckpt, db->writer);
+	atomic_fetch_add(&writer_busy_us, (uint64_t)(clock_mono_us() - t0));
+	pthread_mutex_lock(&db->wq_lock);
+	struct write_req *next = db->wq_head;
+	if (!next)
+		db->writing = false;
+	pthread_mutex_unlock(&db->wq_lock);
+	if (next)
+		req_wake(next, true);
+	for (struct write_req *r = batch, *after; r; r = after) {
+		after = r->next; /* read before the wake: r may be gone after it */
+		if (r == me)
+			me->done = true;
+		else
+			req_wake(r, false);
+	}
+}
+
+/*
  * Each writer queues its request. A writer that finds no leader becomes the
  * leader: it takes the whole queue (its own request and any that arrived
  * while the previous leader was committing) and runs it as one transaction,
@@ -413,41 +466,24 @@ static int sqlite_write(struct db *db, db_tx_fn fn, void *payload)
 {
 	struct write_req me = { .fn = fn, .payload = payload, .in = *error_get() };
 	xsnprintf(me.req_id, sizeof(me.req_id), "%s", log_request_id());
+	pthread_mutex_init(&me.lock, NULL);
 	pthread_cond_init(&me.cond, NULL);
 	pthread_mutex_lock(&db->wq_lock);
 	wq_push(db, &me);
-	while (!me.done) {
-		if (db->writing) {
-			pthread_cond_wait(&me.cond, &db->wq_lock);
-			continue;
-		}
-		db->writing = true;
-		gather(db);
-		struct write_req *batch = db->wq_head;
-		db->wq_head = db->wq_tail = NULL;
-		pthread_mutex_unlock(&db->wq_lock);
-		int64_t t0 = clock_mono_us();
-		if (db->writer)
-			db_ckpt_before_write(db->ckpt, db->writer);
-		if (!batch->next || write_group(db, batch) != 0)
-			for (struct write_req *r = batch; r; r = r->next)
-				write_one(db, r);
-		if (db->writer)
-			db_ckpt_after_write(db->ckpt, db->writer);
-		atomic_fetch_add(&writer_busy_us, (uint64_t)(clock_mono_us() - t0));
-		pthread_mutex_lock(&db->wq_lock);
-		db->writing = false;
-		for (struct write_req *r = batch, *next; r; r = next) {
-			next = r->next;
-			r->done = true;
-			if (r != &me)
-				pthread_cond_signal(&r->cond);
-		}
-		if (db->wq_head) /* hand over: the first waiter leads the next group */
-			pthread_cond_signal(&db->wq_head->cond);
-	}
+	bool lead = !db->writing;
+	db->writing = true;
 	pthread_mutex_unlock(&db->wq_lock);
+	if (!lead) {
+		pthread_mutex_lock(&me.lock);
+		while (!me.done && !me.lead)
+			pthread_cond_wait(&me.cond, &me.lock);
+		lead = !me.done;
+		pthread_mutex_unlock(&me.lock);
+	}
+	if (lead)
+		lead_group(db, &me);
 	pthread_cond_destroy(&me.cond);
+	pthread_mutex_destroy(&me.lock);
 	log_set_request_id(me.req_id);
 	if (me.rc)
 		error_restore(&me.err);
