@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "dns/job.h"
 #include "http/client.h"
+#include "http/proxy.h"
 #include "http/server.h"
 #include "routes/routes.h"
 #include "store/migrate.h"
@@ -72,9 +73,14 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	struct http_proxies *proxies = NULL; /* a bad list stops the start before any work */
+	int rc = http_proxies_parse(cfg->trusted_proxies, &proxies);
+	http_proxies_free(proxies);
+	if (rc)
+		return cli_fail(rc);
 	http_client_global_init(cfg->allow_loopback_targets);
 	struct app *a = NULL;
-	int rc = app_open(&a, cfg, true);
+	rc = app_open(&a, cfg, true);
 	if (rc)
 		return cli_fail(rc);
 	bool created = false;
@@ -98,6 +104,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		.max_connections = (unsigned)cfg->max_connections,
 		.max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
 		.idle_timeout_s = (unsigned)cfg->idle_timeout_s,
+		.trusted_proxies = cfg->trusted_proxies,
 		.begin = routes_begin,
 		.handle = routes_handle,
 		.finished = routes_finished,

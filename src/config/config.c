@@ -72,6 +72,8 @@ const struct config_setting config_settings[] = {
 	  false, "longest life of a Security page or dashboard session, active or not" },
 	{ "portal_frame_ancestors", CONFIG_STRING, S(portal_frame_ancestors), "", 0, 0, false,
 	  "origins (space-separated, e.g. https://app.example.com) allowed to embed the Security page in an iframe; empty: framing refused. Embedding in a page of another site needs an https public_url (the session cookie is then SameSite=None; Secure)" },
+	{ "trusted_proxies", CONFIG_STRING, S(trusted_proxies), "", 0, 0, false,
+	  "reverse proxies (IP addresses or CIDR blocks, space-separated, e.g. 10.0.0.0/8) whose X-Forwarded-For names the client; the client is the rightmost address in it that is not a trusted proxy. Used by the request log, the SSO rate limits and the operator sign-in throttle. Empty: the connection's peer is the client. max_connections_per_ip still counts the proxy's connections" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };

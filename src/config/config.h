@@ -33,6 +33,7 @@ struct config {
 	int64_t ui_session_idle_s;
 	int64_t ui_session_lifetime_s;
 	char *portal_frame_ancestors;
+	char *trusted_proxies;
 	char *config_file; /* where the file values came from, if any */
 };
 

@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "http/proxy.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -22,6 +23,7 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
+	struct http_proxies *proxies; /* NULL: the peer is the client */
 	atomic_uint in_flight;
 	unsigned port;
 };
@@ -109,7 +111,26 @@ void http_response_text(struct http_response *res, int status, const char *conte
 		die("response body over its limit");
 }
 
-static void remote_address(struct MHD_Connection *c, char *out, size_t size)
+/* Every X-Forwarded-For line, in order, joined with ",": a proxy may add its own line
+ * instead of extending the client's, and the client's must not be the one read. */
+struct xff {
+	struct buf b;
+	bool overflow; /* too long to read whole: not believed */
+};
+
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+	struct xff *x = cls;
+	(void)kind;
+	if (!key || !value || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if ((x->b.len && buf_appends(&x->b, ",") != 0) || buf_appends(&x->b, value) != 0)
+		x->overflow = true;
+	return MHD_YES;
+}
+
+static void peer_address(struct MHD_Connection *c, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci =
 	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -123,6 +144,22 @@ static void remote_address(struct MHD_Connection *c, char *out, size_t size)
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		          out, (socklen_t)size);
+}
+
+static void client_address(struct http_server *s, struct MHD_Connection *c, char *out, size_t size)
+{
+	char peer[INET6_ADDRSTRLEN] = "";
+	peer_address(c, peer, sizeof(peer));
+	if (!http_proxies_trust(s->proxies, peer)) {
+		xsnprintf(out, size, "%s", peer);
+		return;
+	}
+	struct xff x = { 0 };
+	buf_init(&x.b, 8192);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, join_xff, &x);
+	/* too long: the proxy is the address (one the operator can act on) */
+	http_proxies_client(s->proxies, peer, x.b.len && !x.overflow ? x.b.data : NULL, out, size);
+	buf_release(&x.b);
 }
 
 static enum MHD_Result send_response(struct req_state *st, struct MHD_Connection *c,
@@ -177,7 +214,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		st->req.engine = c;
 		st->req.started_us = clock_mono_us();
 		id_new(st->req.id, "req");
-		remote_address(c, st->req.remote_ip, sizeof(st->req.remote_ip));
+		client_address(s, c, st->req.remote_ip, sizeof(st->req.remote_ip));
 		atomic_fetch_add(&s->in_flight, 1);
 		*con_cls = st;
 		st->req.body_max_bytes = s->cfg.begin(&st->req, s->cfg.payload);
@@ -354,8 +391,13 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 	int rc = parse_listen(cfg->listen, &ss, &sslen);
 	if (rc)
 		return rc;
+	struct http_proxies *proxies = NULL;
+	rc = http_proxies_parse(cfg->trusted_proxies, &proxies);
+	if (rc)
+		return rc;
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	s->cfg = *cfg;
+	s->proxies = proxies;
 	raise_fd_limit(cfg->max_connections);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	                 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_POLL;
@@ -371,6 +413,7 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->daemon) {
+		http_proxies_free(s->proxies);
 		free(s);
 		return error_set(ERR_UNAVAILABLE,
 		                 "cannot listen on %s (address in use or not local?)", cfg->listen);
@@ -404,5 +447,6 @@ void http_server_drain(struct http_server *s, unsigned grace_s)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
+	http_proxies_free(s->proxies);
 	free(s);
 }

@@ -77,6 +77,8 @@ struct http_server_config {
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
 	unsigned idle_timeout_s;
+	/* Reverse proxies whose X-Forwarded-For is believed (http/proxy.h); NULL or "": none. */
+	const char *trusted_proxies;
 	/* Called when the head has arrived; returns the body limit for this request. */
 	size_t (*begin)(struct http_request *req, void *payload);
 	/* Called with the whole body; fills res. */
@@ -90,7 +92,8 @@ struct http_server_config {
 
 struct http_server;
 
-/* Starts listening. ERR_INVALID for a bad address, ERR_UNAVAILABLE if the bind fails. */
+/* Starts listening. ERR_INVALID for a bad address or proxy list, ERR_UNAVAILABLE if the
+ * bind fails. */
 int http_server_start(struct http_server **out, const struct http_server_config *cfg);
 /* The bound port (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);

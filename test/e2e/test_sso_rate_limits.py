@@ -52,3 +52,63 @@ def test_limits_are_off_by_default(gatehouse):
     for _ in range(5):
         r = s.post(f"{gatehouse.url}/saml/conn_x/acs", data={"SAMLResponse": "x"}, timeout=30)
         assert r.status_code == 400
+
+
+def _post_as(gh, xff):
+    headers = {"X-Forwarded-For": xff} if xff is not None else {}
+    return browser().post(f"{gh.url}/saml/conn_x/acs", data={"SAMLResponse": "bm90IHhtbA=="},
+                          headers=headers, timeout=30)
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(gatehouse_factory):
+    """With --trusted-proxies (here the test's own loopback address plays the
+    proxy), the limit counts the client named by X-Forwarded-For, not the proxy:
+    one client locked out does not lock out the others behind the same proxy."""
+    gh = gatehouse_factory(extra_args=["--sso-failure-limit-per-ip", "2",
+                                       "--trusted-proxies", "127.0.0.1 10.0.0.0/8"])
+    for _ in range(2):
+        assert _post_as(gh, "198.51.100.7").status_code == 400
+    assert limited(_post_as(gh, "198.51.100.7"))
+    # another client behind the same proxy (and behind a second, trusted proxy)
+    assert _post_as(gh, "198.51.100.8").status_code == 400
+    assert _post_as(gh, "198.51.100.9, 10.1.2.3").status_code == 400
+    # the locked-out client cannot escape by prepending a forged address: the proxy
+    # appended the address it saw, the rightmost untrusted one
+    assert limited(_post_as(gh, "203.0.113.1, 198.51.100.7"))
+    # nor by sending a header line of its own before the one the proxy added
+    # (a raw request: requests cannot send a header twice)
+    import socket
+    body = b"SAMLResponse=x"
+    raw = (b"POST /saml/conn_x/acs HTTP/1.1\r\nHost: x\r\n"
+           b"X-Forwarded-For: 203.0.113.2\r\nX-Forwarded-For: 198.51.100.7\r\n"
+           b"Content-Type: application/x-www-form-urlencoded\r\n"
+           b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    host, port = gh.url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(raw)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 429"), reply[:200]
+    # the request log names the client, not the proxy
+    assert "remote=198.51.100.8" in gh.stderr_text()
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(gatehouse_factory):
+    """Without --trusted-proxies (the default) a client cannot pick its own
+    address with X-Forwarded-For to dodge the limit."""
+    gh = gatehouse_factory(extra_args=["--sso-failure-limit-per-ip", "2"])
+    assert _post_as(gh, "198.51.100.1").status_code == 400
+    assert _post_as(gh, "198.51.100.2").status_code == 400
+    assert limited(_post_as(gh, "198.51.100.3"))
+    assert "remote=198.51.100" not in gh.stderr_text()
+
+
+def test_a_bad_proxy_list_stops_the_start(gatehouse_bin, tmp_path):
+    import subprocess
+    out = subprocess.run([gatehouse_bin, "serve", "--trusted-proxies", "10.0.0.0/8 lb.internal",
+                          "--database", f"sqlite:{tmp_path}/g.db"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0
+    assert "lb.internal is not an IP address or CIDR block" in out.stderr
+    assert not (tmp_path / "g.db").exists()  # refused before the database was touched
