@@ -23,16 +23,29 @@ static bool same_address(const char *a, const char *b)
 	return false;
 }
 
+/* An entry without its port and brackets ("[v6]:p" -> "v6", "a.b.c.d:p" -> "a.b.c.d"). */
+static void strip_port(char *t)
+{
+	if (t[0] == '[') {
+		memmove(t, t + 1, strlen(t));
+		char *close = strchr(t, ']');
+		if (close)
+			*close = '\0';
+		return;
+	}
+	char *colon = strchr(t, ':');
+	if (colon && !strchr(colon + 1, ':'))
+		*colon = '\0';
+}
+
 /* Does the header hold an entry equal to ip? */
 static bool in_header(const char *xff, const char *ip)
 {
 	char *copy = xstrdup(xff), *save = NULL;
 	bool found = false;
-	for (char *t = strtok_r(copy, ",", &save); t && !found; t = strtok_r(NULL, ",", &save)) {
-		t += strspn(t, " \t");
-		size_t n = strlen(t);
-		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
-			t[--n] = '\0';
+	for (char *t = strtok_r(copy, ", \t", &save); t && !found;
+	     t = strtok_r(NULL, ", \t", &save)) {
+		strip_port(t);
 		char mapped[64];
 		xsnprintf(mapped, sizeof(mapped), "::ffff:%s", ip);
 		found = same_address(t, ip) || same_address(t, mapped);

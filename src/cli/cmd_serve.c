@@ -75,6 +75,10 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 
 	struct http_proxies *proxies = NULL; /* a bad list stops the start before any work */
 	int rc = http_proxies_parse(cfg->trusted_proxies, &proxies);
+	if (rc == 0 && http_proxies_trust_all(proxies))
+		log_warn("trusted_proxies holds 0.0.0.0/0 or ::/0: any client can choose the "
+		         "address the rate limits and the request log see",
+		         "trusted_proxies=\"%s\"", cfg->trusted_proxies);
 	http_proxies_free(proxies);
 	if (rc)
 		return cli_fail(rc);

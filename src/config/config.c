@@ -73,7 +73,7 @@ const struct config_setting config_settings[] = {
 	{ "portal_frame_ancestors", CONFIG_STRING, S(portal_frame_ancestors), "", 0, 0, false,
 	  "origins (space-separated, e.g. https://app.example.com) allowed to embed the Security page in an iframe; empty: framing refused. Embedding in a page of another site needs an https public_url (the session cookie is then SameSite=None; Secure)" },
 	{ "trusted_proxies", CONFIG_STRING, S(trusted_proxies), "", 0, 0, false,
-	  "reverse proxies (IP addresses or CIDR blocks, space-separated, e.g. 10.0.0.0/8) whose X-Forwarded-For names the client; the client is the rightmost address in it that is not a trusted proxy. Used by the request log, the SSO rate limits and the operator sign-in throttle. Empty: the connection's peer is the client. max_connections_per_ip still counts the proxy's connections" },
+	  "reverse proxies (IP addresses or CIDR blocks, space-separated, e.g. 10.0.0.0/8) whose X-Forwarded-For names the client; the client is the rightmost address in it that is not a trusted proxy. Entries may carry ports (a.b.c.d:port, [v6]:port). The nearest proxy must append to the header, not replace or prepend (nginx $proxy_add_x_forwarded_for, HAProxy option forwardfor, AWS ALB append mode). Used by the request log, the SSO rate limits and the operator sign-in throttle. Empty: the connection's peer is the client. max_connections_per_ip still counts the proxy's connections" },
 	{ "drain_timeout_s", CONFIG_INT, S(drain_timeout_s), "30", 0, 600, false,
 	  "seconds SIGTERM waits for in-flight requests" },
 };

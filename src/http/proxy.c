@@ -50,6 +50,17 @@ static bool parse_addr(const char *s, size_t len, int *family, unsigned char add
 	return false;
 }
 
+/* ":" followed by 1-5 digits */
+static bool port_ok(const char *s, size_t len)
+{
+	if (len < 2 || len > 6 || s[0] != ':')
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 static int parse_block(const char *s, size_t len, struct block *b)
 {
 	const char *slash = memchr(s, '/', len);
@@ -58,8 +69,10 @@ static int parse_block(const char *s, size_t len, struct block *b)
 		return error_set(ERR_INVALID,
 		                 "trusted_proxies: %.*s is not an IP address or CIDR block",
 		                 (int)(len > 64 ? 64 : len), s);
-	unsigned max = b->family == AF_INET ? 32 : 128;
-	b->prefix = max;
+	/* ::ffff:a.b.c.d/N is the IPv4 block a.b.c.d/(N-96) */
+	bool mapped = b->family == AF_INET && memchr(s, ':', alen) != NULL;
+	unsigned max = mapped ? 128 : b->family == AF_INET ? 32 : 128;
+	b->prefix = b->family == AF_INET ? 32 : 128;
 	if (slash) {
 		unsigned v = 0;
 		size_t digits = len - alen - 1;
@@ -69,11 +82,11 @@ static int parse_block(const char *s, size_t len, struct block *b)
 			ok = ch >= '0' && ch <= '9';
 			v = v * 10 + (unsigned)(ch - '0');
 		}
-		if (!ok || v > max)
+		if (!ok || v > max || (mapped && v < 96))
 			return error_set(ERR_INVALID,
 			                 "trusted_proxies: %.*s has a bad prefix length",
 			                 (int)(len > 64 ? 64 : len), s);
-		b->prefix = v;
+		b->prefix = mapped ? v - 96 : v;
 	}
 	return 0;
 }
@@ -110,6 +123,40 @@ int http_proxies_parse(const char *spec, struct http_proxies **out)
 void http_proxies_free(struct http_proxies *p)
 {
 	free(p);
+}
+
+bool http_proxies_trust_all(const struct http_proxies *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		if (p->blocks[i].prefix == 0)
+			return true;
+	return false;
+}
+
+/*
+ * One X-Forwarded-For entry as proxies write it: an address, IPv4 with a
+ * port (a.b.c.d:port), or IPv6 in brackets with or without a port
+ * ([v6]:port), as nginx's realip module accepts.
+ */
+static bool parse_entry(const char *s, size_t len, int *family, unsigned char addr[16])
+{
+	if (len >= 2 && s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+		if (!close)
+			return false;
+		size_t rest = len - (size_t)(close - s) - 1;
+		if (rest && !port_ok(close + 1, rest))
+			return false;
+		return parse_addr(s + 1, (size_t)(close - s) - 1, family, addr);
+	}
+	const char *colon = memchr(s, ':', len);
+	if (colon && !memchr(colon + 1, ':', len - (size_t)(colon - s) - 1)) {
+		/* one colon: IPv4 with a port (an IPv6 address has at least two) */
+		if (!port_ok(colon, len - (size_t)(colon - s)))
+			return false;
+		return parse_addr(s, (size_t)(colon - s), family, addr) && *family == AF_INET;
+	}
+	return parse_addr(s, len, family, addr);
 }
 
 static bool in_block(const struct block *b, int family, const unsigned char addr[16])
@@ -157,26 +204,27 @@ void http_proxies_client(const struct http_proxies *p, const char *peer, const c
 	if (!xff || !http_proxies_trust(p, peer))
 		return;
 	/* From the right: each entry was added by the hop to its right, which is
-	 * trusted (the peer first), so the entry is what that proxy saw. */
+	 * trusted (the peer first), so the entry is what that proxy saw. Commas,
+	 * spaces and tabs separate entries; empty ones are skipped. */
 	size_t end = strlen(xff);
-	for (int hop = 0; hop < MAX_HOPS && end > 0; hop++) {
+	for (int hop = 0; hop < MAX_HOPS;) {
+		while (end > 0 && strchr(", \t", xff[end - 1]))
+			end--;
+		if (end == 0)
+			return; /* every entry was trusted: the leftmost one is in out */
 		size_t start = end;
-		while (start > 0 && xff[start - 1] != ',')
+		while (start > 0 && !strchr(", \t", xff[start - 1]))
 			start--;
-		size_t a = start, b = end;
-		while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
-			a++;
-		while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
-			b--;
 		int family;
 		unsigned char addr[16];
-		if (!parse_addr(xff + a, b - a, &family, addr))
+		if (!parse_entry(xff + start, end - start, &family, addr))
 			return; /* not an address: keep the last one a trusted hop vouched for */
 		char text[INET6_ADDRSTRLEN];
 		inet_ntop(family, addr, text, sizeof(text));
 		put(out, size, text, strlen(text));
 		if (!trusted(p, family, addr))
 			return; /* the client */
-		end = start > 0 ? start - 1 : 0;
+		end = start;
+		hop++;
 	}
 }

@@ -25,14 +25,17 @@ struct http_proxies;
  */
 int http_proxies_parse(const char *spec, struct http_proxies **out);
 void http_proxies_free(struct http_proxies *p);
+/* Does the list hold 0.0.0.0/0 or ::/0 (every peer may name its own address)? */
+bool http_proxies_trust_all(const struct http_proxies *p);
 /* Is ip (text) one of the trusted proxies? False for anything unparsable. */
 bool http_proxies_trust(const struct http_proxies *p, const char *ip);
 /*
  * The client address for a request from peer (text) carrying the
  * X-Forwarded-For values xff (every header line joined with ",", or NULL).
  * out gets peer unless peer is trusted; then the rightmost untrusted entry,
- * or the leftmost entry when every one is trusted. An entry that is not a
- * plain IP address stops the walk at the address found so far.
+ * or the leftmost entry when every one is trusted. Entries are addresses,
+ * a.b.c.d:port or [v6]:port, separated by commas or spaces; anything else
+ * stops the walk at the address found so far.
  */
 void http_proxies_client(const struct http_proxies *p, const char *peer, const char *xff, char *out,
                          size_t size);

@@ -43,10 +43,30 @@ TEST(http_proxies, garbage_stops_at_the_last_vouched_address)
 {
 	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7, not-an-ip"), "10.1.2.3");
 	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "evil, 10.0.0.8"), "10.0.0.8");
-	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7:4711"), "10.1.2.3");
 	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", ""), "10.1.2.3");
-	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "1.2.3.4,"), "10.1.2.3");
-	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "[2001:db8::1]"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", " , ,"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7:99999x"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7:"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "[2001:db8::1"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "[2001:db8::1]x"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "fe80::1%eth0"), "10.1.2.3");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "010.1.2.3"), "10.1.2.3");
+}
+
+TEST(http_proxies, entries_as_proxies_write_them)
+{
+	/* ports (Azure Application Gateway, some ingress controllers), as nginx accepts */
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7:4711"), "198.51.100.7");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "[2001:db8::7]:4711"), "2001:db8::7");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "[2001:db8::7]"), "2001:db8::7");
+	/* empty entries are skipped; spaces separate like commas */
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7,,"), "198.51.100.7");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "1.2.3.4,"), "1.2.3.4");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "198.51.100.7 10.0.0.9"), "198.51.100.7");
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "6.6.6.6 198.51.100.7"), "198.51.100.7");
+	/* a forged port does not change which entry is the client */
+	ASSERT_STR_EQ(client("10.0.0.0/8", "10.1.2.3", "10.0.0.1:80, 198.51.100.7"),
+	              "198.51.100.7");
 }
 
 TEST(http_proxies, ipv6_and_mapped_addresses)
@@ -71,6 +91,8 @@ TEST(http_proxies, bad_lists_are_refused_by_name)
 	ASSERT(strstr(error_get()->detail, "proxy.internal") != NULL);
 	ASSERT_INT_EQ(http_proxies_parse("10.0.0.1/", &p), ERR_INVALID);
 	ASSERT_INT_EQ(http_proxies_parse("fd00::/129", &p), ERR_INVALID);
+	/* an IPv4-mapped block is an IPv4 block, with its prefix counted in IPv6 bits */
+	ASSERT_INT_EQ(http_proxies_parse("::ffff:10.0.0.0/8", &p), ERR_INVALID);
 	ASSERT(p == NULL);
 	ASSERT_INT_EQ(http_proxies_parse("  ", &p), 0);
 	ASSERT(p == NULL);
@@ -78,5 +100,13 @@ TEST(http_proxies, bad_lists_are_refused_by_name)
 	ASSERT(http_proxies_trust(p, "10.0.0.2"));
 	ASSERT(http_proxies_trust(p, "fd00::9"));
 	ASSERT(!http_proxies_trust(p, "10.0.0.3"));
+	ASSERT(!http_proxies_trust_all(p));
+	http_proxies_free(p);
+	ASSERT_INT_EQ(http_proxies_parse("::ffff:10.0.0.0/104", &p), 0);
+	ASSERT(http_proxies_trust(p, "10.200.0.1"));
+	ASSERT(!http_proxies_trust(p, "11.0.0.1"));
+	http_proxies_free(p);
+	ASSERT_INT_EQ(http_proxies_parse("10.0.0.1 ::/0", &p), 0);
+	ASSERT(http_proxies_trust_all(p));
 	http_proxies_free(p);
 }

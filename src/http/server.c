@@ -115,18 +115,24 @@ void http_response_text(struct http_response *res, int status, const char *conte
  * instead of extending the client's, and the client's must not be the one read. */
 struct xff {
 	struct buf b;
-	bool overflow; /* too long to read whole: not believed */
+	/* A value shorter than its size (a NUL inside: what follows, perhaps the
+	 * proxy's entry, would be lost), or too long. libmicrohttpd 0.9.75 cuts a
+	 * value at a NUL and reports the shorter size, so the proxy must refuse
+	 * NUL in headers (nginx and HAProxy do); this catches a library that
+	 * reports the whole size. */
+	bool unusable;
 };
 
 static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
-                                const char *value)
+                                size_t key_size, const char *value, size_t value_size)
 {
 	struct xff *x = cls;
 	(void)kind;
-	if (!key || !value || strcasecmp(key, "X-Forwarded-For") != 0)
+	if (!key || key_size != 15 || strcasecmp(key, "X-Forwarded-For") != 0)
 		return MHD_YES;
-	if ((x->b.len && buf_appends(&x->b, ",") != 0) || buf_appends(&x->b, value) != 0)
-		x->overflow = true;
+	if (!value || strlen(value) != value_size || (x->b.len && buf_appends(&x->b, ",") != 0) ||
+	    buf_append(&x->b, value, value_size) != 0)
+		x->unusable = true;
 	return MHD_YES;
 }
 
@@ -155,10 +161,10 @@ static void client_address(struct http_server *s, struct MHD_Connection *c, char
 		return;
 	}
 	struct xff x = { 0 };
-	buf_init(&x.b, 8192);
-	MHD_get_connection_values(c, MHD_HEADER_KIND, join_xff, &x);
-	/* too long: the proxy is the address (one the operator can act on) */
-	http_proxies_client(s->proxies, peer, x.b.len && !x.overflow ? x.b.data : NULL, out, size);
+	buf_init(&x.b, HEAD_MEMORY_LIMIT); /* the whole head fits in that: never too long */
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, join_xff, &x);
+	/* unusable: the proxy is the address (one the operator can act on) */
+	http_proxies_client(s->proxies, peer, x.b.len && !x.unusable ? x.b.data : NULL, out, size);
 	buf_release(&x.b);
 }
 

@@ -54,13 +54,18 @@ struct db_ops {
 	/*
 	 * SQLite only (NULL for PostgreSQL): the write-ahead log of c is managed
 	 * by the caller (no automatic checkpoint at commit); wal_frames is the
-	 * log's length in frames after c's last commit; wal_checkpoint runs a
-	 * PASSIVE checkpoint (never blocks writers) and gives the frames in the
-	 * log and how many of them are in the database file now.
+	 * log's length in frames after c's last commit; wal_checkpoint copies the
+	 * log into the database file and gives the frames in the log and how many
+	 * of them are in the file now. Without restart it never waits (PASSIVE);
+	 * with restart (only on the writer's connection, between transactions)
+	 * it then waits a few milliseconds at most for readers of the old log to
+	 * finish, so the next commit starts the log again (ERR_RETRY if they did
+	 * not finish: the copy is done all the same).
 	 */
 	void (*wal_manage)(struct db_conn *c);
 	int64_t (*wal_frames)(struct db_conn *c);
-	int (*wal_checkpoint)(struct db_conn *c, int64_t *log_frames, int64_t *done_frames);
+	int (*wal_checkpoint)(struct db_conn *c, bool restart, int64_t *log_frames,
+	                      int64_t *done_frames);
 };
 #define DB_OPS_VERSION 2
 

@@ -4,6 +4,7 @@
 
 #include "store/db_ckpt.h"
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
 
@@ -13,37 +14,59 @@
 /* Background passes per wake-up: each copies what the writer appended during
  * the previous one, so the remainder shrinks while copying outpaces writing. */
 #define MAX_PASSES 8
+/* After a wake-up that stopped short, the next one waits this long (a reader
+ * pinning an old snapshot would otherwise cost passes on every commit). */
+#define QUIET_US (50 * 1000)
 
 struct db_ckpt {
 	const struct db_ops *ops;
 	char *target;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool wanted, stop;     /* under lock */
-	atomic_bool busy;      /* the thread is copying (or about to) */
-	atomic_bool converged; /* a pass left little: the writer finishes it */
-	struct db_conn *conn;  /* the thread's own; only the thread uses it */
+	pthread_cond_t cond;     /* the thread waits for wanted/stop; the writer for !busy */
+	bool wanted, stop, busy; /* under lock; busy: a wake-up is being served */
+	atomic_bool converged;   /* a pass left little: the writer finishes it */
+	atomic_bool broken;      /* no connection of its own: the writer checkpoints */
+	struct db_conn *conn;    /* the thread's own; only the thread uses it */
+	int64_t warned_at;       /* thread only: last "cannot open" warning */
+	int64_t quiet_until;     /* under lock: no wake-up before (after a pass that stalled) */
 	atomic_uint_fast64_t passes_background, passes_writer, wal_frames;
 };
 
-/* One wake-up: passes until the remainder is small. */
-static void copy_log(struct db_ckpt *k)
+/* One wake-up: passes until the remainder is small or nothing moves; false
+ * when it stopped short (the next wake-up waits a little). */
+static bool copy_log(struct db_ckpt *k)
 {
 	if (!k->conn && k->ops->open(&k->conn, k->target) != 0) {
-		log_warn("checkpoint: cannot open a connection", "err=\"%s\"", error_get()->detail);
-		return;
+		int64_t now = clock_mono_us();
+		if (!k->warned_at || now - k->warned_at > 60 * 1000000LL) {
+			log_warn(
+			        "checkpoint thread cannot open a connection; the writer checkpoints",
+			        "err=\"%s\"", error_get()->detail);
+			k->warned_at = now;
+		}
+		error_clear();
+		atomic_store(&k->broken, true);
+		return false;
 	}
+	atomic_store(&k->broken, false);
+	int64_t last_done = -1;
 	for (int i = 0; i < MAX_PASSES; i++) {
 		int64_t log = 0, done = 0;
-		if (k->ops->wal_checkpoint(k->conn, &log, &done) != 0)
-			return; /* busy (the writer is checkpointing) or an I/O error: next time */
+		int rc = k->ops->wal_checkpoint(k->conn, false, &log, &done);
+		error_clear();
+		if (rc != 0)
+			return false; /* busy (the writer is checkpointing) or an I/O error */
 		atomic_fetch_add(&k->passes_background, 1);
 		if (log - done <= DB_CKPT_DONE_FRAMES) {
 			atomic_store(&k->converged, true);
-			return;
+			return true;
 		}
+		if (done == last_done)
+			return false; /* a reader holds an old snapshot: nothing to copy now */
+		last_done = done;
 	}
+	return false;
 }
 
 static void *ckpt_main(void *arg)
@@ -57,9 +80,11 @@ static void *ckpt_main(void *arg)
 			break;
 		k->wanted = false;
 		pthread_mutex_unlock(&k->lock);
-		copy_log(k);
-		atomic_store(&k->busy, false);
+		bool converged = copy_log(k);
 		pthread_mutex_lock(&k->lock);
+		k->busy = false;
+		k->quiet_until = converged ? 0 : clock_mono_us() + QUIET_US;
+		pthread_cond_broadcast(&k->cond); /* a writer at the hard limit waits for this */
 	}
 	pthread_mutex_unlock(&k->lock);
 	return NULL;
@@ -88,7 +113,7 @@ void db_ckpt_stop(struct db_ckpt *k)
 		return;
 	pthread_mutex_lock(&k->lock);
 	k->stop = true;
-	pthread_cond_signal(&k->cond);
+	pthread_cond_broadcast(&k->cond);
 	pthread_mutex_unlock(&k->lock);
 	pthread_join(k->thread, NULL);
 	if (k->conn)
@@ -99,18 +124,38 @@ void db_ckpt_stop(struct db_ckpt *k)
 	free(k);
 }
 
+/* The writer copies the log itself, on its own connection, and waits briefly
+ * for readers of the old log so that its next commit starts the log again
+ * (with readers always busy, the log would otherwise never start over). */
+static bool writer_pass(struct db_ckpt *k, struct db_conn *writer)
+{
+	int64_t log = 0, done = 0;
+	bool ok = k->ops->wal_checkpoint(writer, true, &log, &done) == 0;
+	if (ok)
+		atomic_fetch_add(&k->passes_writer, 1);
+	error_clear(); /* the leader's own slot; each request's is restored before it runs */
+	return ok;
+}
+
 void db_ckpt_before_write(struct db_ckpt *k, struct db_conn *writer)
 {
 	if (!k)
 		return;
-	bool finish = atomic_exchange(&k->converged, false);
-	if (!finish && k->ops->wal_frames(writer) < DB_CKPT_HARD_FRAMES)
+	int64_t frames = k->ops->wal_frames(writer);
+	if (frames >= DB_CKPT_HARD_FRAMES ||
+	    (atomic_load(&k->broken) && frames >= DB_CKPT_START_FRAMES)) {
+		/* The thread cannot keep up (or cannot run): wait for its pass to end,
+		 * then copy everything here, as SQLite itself would have. */
+		pthread_mutex_lock(&k->lock);
+		while (k->busy)
+			pthread_cond_wait(&k->cond, &k->lock);
+		pthread_mutex_unlock(&k->lock);
+		atomic_store(&k->converged, false);
+		writer_pass(k, writer);
 		return;
-	int64_t log = 0, done = 0;
-	/* Busy means the thread is in a pass: it will report again. */
-	if (k->ops->wal_checkpoint(writer, &log, &done) == 0)
-		atomic_fetch_add(&k->passes_writer, 1);
-	error_clear();
+	}
+	if (atomic_exchange(&k->converged, false) && !writer_pass(k, writer))
+		atomic_store(&k->converged, true); /* busy: try again before the next write */
 }
 
 void db_ckpt_after_write(struct db_ckpt *k, struct db_conn *writer)
@@ -119,11 +164,15 @@ void db_ckpt_after_write(struct db_ckpt *k, struct db_conn *writer)
 		return;
 	int64_t frames = k->ops->wal_frames(writer);
 	atomic_store(&k->wal_frames, (uint64_t)frames);
-	if (frames < DB_CKPT_START_FRAMES || atomic_exchange(&k->busy, true))
+	/* Not while the writer is about to finish a converged pass itself. */
+	if (frames < DB_CKPT_START_FRAMES || atomic_load(&k->converged))
 		return;
 	pthread_mutex_lock(&k->lock);
-	k->wanted = true;
-	pthread_cond_signal(&k->cond);
+	if (!k->busy && (!k->quiet_until || clock_mono_us() >= k->quiet_until)) {
+		k->busy = true;
+		k->wanted = true;
+		pthread_cond_broadcast(&k->cond);
+	}
 	pthread_mutex_unlock(&k->lock);
 }
 

@@ -11,9 +11,16 @@
  * until what remains is small; the writer then copies that remainder before
  * its next transaction, so the log is complete in the database file and the
  * next commit starts it again from the beginning. If the background thread
- * cannot keep up, the writer checkpoints itself past DB_CKPT_HARD_FRAMES,
- * which bounds the log as SQLite's default does. Durability is unchanged: a
- * checkpoint still syncs the log before and the database file after copying.
+ * cannot keep up, the writer waits for its pass and checkpoints itself past
+ * DB_CKPT_HARD_FRAMES (and past DB_CKPT_START_FRAMES if the thread cannot open
+ * a connection), which bounds the log as SQLite's default does, except that,
+ * as with the default, a reader holding an old snapshot keeps frames from
+ * being copied. Crash safety is unchanged: a checkpoint still syncs the log
+ * before and the database file after copying. With synchronous=NORMAL a commit
+ * is not fsynced by itself, only by the next checkpoint, so what a power loss
+ * (not a crash of the process) can take is up to DB_CKPT_START_FRAMES pages of
+ * the latest commits (SQLite's default: about 1,000), DB_CKPT_HARD_FRAMES at
+ * worst.
  */
 #ifndef GATEHOUSE_STORE_DB_CKPT_H
 #define GATEHOUSE_STORE_DB_CKPT_H
@@ -22,7 +29,7 @@
 
 #define DB_CKPT_START_FRAMES 4000  /* about 16 MB of log with 4 KiB pages */
 #define DB_CKPT_DONE_FRAMES  512   /* a remainder the writer copies itself */
-#define DB_CKPT_HARD_FRAMES  64000 /* about 256 MB: the writer stops deferring */
+#define DB_CKPT_HARD_FRAMES  16000 /* about 64 MB: the writer stops deferring */
 
 struct db_ckpt;
 

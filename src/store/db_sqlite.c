@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#define BUSY_TIMEOUT_MS 5000
+
 struct sq_conn {
 	struct db_conn base;
 	sqlite3 *db;
@@ -81,7 +83,7 @@ static int sq_open(struct db_conn **out, const char *target)
 		sq_close(&c->base);
 		return ERR_UNAVAILABLE;
 	}
-	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 1);
 	/* Query planner stability: without it, a statement whose LIKE pattern is a
 	 * bound parameter (the webhook fan-out in store/event.c) is recompiled on
@@ -208,13 +210,27 @@ static int64_t sq_wal_frames(struct db_conn *c)
 	return ((struct sq_conn *)c)->wal_frames;
 }
 
-static int sq_wal_checkpoint(struct db_conn *c, int64_t *log_frames, int64_t *done_frames)
+/* How long a restarting checkpoint waits for readers of the old log (the
+ * writer, and every write queued behind it, waits as long). */
+#define RESTART_WAIT_MS 20
+
+static int sq_wal_checkpoint(struct db_conn *c, bool restart, int64_t *log_frames,
+                             int64_t *done_frames)
 {
 	struct sq_conn *sc = (struct sq_conn *)c;
 	int log = 0, done = 0;
-	int rc = sqlite3_wal_checkpoint_v2(sc->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	if (restart)
+		sqlite3_busy_timeout(sc->db, RESTART_WAIT_MS);
+	int rc = sqlite3_wal_checkpoint_v2(
+	        sc->db, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, &log,
+	        &done);
+	if (restart)
+		sqlite3_busy_timeout(sc->db, BUSY_TIMEOUT_MS);
 	*log_frames = log;
 	*done_frames = done;
+	/* another checkpoint is running, or readers kept the old log: not an error */
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return error_set(ERR_RETRY, "sqlite: checkpoint busy");
 	return rc == SQLITE_OK ? 0 : map_error(sc->db, rc);
 }
 

@@ -90,8 +90,9 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(gatehouse_factory)
         while chunk := sock.recv(65536):
             reply += chunk
     assert reply.startswith(b"HTTP/1.1 429"), reply[:200]
+    log = gh.stderr_text()
     # the request log names the client, not the proxy
-    assert "remote=198.51.100.8" in gh.stderr_text()
+    assert "remote=198.51.100.8" in log
 
 
 def test_forwarded_for_from_an_untrusted_peer_is_ignored(gatehouse_factory):
