@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "saml/dsig.h"
 #include "saml/internal.h"
 #include "saml/saml.h"
 #include "saml/sp_metadata.h"
@@ -28,7 +29,8 @@ struct saml_sp_ctx {
 	struct saml_sp_config sp;
 	struct saml_idp idp;
 	char *sp_metadata;
-	LassoServer *server;
+	LassoServer *server;        /* signs AuthnRequests */
+	struct saml_dsig_keys keys; /* verify and decrypt responses */
 };
 
 static void put_signing_key(struct buf *b, const struct saml_cert *c)
@@ -130,6 +132,8 @@ int saml_sp_ctx_new(struct saml_sp_ctx **out, const struct saml_sp_config *sp,
 	rc = saml_sp_metadata_build(&c->sp_metadata, &c->sp);
 	if (rc == 0)
 		rc = build_server(c);
+	if (rc == 0)
+		rc = saml_dsig_keys_build(&c->keys, &c->idp, c->sp.encryption_key_pem);
 	if (rc != 0) {
 		saml_sp_ctx_unref(c);
 		return rc;
@@ -150,6 +154,7 @@ void saml_sp_ctx_unref(struct saml_sp_ctx *ctx)
 		return;
 	if (ctx->server)
 		g_object_unref(ctx->server);
+	saml_dsig_keys_release(&ctx->keys);
 	free(ctx->sp_metadata);
 	saml_idp_metadata_release(&ctx->idp);
 	saml_sp_config_release(&ctx->sp);
@@ -174,4 +179,9 @@ const char *saml_sp_ctx_metadata(const struct saml_sp_ctx *ctx)
 LassoServer *saml_sp_ctx_server(const struct saml_sp_ctx *ctx)
 {
 	return ctx->server;
+}
+
+const struct saml_dsig_keys *saml_sp_ctx_keys(const struct saml_sp_ctx *ctx)
+{
+	return &ctx->keys;
 }
