@@ -59,7 +59,6 @@
 	X(lasso_samlp2_authn_request_get_type)                                                     \
 	X(lasso_server_add_provider_from_buffer)                                                   \
 	X(lasso_server_new_from_buffers)                                                           \
-	X(lasso_server_set_encryption_private_key_with_password)                                   \
 	X(lasso_strerror)                                                                          \
 	X(xmlAddID)                                                                                \
 	X(xmlCreateMemoryParserCtxt)                                                               \
@@ -135,29 +134,27 @@ struct saml_dl {
 /* Filled by saml_global_init() (saml.c) before any of them is called. */
 extern struct saml_dl saml_dl;
 
-#define g_free                                (*saml_dl.p_g_free)
-#define g_log_set_default_handler             (*saml_dl.p_g_log_set_default_handler)
-#define g_log_set_handler                     (*saml_dl.p_g_log_set_handler)
-#define g_object_unref                        (*saml_dl.p_g_object_unref)
-#define g_strdup                              (*saml_dl.p_g_strdup)
-#define g_type_check_instance_cast            (*saml_dl.p_g_type_check_instance_cast)
-#define g_type_check_instance_is_a            (*saml_dl.p_g_type_check_instance_is_a)
-#define lasso_init                            (*saml_dl.p_lasso_init)
-#define lasso_login_build_authn_request_msg   (*saml_dl.p_lasso_login_build_authn_request_msg)
-#define lasso_login_init_authn_request        (*saml_dl.p_lasso_login_init_authn_request)
-#define lasso_login_new                       (*saml_dl.p_lasso_login_new)
-#define lasso_node_get_type                   (*saml_dl.p_lasso_node_get_type)
-#define lasso_profile_get_type                (*saml_dl.p_lasso_profile_get_type)
-#define lasso_profile_set_signature_hint      (*saml_dl.p_lasso_profile_set_signature_hint)
-#define lasso_saml2_name_id_get_type          (*saml_dl.p_lasso_saml2_name_id_get_type)
-#define lasso_saml2_name_id_new_with_string   (*saml_dl.p_lasso_saml2_name_id_new_with_string)
-#define lasso_saml2_subject_get_type          (*saml_dl.p_lasso_saml2_subject_get_type)
-#define lasso_saml2_subject_new               (*saml_dl.p_lasso_saml2_subject_new)
-#define lasso_samlp2_authn_request_get_type   (*saml_dl.p_lasso_samlp2_authn_request_get_type)
-#define lasso_server_add_provider_from_buffer (*saml_dl.p_lasso_server_add_provider_from_buffer)
-#define lasso_server_new_from_buffers         (*saml_dl.p_lasso_server_new_from_buffers)
-#define lasso_server_set_encryption_private_key_with_password                                      \
-	(*saml_dl.p_lasso_server_set_encryption_private_key_with_password)
+#define g_free                                  (*saml_dl.p_g_free)
+#define g_log_set_default_handler               (*saml_dl.p_g_log_set_default_handler)
+#define g_log_set_handler                       (*saml_dl.p_g_log_set_handler)
+#define g_object_unref                          (*saml_dl.p_g_object_unref)
+#define g_strdup                                (*saml_dl.p_g_strdup)
+#define g_type_check_instance_cast              (*saml_dl.p_g_type_check_instance_cast)
+#define g_type_check_instance_is_a              (*saml_dl.p_g_type_check_instance_is_a)
+#define lasso_init                              (*saml_dl.p_lasso_init)
+#define lasso_login_build_authn_request_msg     (*saml_dl.p_lasso_login_build_authn_request_msg)
+#define lasso_login_init_authn_request          (*saml_dl.p_lasso_login_init_authn_request)
+#define lasso_login_new                         (*saml_dl.p_lasso_login_new)
+#define lasso_node_get_type                     (*saml_dl.p_lasso_node_get_type)
+#define lasso_profile_get_type                  (*saml_dl.p_lasso_profile_get_type)
+#define lasso_profile_set_signature_hint        (*saml_dl.p_lasso_profile_set_signature_hint)
+#define lasso_saml2_name_id_get_type            (*saml_dl.p_lasso_saml2_name_id_get_type)
+#define lasso_saml2_name_id_new_with_string     (*saml_dl.p_lasso_saml2_name_id_new_with_string)
+#define lasso_saml2_subject_get_type            (*saml_dl.p_lasso_saml2_subject_get_type)
+#define lasso_saml2_subject_new                 (*saml_dl.p_lasso_saml2_subject_new)
+#define lasso_samlp2_authn_request_get_type     (*saml_dl.p_lasso_samlp2_authn_request_get_type)
+#define lasso_server_add_provider_from_buffer   (*saml_dl.p_lasso_server_add_provider_from_buffer)
+#define lasso_server_new_from_buffers           (*saml_dl.p_lasso_server_new_from_buffers)
 #define lasso_strerror                          (*saml_dl.p_lasso_strerror)
 #define xmlAddID                                (*saml_dl.p_xmlAddID)
 #define xmlCreateMemoryParserCtxt               (*saml_dl.p_xmlCreateMemoryParserCtxt)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Private to saml/: the lasso objects inside a context (see sp_ctx.h). */
+/* Private to saml/: the library objects inside a context (see sp_ctx.h). */
 #ifndef GATEHOUSE_SAML_INTERNAL_H
 #define GATEHOUSE_SAML_INTERNAL_H
 

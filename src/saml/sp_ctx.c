@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Connection contexts (see sp_ctx.h): one LassoServer per connection, built once.
+ * Connection contexts (see sp_ctx.h): one LassoServer per connection, built once,
+ * which builds AuthnRequests; and the xmlsec keys that verify and decrypt responses
+ * (dsig.h), built from the same pinned certificates and our encryption key.
  *
  * lasso is given our own, normalised description of the IdP rather than the
- * customer's metadata document: one entity, one SSO endpoint, and the pinned keys.
- * RSA keys are handed over as ds:RSAKeyValue rather than as certificates: lasso
- * duplicates the key for every signature check, and duplicating an X.509-backed
- * xmlsec key re-encodes and re-parses the certificate (X509_dup), which cost 57% of
- * lasso's time per response here; a bare RSA key is duplicated by reference count.
- * (Measured: 1,641 -> 3,088 assertion-signed responses/s.) EC keys stay certificates.
+ * customer's metadata document: one entity, one SSO endpoint, and the pinned keys
+ * (as ds:RSAKeyValue, from when lasso verified responses: duplicating an
+ * X.509-backed xmlsec key re-parses the certificate, a bare RSA key is duplicated
+ * by reference count; dsig.c builds its keys the same way).
  */
 #include "base/common.h"
 
@@ -99,10 +99,6 @@ static int build_server(struct saml_sp_ctx *c)
 		return error_setc(ERR_INTERNAL, "saml_setup_failed",
 		                  "lasso refused the SP metadata or signing key");
 	c->server->signature_method = LASSO_SIGNATURE_METHOD_RSA_SHA256;
-	if (c->sp.encryption_key_pem && lasso_server_set_encryption_private_key_with_password(
-	                                        c->server, c->sp.encryption_key_pem, NULL) != 0)
-		return error_setc(ERR_INTERNAL, "saml_setup_failed",
-		                  "lasso refused the SP encryption key");
 	char *md = idp_for_lasso(&c->idp);
 	int lrc = lasso_server_add_provider_from_buffer(c->server, LASSO_PROVIDER_ROLE_IDP, md,
 	                                                NULL, NULL);
