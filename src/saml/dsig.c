@@ -204,8 +204,13 @@ static void enable_enc_transforms(xmlSecEncCtx *c)
 		xmlSecTransformAes256CbcId, xmlSecTransformAes128GcmId, xmlSecTransformAes192GcmId,
 		xmlSecTransformAes256GcmId, xmlSecTransformDes3CbcId,
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
-		xmlSecPtrListAdd(&c->transformCtx.enabledTransforms, (void *)(uintptr_t)ids[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		union {
+			xmlSecTransformId id;
+			void *item; /* the list stores ids as untyped items */
+		} u = { .id = ids[i] };
+		xmlSecPtrListAdd(&c->transformCtx.enabledTransforms, u.item);
+	}
 	/* The cipher text must be in the message (CipherValue), never fetched. */
 	c->transformCtx.enabledUris = xmlSecTransformUriTypeNone;
 }
