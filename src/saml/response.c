@@ -247,6 +247,9 @@ static void judge_signatures(struct run *r)
 		saml_problem_add(
 		        r->p, "unencrypted_assertion",
 		        "this connection requires encrypted assertions; the IdP sent it in clear");
+	/* With SHA-1 refused, xmlsec could not check the signature: no verdict to give. */
+	if (saml_problem_has(r->p, "sha1_not_allowed"))
+		return;
 	if (r->response_sig_bad)
 		report_bad_signature(r, r->st.response_sig, "Response");
 	else if (r->assertion_sig_bad)

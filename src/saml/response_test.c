@@ -251,6 +251,12 @@ TEST(saml_response, algorithms)
 {
 	ASSERT(refused("sha1", 0, "sha1_not_allowed"));
 	ASSERT(accepted("sha1", FIX_ALLOW_SHA1));
+	/* Not also "signature_invalid": the signature was not checked, not found bad. */
+	struct saml_assertion_result r;
+	ASSERT(check(&r, "sha1", 0) != 0);
+	for (size_t i = 0; i < r.problems.n; i++)
+		ASSERT_STR_EQ(r.problems.items[i].code, "sha1_not_allowed"); /* signature, digest */
+	saml_response_result_release(&r);
 	ASSERT(refused("rsa15-key-transport", 0, "weak_key_transport"));
 	/* lasso 2.8.1 cannot verify ECDSA: refused up front, in words. */
 	ASSERT(refused("ecdsa-signed", 0, "unsupported_algorithm"));
