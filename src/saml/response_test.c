@@ -12,6 +12,7 @@
 #include "saml/fixture_test.h"
 #include "saml/response.h"
 #include "saml/saml.h"
+#include "saml/xml.h"
 #include "test/harness/test.h"
 
 /* Validates responses/NAME.b64 with the context for flags; the result in *r. */
@@ -557,5 +558,40 @@ TEST(saml_response, encrypted_failures)
 	ASSERT(validate_b64(&r, b64, 0) != 0);
 	ASSERT(!r.ok);
 	saml_response_result_release(&r);
+	free(b64);
+}
+
+TEST(saml_response, encrypted_key_beside_encrypted_data)
+{
+	/* The EncryptedKey may sit beside the EncryptedData instead of in its KeyInfo. */
+	size_t len = 0, n = 0;
+	char *b64 = fixture_read("responses/encrypted-aes128.b64", &len);
+	unsigned char *xml = NULL;
+	ASSERT(b64 && saml_b64_decode(&xml, &n, b64, len) == 0);
+	char *s = (char *)xml;
+	char *ks = strstr(s, "<ns0:EncryptedKey ");
+	char *ke = ks ? strstr(ks, "</ns0:EncryptedKey>") : NULL;
+	char *de = ke ? strstr(ke, "</ns0:EncryptedData>") : NULL;
+	ASSERT(ks && ke && de);
+	ke += strlen("</ns0:EncryptedKey>");
+	de += strlen("</ns0:EncryptedData>");
+	/* ns0 and ns1 are declared on EncryptedData: redeclare them on the moved key. */
+	const char *open_tag = "<ns0:EncryptedKey ";
+	const char *body = ks + strlen(open_tag);
+	char *key =
+	        xasprintf("%s xmlns:ns0=\"" SAML_NS_XENC "\" xmlns:ns1=\"" SAML_NS_DSIG "\" %.*s",
+	                  "<ns0:EncryptedKey", (int)(ke - body), body);
+	/* before the key | the rest of EncryptedData | the key | after EncryptedData */
+	char *out = xasprintf("%.*s%.*s%s%s", (int)(ks - s), s, (int)(de - ke), ke, key, de);
+	char *enc = crypto_b64_encode((unsigned char *)out, strlen(out));
+	struct saml_assertion_result r;
+	ASSERT_INT_EQ(validate_b64(&r, enc, 0), 0);
+	ASSERT(r.ok && r.encrypted && r.assertion_signed);
+	ASSERT_STR_EQ(r.name_id, "alice@acme.test");
+	saml_response_result_release(&r);
+	free(enc);
+	free(out);
+	free(key);
+	free(xml);
 	free(b64);
 }
