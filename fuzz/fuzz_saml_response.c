@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The whole ACS validation path on arbitrary bytes: base64, XML parse, shape checks,
- * lasso (signatures, decryption), rules. The first byte picks the encoding: odd, the
+ * xmlsec (signatures, decryption; saml/dsig.c), rules. The first byte picks the encoding: odd, the
  * rest is the SAMLResponse form value as sent (base64 text); even, the rest is the
  * XML, base64-encoded here so mutations reach the parser and the checks. The
  * context is the fixtures' connection (test/fixtures/saml/keys from the repository

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ACS validation (see response.h): our shape checks, lasso for signatures and
- * decryption, our rules, and the result.
+ * ACS validation (see response.h): our shape checks, xmlsec for signatures and
+ * decryption (dsig.h), our rules, and the result.
  *
  * Which element is read: for a plain assertion, the saml:Assertion child of our own
- * parse; lasso verified its own parse of the very same bytes with the same libxml2
- * and options, and the shape checks guarantee that the document holds exactly one
- * Assertion element, so both name the same element. For an encrypted assertion,
- * the element lasso decrypted (and verified) itself.
+ * parse, the very element whose signature xmlsec verified on that same tree (the
+ * reference must resolve to it). For an encrypted assertion, the root of the
+ * document its decryption produced, verified there after decryption; the Response's
+ * signature, which covers the cipher text, is verified before anything is decrypted.
  */
 #include "base/common.h"
 
 #include "saml/response.h"
 
 #include "base/error.h"
-#include "crypto/crypto.h"
 #include "saml/b64.h"
+#include "saml/dsig.h"
 #include "saml/internal.h"
 #include "saml/rules.h"
 #include "saml/structure.h"
@@ -30,14 +30,13 @@ struct run {
 	struct saml_assertion_result *out;
 	struct saml_problems *p;
 	const struct saml_response_msg *msg;
-	unsigned char *xml; /* borrowed from msg */
-	size_t xml_len;
 	xmlDoc *doc; /* borrowed from msg */
 	struct saml_structure st;
-	LassoLogin *login;
-	int lasso_rc;
+	xmlDoc *decrypted;      /* the decrypted assertion's document, or NULL; owned */
 	xmlNode *assertion;     /* the element we read */
 	xmlNode *assertion_sig; /* its ds:Signature, or NULL */
+	bool response_sig_bad;  /* the Response's signature does not verify */
+	bool assertion_sig_bad; /* the assertion's signature does not verify */
 	struct saml_view view;
 };
 
@@ -48,21 +47,7 @@ struct saml_response_msg {
 	unsigned char *xml;
 	size_t xml_len;
 	xmlDoc *doc; /* NULL unless status is MSG_OK */
-	char *b64;   /* the value when it is what crypto_b64_encode makes of xml, else NULL */
 };
-
-/*
- * Is b64, which saml_b64_decode accepted, the canonical encoding of what it decoded
- * to? Then it can go to lasso as is, instead of a re-encoding. The decoder allows
- * only the alphabet, ASCII whitespace, and "=" padding at the end completing the
- * last quantum with no bits left over; without whitespace and in whole quanta,
- * each quantum has one spelling.
- */
-static bool is_canonical_b64(const char *b64, size_t len)
-{
-	return len % 4 == 0 && !memchr(b64, ' ', len) && !memchr(b64, '\n', len) &&
-	       !memchr(b64, '\r', len) && !memchr(b64, '\t', len);
-}
 
 struct saml_response_msg *saml_response_msg_parse(const char *b64, size_t len)
 {
@@ -79,8 +64,6 @@ struct saml_response_msg *saml_response_msg_parse(const char *b64, size_t len)
 	}
 	m->doc = saml_xml_parse((const char *)m->xml, m->xml_len, &st);
 	m->status = m->doc ? MSG_OK : st == SAML_XML_DTD ? MSG_DTD : MSG_XML;
-	if (m->doc && is_canonical_b64(b64, len))
-		m->b64 = xstrndup(b64, len); /* no NUL inside: the decoder refuses one */
 	return m;
 }
 
@@ -95,7 +78,6 @@ void saml_response_msg_free(struct saml_response_msg *m)
 		return;
 	xmlFreeDoc(m->doc);
 	free(m->xml);
-	free(m->b64);
 	free(m);
 }
 
@@ -103,8 +85,6 @@ void saml_response_msg_free(struct saml_response_msg *m)
 static bool decode_and_parse(struct run *r)
 {
 	const struct saml_response_msg *m = r->msg;
-	r->xml = m->xml;
-	r->xml_len = m->xml_len;
 	r->doc = m->doc;
 	switch (m->status) {
 	case MSG_OK:
@@ -143,62 +123,10 @@ static bool check_shape(struct run *r)
 		ok &= saml_structure_check_encryption(r->st.encrypted, r->p);
 	if (ok)
 		return true;
-	/* Never hand lasso/xmlsec an algorithm outside the list, nor RSA-1.5 to decrypt. */
+	/* Never hand xmlsec an algorithm outside the list, nor RSA-1.5 to decrypt. */
 	for (size_t i = 0; i < r->p->n; i++)
 		if (strcmp(r->p->items[i].code, "sha1_not_allowed") != 0)
 			return false;
-	return true;
-}
-
-/* Step 3: lasso verifies signatures and decrypts. */
-static void run_lasso(struct run *r)
-{
-	r->login = lasso_login_new(saml_sp_ctx_server(r->ctx));
-	if (!r->login)
-		die("lasso_login_new failed");
-	/* MAYBE: accept assertion-only signatures (pitfall 2); our policy is applied after. */
-	lasso_profile_set_signature_verify_hint(LASSO_PROFILE(r->login),
-	                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_MAYBE);
-	/* The canonical base64 of the bytes we parsed, so lasso decodes exactly those bytes:
-	 * the form value itself when it is that already, else a re-encoding. */
-	char *canonical = r->msg->b64 ? NULL : crypto_b64_encode(r->xml, r->xml_len);
-	r->lasso_rc = lasso_login_process_authn_response_msg(r->login,
-	                                                     canonical ? canonical : r->msg->b64);
-	free(canonical);
-}
-
-/* The assertion lasso decrypted, or NULL. */
-static xmlNode *decrypted_assertion(struct run *r)
-{
-	LassoNode *resp = LASSO_PROFILE(r->login)->response;
-	if (!LASSO_IS_SAMLP2_RESPONSE(resp))
-		return NULL;
-	GList *l = LASSO_SAMLP2_RESPONSE(resp)->Assertion;
-	if (!l || l->next || !LASSO_IS_SAML2_ASSERTION(l->data))
-		return NULL;
-	return lasso_node_get_original_xmlnode(LASSO_NODE(l->data));
-}
-
-/* Picks the element to read; false when there is none. */
-static bool pick_assertion(struct run *r)
-{
-	if (r->st.assertion) {
-		r->assertion = r->st.assertion;
-		r->assertion_sig = r->st.assertion_sig;
-		return true;
-	}
-	r->assertion = decrypted_assertion(r);
-	if (!r->assertion) {
-		saml_problem_add(
-		        r->p, "decryption_failed",
-		        "the assertion could not be decrypted with this connection's encryption key; the IdP may hold an old SP certificate");
-		return false;
-	}
-	if (!saml_structure_check_assertion(r->assertion, &r->assertion_sig, r->p))
-		return false;
-	if (r->assertion_sig &&
-	    !saml_structure_check_algorithms(r->assertion_sig, r->sp->allow_sha1, r->p))
-		return false;
 	return true;
 }
 
@@ -244,11 +172,56 @@ static void report_bad_signature(struct run *r, const xmlNode *sig, const char *
 		        what);
 }
 
-/* lasso's verdict on a signature (DS errors, or "cannot verify"). */
-static bool is_signature_error(int lrc)
+/* The index of the pinned certificate a signature's KeyInfo names, or -1. */
+static int named_key(const struct saml_idp *idp, const xmlNode *sig)
 {
-	return lrc == LASSO_PROFILE_ERROR_CANNOT_VERIFY_SIGNATURE || (lrc >= 101 && lrc <= 117) ||
-	       (lrc <= -101 && lrc >= -117);
+	char fp[SAML_CERT_FP_LEN];
+	if (!signer_fingerprint(sig, fp))
+		return -1;
+	for (size_t i = 0; i < idp->ncerts; i++)
+		if (strcmp(idp->certs[i].sha256, fp) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Does sig, the signature of node, verify with a pinned key and cover node? */
+static bool verify(struct run *r, xmlNode *node, xmlNode *sig)
+{
+	return saml_dsig_verify(saml_sp_ctx_keys(r->ctx), node, sig, r->sp->allow_sha1,
+	                        named_key(r->idp, sig));
+}
+
+/* Step 3a: the Response's signature, before anything is decrypted (it covers the cipher). */
+static void verify_response(struct run *r)
+{
+	if (r->st.response_sig)
+		r->response_sig_bad = !verify(r, r->st.response, r->st.response_sig);
+}
+
+/* Step 3b: picks the element to read (decrypting it), and verifies its signature. */
+static bool pick_assertion(struct run *r)
+{
+	if (r->st.assertion) {
+		r->assertion = r->st.assertion;
+		r->assertion_sig = r->st.assertion_sig;
+	} else {
+		r->decrypted = saml_dsig_decrypt(saml_sp_ctx_keys(r->ctx), r->st.encrypted);
+		r->assertion = xmlDocGetRootElement(r->decrypted);
+		if (!r->assertion) {
+			saml_problem_add(
+			        r->p, "decryption_failed",
+			        "the assertion could not be decrypted with this connection's encryption key; the IdP may hold an old SP certificate");
+			return false;
+		}
+		if (!saml_structure_check_assertion(r->assertion, &r->assertion_sig, r->p))
+			return false;
+		if (r->assertion_sig &&
+		    !saml_structure_check_algorithms(r->assertion_sig, r->sp->allow_sha1, r->p))
+			return false;
+	}
+	if (r->assertion_sig)
+		r->assertion_sig_bad = !verify(r, r->assertion, r->assertion_sig);
+	return true;
 }
 
 /* Step 4a: who signed what, and our signing policy. */
@@ -274,10 +247,12 @@ static void judge_signatures(struct run *r)
 		saml_problem_add(
 		        r->p, "unencrypted_assertion",
 		        "this connection requires encrypted assertions; the IdP sent it in clear");
-	int status = lasso_profile_get_signature_status(LASSO_PROFILE(r->login));
-	if (rs && status != 0 && status != LASSO_SERVER_ERROR_PROVIDER_NOT_FOUND)
+	/* With SHA-1 refused, xmlsec could not check the signature: no verdict to give. */
+	if (saml_problem_has(r->p, "sha1_not_allowed"))
+		return;
+	if (r->response_sig_bad)
 		report_bad_signature(r, r->st.response_sig, "Response");
-	else if (!rs && is_signature_error(r->lasso_rc))
+	else if (r->assertion_sig_bad)
 		report_bad_signature(r, r->assertion_sig, "assertion");
 }
 
@@ -378,7 +353,8 @@ static void check_rules(struct run *r, const char *expected_irt, int64_t now)
 	};
 	saml_view_read(&r->view, r->st.response, r->assertion);
 	saml_rules_check_all(&r->view, &in, r->p);
-	/* lasso looks up the IdP's keys by the Response Issuer, optional in SAML Core 3.2.2. */
+	/* Optional in SAML Core 3.2.2, but required since lasso's days (it found the IdP's
+	 * keys by it); every common IdP sends one. */
 	if (!r->view.response_issuer)
 		saml_problem_add(
 		        r->p, "missing_issuer",
@@ -398,14 +374,10 @@ static void check_rules(struct run *r, const char *expected_irt, int64_t now)
 
 static int finish(struct run *r)
 {
-	if (r->login && r->lasso_rc != 0 && r->p->n == 0)
-		saml_problem_add(r->p, "rejected", "the response was refused: %s",
-		                 lasso_strerror(r->lasso_rc));
 	r->out->ok = r->p->n == 0;
 	saml_view_release(&r->view);
 	saml_structure_release(&r->st);
-	if (r->login)
-		g_object_unref(r->login);
+	xmlFreeDoc(r->decrypted);
 	if (r->out->ok)
 		return 0;
 	const struct saml_problem *first = &r->p->items[0];
@@ -428,7 +400,11 @@ int saml_response_validate_msg(struct saml_assertion_result *out, struct saml_sp
 	memset(out, 0, sizeof(*out));
 	if (!decode_and_parse(&r) || !check_shape(&r))
 		return finish(&r);
-	run_lasso(&r);
+	verify_response(&r);
+	if (r.st.encrypted && r.response_sig_bad) {
+		judge_signatures(&r); /* nothing is decrypted under a bad signature */
+		return finish(&r);
+	}
 	if (!pick_assertion(&r))
 		return finish(&r);
 	judge_signatures(&r);

@@ -7,8 +7,11 @@
  *  2. shape (structure.h): one Assertion or EncryptedAssertion as a direct child and
  *     none anywhere else, unique IDs, signatures only on what we read, allowed
  *     algorithms (XSW1-8, comment and entity tricks end here);
- *  3. lasso: signature verification with the pinned IdP keys only (KeyInfo in the
- *     message is ignored), decryption of an EncryptedAssertion;
+ *  3. xmlsec, on our own parse (dsig.h): signature verification with the pinned IdP
+ *     keys only (KeyInfo in the message is only a hint of which to try first), only
+ *     the consumed element's ID registered, the one reference required to name it;
+ *     the Response's signature before decryption of an EncryptedAssertion, the
+ *     assertion's after;
  *  4. our rules (rules.h): issuer, audience, recipient, destination, InResponseTo,
  *     time windows with bounded skew, subject, AuthnStatement, signing policy.
  * Replay is left to the caller, who owns the database: it must refuse an
@@ -27,7 +30,8 @@
  *   missing_not_on_or_after, invalid_time, expired, not_yet_valid, clock_skew,
  *   in_response_to_mismatch, unsolicited_response, missing_name_id,
  *   invalid_name_id, missing_authn_statement, too_many_attributes, rejected
- *   (lasso refused for a reason none of the above names).
+ *   (kept for compatibility: lasso refused for a reason none of the above names;
+ *   no longer produced since xmlsec verifies).
  */
 #ifndef GATEHOUSE_SAML_RESPONSE_H
 #define GATEHOUSE_SAML_RESPONSE_H

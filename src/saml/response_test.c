@@ -12,6 +12,7 @@
 #include "saml/fixture_test.h"
 #include "saml/response.h"
 #include "saml/saml.h"
+#include "saml/xml.h"
 #include "test/harness/test.h"
 
 /* Validates responses/NAME.b64 with the context for flags; the result in *r. */
@@ -251,6 +252,12 @@ TEST(saml_response, algorithms)
 {
 	ASSERT(refused("sha1", 0, "sha1_not_allowed"));
 	ASSERT(accepted("sha1", FIX_ALLOW_SHA1));
+	/* Not also "signature_invalid": the signature was not checked, not found bad. */
+	struct saml_assertion_result r;
+	ASSERT(check(&r, "sha1", 0) != 0);
+	for (size_t i = 0; i < r.problems.n; i++)
+		ASSERT_STR_EQ(r.problems.items[i].code, "sha1_not_allowed"); /* signature, digest */
+	saml_response_result_release(&r);
 	ASSERT(refused("rsa15-key-transport", 0, "weak_key_transport"));
 	/* lasso 2.8.1 cannot verify ECDSA: refused up front, in words. */
 	ASSERT(refused("ecdsa-signed", 0, "unsupported_algorithm"));
@@ -430,5 +437,161 @@ TEST(saml_response, validate_without_cached_context)
 	saml_response_result_release(&r);
 	saml_sp_config_release(&sp);
 	saml_idp_metadata_release(&idp);
+	free(b64);
+}
+
+/* The fixture's XML with the first `from` replaced by `to` (any lengths), re-encoded. */
+static char *edited_once(const char *name, const char *from, const char *to)
+{
+	char *rel = xasprintf("responses/%s.b64", name);
+	size_t len = 0, n = 0;
+	char *b64 = fixture_read(rel, &len);
+	unsigned char *xml = NULL;
+	free(rel);
+	if (!b64 || saml_b64_decode(&xml, &n, b64, len) != 0)
+		die("edited_once: %s", name);
+	char *p = strstr((char *)xml, from);
+	if (!p)
+		die("edited_once: %s has no %s", name, from);
+	char *out_xml =
+	        xasprintf("%.*s%s%s", (int)(p - (char *)xml), (char *)xml, to, p + strlen(from));
+	char *out = crypto_b64_encode((unsigned char *)out_xml, strlen(out_xml));
+	free(out_xml);
+	free(xml);
+	free(b64);
+	return out;
+}
+
+/* The base64 DER of keys/NAME-cert.pem, as a ds:X509Certificate holds it. */
+static char *cert_b64(const char *name)
+{
+	struct saml_cert c;
+	char *rel = xasprintf("keys/%s-cert.pem", name);
+	char *pem = fixture_read(rel, NULL);
+	free(rel);
+	if (!pem || saml_cert_from_pem(&c, pem) != 0)
+		die("cert_b64: %s", name);
+	char *der = saml_cert_der_b64(&c);
+	saml_cert_release(&c);
+	free(pem);
+	return der;
+}
+
+static int validate_b64(struct saml_assertion_result *r, const char *b64, unsigned flags)
+{
+	struct saml_sp_ctx *ctx = fixture_ctx(flags);
+	int rc =
+	        saml_response_validate_ctx(r, ctx, b64, strlen(b64), FIX_REQUEST_ID, TEST_FAKE_NOW);
+	saml_sp_ctx_unref(ctx);
+	return rc;
+}
+
+TEST(saml_response, keyinfo_is_only_a_hint)
+{
+	struct saml_assertion_result r;
+	char *idp = cert_b64("idp"), *other = cert_b64("other");
+	/* An unknown certificate in KeyInfo while a pinned key verifies: accepted. */
+	char *b64 = edited_once("okta-assertion-signed", idp, other);
+	ASSERT_INT_EQ(validate_b64(&r, b64, 0), 0);
+	ASSERT(r.ok);
+	saml_response_result_release(&r);
+	free(b64);
+	/* A pinned certificate named in KeyInfo does not make another key's signature good. */
+	b64 = edited_once("unknown-key", other, idp);
+	ASSERT(validate_b64(&r, b64, 0) != 0);
+	ASSERT(saml_problem_has(&r.problems, "signature_invalid"));
+	ASSERT(!saml_problem_has(&r.problems, "unknown_certificate"));
+	saml_response_result_release(&r);
+	free(b64);
+	free(idp);
+	free(other);
+}
+
+TEST(saml_response, tampered_digest_refused)
+{
+	struct saml_assertion_result r;
+	char *b64 = edited_once("okta-assertion-signed", "DigestValue>", "DigestValue>AAAA");
+	ASSERT(validate_b64(&r, b64, 0) != 0);
+	ASSERT(saml_problem_has(&r.problems, "signature_invalid"));
+	saml_response_result_release(&r);
+	free(b64);
+	b64 = edited_once("okta-response-signed", "DigestValue>", "DigestValue>AAAA");
+	ASSERT(validate_b64(&r, b64, 0) != 0);
+	ASSERT(saml_problem_has(&r.problems, "signature_invalid"));
+	saml_response_result_release(&r);
+	free(b64);
+}
+
+TEST(saml_response, encrypted_failures)
+{
+	struct saml_assertion_result r;
+	/* The Response's signature covers the cipher text: checked before decrypting. */
+	char *b64 =
+	        edited_once("encrypted-aes256-response-signed", "CipherValue>", "CipherValue>AAAA");
+	ASSERT(validate_b64(&r, b64, 0) != 0);
+	ASSERT_STR_EQ(r.problems.items[0].code, "signature_invalid");
+	ASSERT(!saml_problem_has(&r.problems, "decryption_failed"));
+	saml_response_result_release(&r);
+	free(b64);
+	/* Decrypting with another key than the one the IdP encrypted for. */
+	struct saml_sp_config sp;
+	struct saml_idp idp;
+	struct saml_sp_ctx *ctx = NULL;
+	fixture_sp_config(&sp, 0);
+	fixture_idp(&idp, 0);
+	free(sp.encryption_key_pem);
+	free(sp.encryption_cert_pem);
+	sp.encryption_key_pem = fixture_read("keys/sp-sign-key.pem", NULL);
+	sp.encryption_cert_pem = fixture_read("keys/sp-sign-cert.pem", NULL);
+	ASSERT_INT_EQ(saml_sp_ctx_new(&ctx, &sp, &idp), 0);
+	size_t len = 0;
+	b64 = fixture_read("responses/encrypted-aes128.b64", &len);
+	ASSERT(saml_response_validate_ctx(&r, ctx, b64, len, FIX_REQUEST_ID, TEST_FAKE_NOW) != 0);
+	ASSERT(saml_problem_has(&r.problems, "decryption_failed"));
+	saml_response_result_release(&r);
+	free(b64);
+	saml_sp_ctx_unref(ctx);
+	saml_sp_config_release(&sp);
+	saml_idp_metadata_release(&idp);
+	/* A changed cipher text under an assertion-only signature does not decrypt or verify. */
+	b64 = edited_once("encrypted-aes128", "CipherValue>", "CipherValue>AAAA");
+	ASSERT(validate_b64(&r, b64, 0) != 0);
+	ASSERT(!r.ok);
+	saml_response_result_release(&r);
+	free(b64);
+}
+
+TEST(saml_response, encrypted_key_beside_encrypted_data)
+{
+	/* The EncryptedKey may sit beside the EncryptedData instead of in its KeyInfo. */
+	size_t len = 0, n = 0;
+	char *b64 = fixture_read("responses/encrypted-aes128.b64", &len);
+	unsigned char *xml = NULL;
+	ASSERT(b64 && saml_b64_decode(&xml, &n, b64, len) == 0);
+	char *s = (char *)xml;
+	char *ks = strstr(s, "<ns0:EncryptedKey ");
+	char *ke = ks ? strstr(ks, "</ns0:EncryptedKey>") : NULL;
+	char *de = ke ? strstr(ke, "</ns0:EncryptedData>") : NULL;
+	ASSERT(ks && ke && de);
+	ke += strlen("</ns0:EncryptedKey>");
+	de += strlen("</ns0:EncryptedData>");
+	/* ns0 and ns1 are declared on EncryptedData: redeclare them on the moved key. */
+	const char *open_tag = "<ns0:EncryptedKey ";
+	const char *body = ks + strlen(open_tag);
+	char *key =
+	        xasprintf("%s xmlns:ns0=\"" SAML_NS_XENC "\" xmlns:ns1=\"" SAML_NS_DSIG "\" %.*s",
+	                  "<ns0:EncryptedKey", (int)(ke - body), body);
+	/* before the key | the rest of EncryptedData | the key | after EncryptedData */
+	char *out = xasprintf("%.*s%.*s%s%s", (int)(ks - s), s, (int)(de - ke), ke, key, de);
+	char *enc = crypto_b64_encode((unsigned char *)out, strlen(out));
+	struct saml_assertion_result r;
+	ASSERT_INT_EQ(validate_b64(&r, enc, 0), 0);
+	ASSERT(r.ok && r.encrypted && r.assertion_signed);
+	ASSERT_STR_EQ(r.name_id, "alice@acme.test");
+	saml_response_result_release(&r);
+	free(enc);
+	free(out);
+	free(key);
+	free(xml);
 	free(b64);
 }

@@ -19,6 +19,9 @@ struct saml_dl saml_dl;
 /*
  * dlopen of lasso (its dependencies come with it: xmlsec with its OpenSSL
  * engine, libxml2, glib, gobject), then every function saml/ calls (deps.h).
+ * dlsym on the handle searches lasso's dependencies as well, so libxmlsec1 and
+ * libxmlsec1-openssl (dsig.c: keys, transforms) need no handle of their own;
+ * lasso_init starts xmlsec and its OpenSSL engine once for everyone.
  * The handle is never closed: lasso and glib cannot be unloaded.
  */
 static int load_libraries(void)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A ready-to-use SAML connection: our SP configuration and the IdP, compiled into
- * the lasso objects that verify and decrypt responses and sign requests.
+ * the xmlsec keys that verify and decrypt responses (the pinned IdP keys, our
+ * encryption key) and the lasso object that builds and signs requests.
  *
  * Building one costs about 65 ms (lasso loads the system CA bundle while setting up
  * its key managers; STACK.md pitfall 4), so the caller builds it once per connection
@@ -10,14 +11,13 @@
  * take a reference for the length of a request, drop it with saml_sp_ctx_unref.
  *
  * Threads: any number of threads may use one context at the same time. Each
- * operation creates its own lasso LassoLogin; the shared LassoServer and its IdP
- * provider are only read after construction (provider lookups in a hash table that
- * is never modified again, keys loaded at build time and duplicated through
- * OpenSSL's atomic reference counts). sp_ctx_test.c runs validations on several
- * threads against one context; under valgrind's helgrind (which, unlike TSan, sees
- * inside lasso, xmlsec and glib) the only race reported is lasso toggling xmlsec's
- * global "default error callback prints" flag, which is moot: saml_global_init
- * replaces that callback.
+ * validation uses its own xmlsec contexts on its own document, with duplicates of
+ * the context's keys (OpenSSL's atomic reference counts); each AuthnRequest its own
+ * LassoLogin, the shared LassoServer and its IdP provider only read after
+ * construction. sp_ctx_test.c runs validations on several threads against one
+ * context. (Under helgrind, when lasso still verified responses, the only race
+ * reported was lasso toggling xmlsec's global "default error callback prints" flag,
+ * moot since saml_global_init replaces that callback.)
  */
 #ifndef GATEHOUSE_SAML_SP_CTX_H
 #define GATEHOUSE_SAML_SP_CTX_H
@@ -30,7 +30,7 @@ struct saml_sp_ctx;
 /*
  * Builds a context from deep copies of sp and idp (the caller keeps its own).
  * Returns 0, ERR_INVALID "invalid_sp_config" / "invalid_idp" when a value cannot be
- * used, or ERR_INTERNAL "saml_setup_failed" when lasso refuses the keys. *out is
+ * used, or ERR_INTERNAL "saml_setup_failed" when lasso or xmlsec refuses the keys. *out is
  * NULL on failure.
  */
 int saml_sp_ctx_new(struct saml_sp_ctx **out, const struct saml_sp_config *sp,

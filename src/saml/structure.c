@@ -373,10 +373,10 @@ static bool enc_parts_ok(const xmlNode *n)
 }
 
 /*
- * The shape lasso's decryption expects: one EncryptedData and at least one
- * EncryptedKey (inside its KeyInfo or beside it), each complete. lasso 2.8.1's
- * lasso_node_decrypt_xmlnode leaks its copy of our private key when one of these
- * is missing (found by fuzzing), so anything else is refused before lasso sees it.
+ * The shape decryption (dsig.c) expects: one EncryptedData and at least one
+ * EncryptedKey (inside its KeyInfo or beside it), each complete. (lasso 2.8.1, which
+ * decrypted before dsig.c, leaked its copy of our private key when one of these was
+ * missing, found by fuzzing; anything else is still refused before decryption.)
  */
 static bool encrypted_shape_ok(const xmlNode *ea, struct saml_problems *p)
 {
