@@ -7,8 +7,8 @@
  * opens libcurl.so.4 with dlopen (base/dl.h), and every curl function
  * client.c calls goes through a pointer of struct http_curl_dl. Linking it
  * mapped libcurl and what it brings (OpenSSL's libssl, Kerberos, LDAP,
- * libssh2, librtmp, nghttp2, brotli, zstd, ...: about 1.5 MB of resident
- * memory) into every idle server. The macros below turn each call
+ * libssh2, librtmp, nghttp2, brotli, zstd, ...) into every idle server:
+ * with libpq (store/pg_dl.h), about 2 MB of its resident memory. The macros below turn each call
  * (curl_easy_init()) into a call through its pointer, type-checked against
  * curl's own prototype; client.c includes curl.h only through this header.
  * The unit test binary links libcurl as well; dlopen then returns the
