@@ -28,6 +28,23 @@ struct dl_symbol {
 	void *slot; /* &p_name: a function pointer of any type */
 };
 
+/*
+ * For the private header of a module (http/curl_dl.h): with LIST(X) naming
+ * the functions, `struct x { LIST(DL_MEMBER) };` has one pointer p_<name> per
+ * function, typed from the library's own prototype, and DL_SYMBOL(var, f)
+ * is the table entry { "f", &var.p_f } for dl_library. The header defines
+ * its static table of entries before it turns the names into macros (cppcheck's
+ * preprocessor would expand them inside #f and p_##f); it is private to the
+ * one .c file that includes it.
+ */
+#define DL_MEMBER(f)      __typeof__(f) *p_##f;
+#define DL_SYMBOL(var, f) { #f, &(var).p_##f },
+#define DL_LIBRARY(so, pkg, who, table)                                                            \
+	{                                                                                          \
+		.soname = (so), .package = (pkg), .user = (who), .symbols = (table),               \
+		.nsymbols = ARRAY_SIZE(table)                                                      \
+	}
+
 #define DL_FAILURE_MAX 400
 
 struct dl_library {

@@ -38,17 +38,10 @@ static struct http_client_policy policy; /* all false: production */
 
 struct http_curl_dl http_curl_dl;
 
-#define CURL_DL_SYMBOL(f) { #f, &http_curl_dl.p_##f },
-static const struct dl_symbol curl_symbols[] = { HTTP_CURL_DL_FUNCTIONS(CURL_DL_SYMBOL) };
-#undef CURL_DL_SYMBOL
-
-static struct dl_library libcurl = {
-	.soname = "libcurl.so.4",
-	.package = "Debian package libcurl4",
-	.user = "outbound HTTP (webhooks, IdP metadata, OIDC discovery, tokens, JWKS)",
-	.symbols = curl_symbols,
-	.nsymbols = ARRAY_SIZE(curl_symbols),
-};
+static struct dl_library libcurl =
+        DL_LIBRARY("libcurl.so.4", "Debian package libcurl4",
+                   "outbound HTTP (webhooks, IdP metadata, OIDC discovery, tokens, JWKS)",
+                   http_curl_dl_symbols);
 
 /* ---- address classification ------------------------------------------ */
 
@@ -535,18 +528,17 @@ static int build_headers(struct curl_slist **out, const char *const *lines)
  * kind (an int where a long is read, a number where a pointer is) does not
  * compile. Function options go through SETOPT_FN with curl's callback type.
  */
-#define IS_LONG(v)  _Generic((v), long : 1, default : 0)
-#define IS_OFF_T(v) _Generic((v), curl_off_t : 1, default : 0)
+#define IS_A(v, T) _Generic((v), T : 1, default : 0) /* NOLINT(bugprone-macro-parentheses): T */
 #define IS_POINTER(v)                                                                              \
 	_Generic((v), _Bool : 0, char : 0, signed char : 0, unsigned char : 0, short : 0,          \
 	         unsigned short : 0, int : 0, unsigned : 0, long : 0, unsigned long : 0,           \
 	         long long : 0, unsigned long long : 0, float : 0, double : 0, long double : 0,    \
 	         default : 1)
 #define SETOPT_TYPE_OK(opt, val)                                                                   \
-	((opt) < CURLOPTTYPE_OBJECTPOINT     ? IS_LONG(val)                                        \
+	((opt) < CURLOPTTYPE_OBJECTPOINT     ? IS_A(val, long)                                     \
 	 : (opt) < CURLOPTTYPE_FUNCTIONPOINT ? IS_POINTER(val)                                     \
 	 : (opt) < CURLOPTTYPE_OFF_T         ? 0 /* SETOPT_FN */                                   \
-	 : (opt) < CURLOPTTYPE_BLOB          ? IS_OFF_T(val)                                       \
+	 : (opt) < CURLOPTTYPE_BLOB          ? IS_A(val, curl_off_t)                               \
 	                                     : 0)
 
 #define SETOPT_CALL(h, opt, val)                                                                   \
@@ -565,7 +557,7 @@ static int build_headers(struct curl_slist **out, const char *const *lines)
 	do {                                                                                       \
 		_Static_assert((opt) >= CURLOPTTYPE_FUNCTIONPOINT && (opt) < CURLOPTTYPE_OFF_T,    \
 		               #opt " does not take a function");                                  \
-		_Static_assert(_Generic((fn), type : 1, default : 0), #fn " is not a " #type);     \
+		_Static_assert(IS_A(fn, type), #fn " is not a " #type);                            \
 		SETOPT_CALL(h, opt, fn);                                                           \
 	} while (0)
 
@@ -637,10 +629,9 @@ static int map_result(CURLcode cc, const struct transfer *t, const char *errbuf)
 }
 
 /* curl_easy_getinfo, with the check curl's typecheck-gcc.h made on the out pointer. */
-#define IS_STRING(v) _Generic((v), char * : 1, default : 0)
 #define GETINFO_TYPE_OK(info, p)                                                                   \
-	((CURLINFO_TYPEMASK & (info)) == CURLINFO_LONG     ? IS_LONG(*(p))                         \
-	 : (CURLINFO_TYPEMASK & (info)) == CURLINFO_STRING ? IS_STRING(*(p))                       \
+	((CURLINFO_TYPEMASK & (info)) == CURLINFO_LONG     ? IS_A(*(p), long)                      \
+	 : (CURLINFO_TYPEMASK & (info)) == CURLINFO_STRING ? IS_A(*(p), char *)                    \
 	                                                   : 0)
 #define GETINFO(h, info, p)                                                                        \
 	do {                                                                                       \

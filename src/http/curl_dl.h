@@ -24,6 +24,8 @@
 #ifdef CURLINC_CURL_H
 #error "include http/curl_dl.h instead of curl/curl.h"
 #endif
+#include "base/dl.h"
+
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #undef curl_easy_getinfo /* the pass-through macros curl.h defines without its type checks */
@@ -48,14 +50,15 @@
 	X(curl_url_strerror)                                                                       \
 	X(curl_version_info)
 
-#define HTTP_CURL_DL_MEMBER(f) __typeof__(f) *p_##f;
 struct http_curl_dl {
-	HTTP_CURL_DL_FUNCTIONS(HTTP_CURL_DL_MEMBER)
+	HTTP_CURL_DL_FUNCTIONS(DL_MEMBER)
 };
-#undef HTTP_CURL_DL_MEMBER
+extern struct http_curl_dl http_curl_dl; /* filled by client.c's global_setup */
 
-/* Filled on first use (client.c's global_setup) before any of them is called. */
-extern struct http_curl_dl http_curl_dl;
+#define HTTP_CURL_DL_SYMBOL(f) DL_SYMBOL(http_curl_dl, f)
+static const struct dl_symbol http_curl_dl_symbols[] = {
+	HTTP_CURL_DL_FUNCTIONS(HTTP_CURL_DL_SYMBOL) /* before the names become macros */
+};
 
 #define curl_easy_cleanup   (*http_curl_dl.p_curl_easy_cleanup)
 #define curl_easy_getinfo   (*http_curl_dl.p_curl_easy_getinfo)

@@ -70,17 +70,8 @@ static void pg_close(struct db_conn *c);
 
 struct store_pg_dl store_pg_dl;
 
-#define PG_DL_SYMBOL(f) { #f, &store_pg_dl.p_##f },
-static const struct dl_symbol pg_symbols[] = { STORE_PG_DL_FUNCTIONS(PG_DL_SYMBOL) };
-#undef PG_DL_SYMBOL
-
-static struct dl_library libpq = {
-	.soname = "libpq.so.5",
-	.package = "Debian package libpq5",
-	.user = "a PostgreSQL database",
-	.symbols = pg_symbols,
-	.nsymbols = ARRAY_SIZE(pg_symbols),
-};
+static struct dl_library libpq = DL_LIBRARY("libpq.so.5", "Debian package libpq5",
+                                            "a PostgreSQL database", store_pg_dl_symbols);
 static pthread_once_t libpq_once = PTHREAD_ONCE_INIT;
 
 static void load_libpq(void)

@@ -16,6 +16,8 @@
 #ifndef GATEHOUSE_STORE_PG_DL_H
 #define GATEHOUSE_STORE_PG_DL_H
 
+#include "base/dl.h"
+
 #include <libpq-fe.h>
 
 #define STORE_PG_DL_FUNCTIONS(X)                                                                   \
@@ -38,14 +40,15 @@
 	X(PQsetNoticeProcessor)                                                                    \
 	X(PQstatus)
 
-#define STORE_PG_DL_MEMBER(f) __typeof__(f) *p_##f;
 struct store_pg_dl {
-	STORE_PG_DL_FUNCTIONS(STORE_PG_DL_MEMBER)
+	STORE_PG_DL_FUNCTIONS(DL_MEMBER)
 };
-#undef STORE_PG_DL_MEMBER
+extern struct store_pg_dl store_pg_dl; /* filled by db_pg.c's load_libpq */
 
-/* Filled on the first connection (db_pg.c's load_libpq) before any of them is called. */
-extern struct store_pg_dl store_pg_dl;
+#define STORE_PG_DL_SYMBOL(f) DL_SYMBOL(store_pg_dl, f)
+static const struct dl_symbol store_pg_dl_symbols[] = {
+	STORE_PG_DL_FUNCTIONS(STORE_PG_DL_SYMBOL) /* before the names become macros */
+};
 
 #define PQclear              (*store_pg_dl.p_PQclear)
 #define PQcmdStatus          (*store_pg_dl.p_PQcmdStatus)
