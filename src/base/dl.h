@@ -12,8 +12,8 @@
  *
  * Usage, from a pthread_once routine (dl_library_load is not thread-safe):
  *
- *	static struct dl_library lib = { "libfoo.so.1", "Debian package libfoo1",
- *	                                 "the foo client", syms, ARRAY_SIZE(syms) };
+ *	static struct dl_library lib = DL_LIBRARY("libfoo.so.1", "Debian package libfoo1",
+ *	                                          "the foo client", foo_dl_symbols);
  *	static void load(void) { if (dl_library_load(&lib) == 0) foo_init(); }
  *	...
  *	pthread_once(&once, load);
