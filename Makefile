@@ -11,10 +11,13 @@ BUILD    ?= build/san
 OPTFLAGS := -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-PKGS := libmicrohttpd libcurl jansson cjose sqlite3 libpq openssl libsodium
+PKGS := libmicrohttpd jansson cjose sqlite3 openssl libsodium
 # The SAML stack: the server loads it with dlopen on first SAML use (src/saml/deps.h),
 # so only its headers are needed there; the test, fuzz and bench binaries link it too.
 SAML_PKGS := lasso xmlsec1-openssl libxml-2.0 glib-2.0 gobject-2.0
+# Loaded the same way: libcurl on the first outbound request (src/http/curl_dl.h),
+# libpq on the first PostgreSQL connection (src/store/pg_dl.h).
+DL_PKGS := libcurl libpq
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wcast-qual -Wformat=2 -Wvla \
@@ -23,12 +26,12 @@ HARDEN := -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPI
 
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen
 CFLAGS   += -std=c17 $(OPTFLAGS) $(WARN) $(HARDEN) -MMD -MP \
-	$(shell pkg-config --cflags $(PKGS) $(SAML_PKGS) 2>/dev/null)
+	$(shell pkg-config --cflags $(PKGS) $(DL_PKGS) $(SAML_PKGS) 2>/dev/null)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,noexecstack $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 # lasso_log: saml/saml.c replaces lasso's own; exported so the dlopened lasso finds it.
 LDFLAGS  += -Wl,--export-dynamic-symbol=lasso_log
 BIN_LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv -lpthread -lm
-LDLIBS   += $(shell pkg-config --libs $(PKGS) $(SAML_PKGS) 2>/dev/null) -lresolv -lpthread -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) $(DL_PKGS) $(SAML_PKGS) 2>/dev/null) -lresolv -lpthread -lm
 
 ALL_SRC   := $(shell find src -name '*.c' | sort)
 TEST_SRC  := $(filter %_test.c,$(ALL_SRC))
@@ -97,7 +100,7 @@ fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 	@for t in $(FUZZ_NAMES); do $(BUILD)/fuzz/$$t fuzz/corpus/$$t || exit 1; done
 
 # libFuzzer builds (clang): make fuzz builds them all; make fuzz-run T=json S=60 runs one.
-FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) $(SAML_PKGS) 2>/dev/null)
+FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) $(SAML_PKGS) 2>/dev/null)
 fuzz:
 	@mkdir -p build/libfuzzer
 	@for t in $(FUZZ_NAMES); do \
@@ -135,7 +138,7 @@ bench-saml: $(BUILD)/bench/saml_response
 
 lint:
 	clang-tidy -quiet $(LIB_SRC) src/main.c -- -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc -I. -I$(BUILD)/gen \
-		$(shell pkg-config --cflags $(PKGS) $(SAML_PKGS))
+		$(shell pkg-config --cflags $(PKGS) $(DL_PKGS) $(SAML_PKGS))
 	sh tools/check-format.sh
 	sh tools/check-layers.sh
 	sh tools/check-banned.sh

@@ -10,6 +10,11 @@ set -eu
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev
 	libcjose-dev libssl-dev libsqlite3-dev libpq-dev libsodium-dev
 	liblasso3-dev libxmlsec1-dev libxml2-dev libglib2.0-dev"
+# Libraries the server does not link but loads with dlopen on first use: libcurl
+# (first outbound request), libpq (first PostgreSQL connection), lasso (first SAML
+# request). Named here, not only through the -dev packages above, because the
+# linker no longer asks for them: a package of the binary must depend on these.
+RUNTIME_PKGS="libcurl4 libpq5 liblasso3"
 # dnsmasq-base is the dnsmasq binary alone: the dnsmasq package would also
 # start a system DNS service on port 53 of every interface. The tests run
 # their own dnsmasq on a loopback port.
@@ -17,8 +22,8 @@ TEST_PKGS="postgresql dnsmasq-base python3-pytest python3-requests python3-jwcry
 	clang xmlsec1 python3-pysaml2 chromium chromium-driver python3-selenium"
 
 case ${1:-} in
-"") want=$BUILD_PKGS ;;
---test) want="$BUILD_PKGS $TEST_PKGS" ;;
+"") want="$BUILD_PKGS $RUNTIME_PKGS" ;;
+--test) want="$BUILD_PKGS $RUNTIME_PKGS $TEST_PKGS" ;;
 *)
 	echo "usage: sh tools/install-deps.sh [--test]" >&2
 	exit 2

@@ -2,18 +2,20 @@
 /*
  * The outbound HTTP client over libcurl (see client.h). The address rules are
  * the pure functions at the top; the curl callbacks and the URL check use
- * them. Nothing outside this file sees a CURL handle.
+ * them. Nothing outside this file sees a CURL handle. libcurl is loaded on
+ * first use (http/curl_dl.h).
  */
 #include "base/common.h"
 
 #include "http/client.h"
 
 #include "base/buf.h"
+#include "base/dl.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "http/curl_dl.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <strings.h>
@@ -27,9 +29,19 @@
 #define HEADER_COUNT_MAX 64
 #define METHOD_MAX       16
 
+/* The oldest libcurl with every option configure() sets (the build needs it too). */
+#define CURL_VERSION_NEEDED 0x075500
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static pthread_key_t easy_key;
 static struct http_client_policy policy; /* all false: production */
+
+struct http_curl_dl http_curl_dl;
+
+static struct dl_library libcurl =
+        DL_LIBRARY("libcurl.so.4", "Debian package libcurl4",
+                   "outbound HTTP (webhooks, IdP metadata, OIDC discovery, tokens, JWKS)",
+                   http_curl_dl_symbols);
 
 /* ---- address classification ------------------------------------------ */
 
@@ -326,12 +338,37 @@ static void easy_free(void *handle)
 	curl_easy_cleanup(handle);
 }
 
+/*
+ * Runs once, on the first request or URL check: loads libcurl, checks that it
+ * is new enough for configure()'s options (CURLOPT_PROTOCOLS_STR and the
+ * CURLOPT_PREREQFUNCTION guard; an older one would refuse them on every
+ * request), and initialises it. curl_global_init comes before any other curl
+ * call; pthread_once makes it run once, before every other thread's first
+ * call returns from ensure_libcurl().
+ */
 static void global_setup(void)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		die("curl_global_init failed");
+	if (dl_library_load(&libcurl) != 0)
+		return;
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	if (!v || v->version_num < CURL_VERSION_NEEDED) {
+		dl_library_fail(&libcurl, "it is version %s; 7.85.0 or later is needed",
+		                v && v->version ? v->version : "?");
+		return;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		dl_library_fail(&libcurl, "curl_global_init failed");
+		return;
+	}
 	if (pthread_key_create(&easy_key, easy_free) != 0)
 		die("pthread_key_create failed");
+}
+
+/* 0 once libcurl is loaded and initialised; ERR_UNAVAILABLE naming it when it cannot be. */
+static int ensure_libcurl(void)
+{
+	pthread_once(&init_once, global_setup);
+	return dl_library_check(&libcurl);
 }
 
 void http_client_global_init(bool allow_loopback_targets)
@@ -343,25 +380,20 @@ void http_client_global_init(bool allow_loopback_targets)
 void http_client_set_policy(const struct http_client_policy *p)
 {
 	/*
-	 * curl_global_init loads OpenSSL's TLS state: about 2 MB of resident
-	 * memory that a server with no webhooks or IdP calls never needs. When
-	 * this libcurl's global init is thread-safe (7.84+; Debian 12 has
-	 * 7.88), it is left to the first request (the pthread_once in
-	 * http_client_send and http_client_check_url); otherwise it runs here,
-	 * before threads, as STACK.md pitfall 25 asks. The version is the one
-	 * built against: asking the library at run time (curl_version_info)
-	 * costs about 0.5 MB of idle memory by itself.
+	 * libcurl is not loaded here: loading it, with OpenSSL's TLS state that
+	 * curl_global_init sets up, adds about 4.5 MB to a server's VmRSS (its
+	 * first webhook URL check), which a server without webhooks or IdP
+	 * calls never needs. The first request or URL check loads and
+	 * initialises it (ensure_libcurl). Its version is checked then, not at
+	 * start: curl_version_info would need the library.
 	 */
-#if LIBCURL_VERSION_NUM < 0x075400
-	pthread_once(&init_once, global_setup);
-#endif
 	policy = *p;
 }
 
 int http_client_check_url(const char *url)
 {
-	pthread_once(&init_once, global_setup);
-	return url_check(url, &policy, true);
+	int rc = ensure_libcurl();
+	return rc ? rc : url_check(url, &policy, true);
 }
 
 /* This thread's handle, created on first use; it is reset after every transfer. */
@@ -488,10 +520,45 @@ static int build_headers(struct curl_slist **out, const char *const *lines)
 	return 0;
 }
 
-#define SETOPT(h, opt, val)                                                                        \
+/*
+ * curl_easy_setopt is variadic: libcurl reads the value as a long, a
+ * curl_off_t, a data pointer or a function pointer according to the range
+ * the option's number is in. curl's own compile-time check is off here
+ * (curl_dl.h), so these keep the part that matters: a value of the wrong
+ * kind (an int where a long is read, a number where a pointer is) does not
+ * compile. Function options go through SETOPT_FN with curl's callback type.
+ */
+#define IS_A(v, T) _Generic((v), T : 1, default : 0) /* NOLINT(bugprone-macro-parentheses): T */
+#define IS_POINTER(v)                                                                              \
+	_Generic((v), _Bool : 0, char : 0, signed char : 0, unsigned char : 0, short : 0,          \
+	         unsigned short : 0, int : 0, unsigned : 0, long : 0, unsigned long : 0,           \
+	         long long : 0, unsigned long long : 0, float : 0, double : 0, long double : 0,    \
+	         default : 1)
+#define SETOPT_TYPE_OK(opt, val)                                                                   \
+	((opt) < CURLOPTTYPE_OBJECTPOINT     ? IS_A(val, long)                                     \
+	 : (opt) < CURLOPTTYPE_FUNCTIONPOINT ? IS_POINTER(val)                                     \
+	 : (opt) < CURLOPTTYPE_OFF_T         ? 0 /* SETOPT_FN */                                   \
+	 : (opt) < CURLOPTTYPE_BLOB          ? IS_A(val, curl_off_t)                               \
+	                                     : 0)
+
+#define SETOPT_CALL(h, opt, val)                                                                   \
 	do {                                                                                       \
 		if (curl_easy_setopt(h, opt, val) != CURLE_OK)                                     \
 			return error_set(ERR_INTERNAL, "http client: libcurl refused %s", #opt);   \
+	} while (0)
+
+#define SETOPT(h, opt, val)                                                                        \
+	do {                                                                                       \
+		_Static_assert(SETOPT_TYPE_OK(opt, val), #opt ": value of the wrong type");        \
+		SETOPT_CALL(h, opt, val);                                                          \
+	} while (0)
+
+#define SETOPT_FN(h, opt, fn, type)                                                                \
+	do {                                                                                       \
+		_Static_assert((opt) >= CURLOPTTYPE_FUNCTIONPOINT && (opt) < CURLOPTTYPE_OFF_T,    \
+		               #opt " does not take a function");                                  \
+		_Static_assert(IS_A(fn, type), #fn " is not a " #type);                            \
+		SETOPT_CALL(h, opt, fn);                                                           \
 	} while (0)
 
 static int set_method(CURL *h, const char *method, const struct http_client_request *req)
@@ -524,9 +591,9 @@ static int configure(CURL *h, const struct http_client_request *req, const char 
 	SETOPT(h, CURLOPT_PROTOCOLS_STR, allow_http ? "http,https" : "https");
 	SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
 	SETOPT(h, CURLOPT_PROXY, ""); /* ignore *_proxy in the environment */
-	SETOPT(h, CURLOPT_OPENSOCKETFUNCTION, guard_open_socket);
+	SETOPT_FN(h, CURLOPT_OPENSOCKETFUNCTION, guard_open_socket, curl_opensocket_callback);
 	SETOPT(h, CURLOPT_OPENSOCKETDATA, t);
-	SETOPT(h, CURLOPT_PREREQFUNCTION, guard_before_request);
+	SETOPT_FN(h, CURLOPT_PREREQFUNCTION, guard_before_request, curl_prereq_callback);
 	SETOPT(h, CURLOPT_PREREQDATA, t);
 	SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -534,7 +601,7 @@ static int configure(CURL *h, const struct http_client_request *req, const char 
 	SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 	SETOPT(h, CURLOPT_TIMEOUT_MS, total_ms);
 	SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->body.max_bytes);
-	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT_FN(h, CURLOPT_WRITEFUNCTION, on_body, curl_write_callback);
 	SETOPT(h, CURLOPT_WRITEDATA, t);
 	SETOPT(h, CURLOPT_USERAGENT, HTTP_CLIENT_USER_AGENT);
 	SETOPT(h, CURLOPT_HTTPHEADER, headers);
@@ -561,13 +628,24 @@ static int map_result(CURLcode cc, const struct transfer *t, const char *errbuf)
 	return error_setc(ERR_PEER, "peer_error", "http client: %s", msg);
 }
 
+/* curl_easy_getinfo, with the check curl's typecheck-gcc.h made on the out pointer. */
+#define GETINFO_TYPE_OK(info, p)                                                                   \
+	((CURLINFO_TYPEMASK & (info)) == CURLINFO_LONG     ? IS_A(*(p), long)                      \
+	 : (CURLINFO_TYPEMASK & (info)) == CURLINFO_STRING ? IS_A(*(p), char *)                    \
+	                                                   : 0)
+#define GETINFO(h, info, p)                                                                        \
+	do {                                                                                       \
+		_Static_assert(GETINFO_TYPE_OK(info, p), #info ": pointer of the wrong type");     \
+		if (curl_easy_getinfo(h, info, p) != CURLE_OK)                                     \
+			return error_set(ERR_INTERNAL, "http client: libcurl has no %s", #info);   \
+	} while (0)
+
 static int read_response(struct http_client_response *out, CURL *h, struct transfer *t)
 {
 	long status = 0;
 	char *ct = NULL;
-	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
-	    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK)
-		return error_set(ERR_INTERNAL, "http client: curl_easy_getinfo failed");
+	GETINFO(h, CURLINFO_RESPONSE_CODE, &status);
+	GETINFO(h, CURLINFO_CONTENT_TYPE, &ct);
 	out->status = (int)status;
 	out->content_type = ct ? xstrdup(ct) : NULL; /* ct is curl's until the next reset */
 	out->body = buf_detach(&t->body, &out->body_len);
@@ -584,7 +662,9 @@ int http_client_send(struct http_client_response *out, const struct http_client_
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	pthread_once(&init_once, global_setup);
+	rc = ensure_libcurl();
+	if (rc)
+		return rc;
 	p = policy;
 	const char *method = req->method ? req->method : "GET";
 	size_t max = req->max_response_bytes ? req->max_response_bytes

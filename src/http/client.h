@@ -15,11 +15,16 @@
  *  - proxies from the environment are ignored (the guard would see the proxy);
  *  - connect and total timeouts, and a hard cap on the response body.
  *
+ * libcurl is not linked: the first http_client_send() or
+ * http_client_check_url() loads libcurl.so.4 with dlopen and initialises it
+ * (once, whichever thread comes first), so a server that makes no outbound
+ * call never maps it. Without it (or with a libcurl older than 7.85) both
+ * fail with ERR_UNAVAILABLE "library_unavailable", naming the library.
+ *
  * Thread-safety: call http_client_global_init() once in main before threads
- * start (it initialises libcurl then, or on first use when libcurl's own
- * global init is thread-safe). After that every function is thread-safe; each thread keeps one
- * reused curl handle (so keep-alive works for a worker sending many
- * requests), freed when the thread exits.
+ * start (it only sets the policy). After that every function is
+ * thread-safe; each thread keeps one reused curl handle (so keep-alive works
+ * for a worker sending many requests), freed when the thread exits.
  */
 #ifndef GATEHOUSE_HTTP_CLIENT_H
 #define GATEHOUSE_HTTP_CLIENT_H
@@ -37,16 +42,15 @@ struct http_client_policy {
 };
 
 /*
- * Sets the policy, and initialises libcurl now unless its global init is
- * thread-safe (then the first request does it). Call once in main before
- * any thread starts; allow_loopback_targets = true is the test
- * mode (both policy flags set). Calling it again only replaces the policy.
+ * Sets the policy (libcurl is loaded later, on first use). Call once in main
+ * before any thread starts; allow_loopback_targets = true is the test mode
+ * (both policy flags set). Calling it again only replaces the policy.
  */
 void http_client_global_init(bool allow_loopback_targets);
 
 /*
  * Replaces the policy. Startup and tests only: it must not race with
- * http_client_send() in another thread. Also initialises libcurl if needed.
+ * http_client_send() in another thread.
  */
 void http_client_set_policy(const struct http_client_policy *policy);
 
@@ -81,6 +85,7 @@ struct http_client_response {
  *   ERR_TOO_LARGE "response_too_large": the body passed max_response_bytes
  *   ERR_PEER      "peer_timeout" or "peer_error": DNS, connect, TLS or protocol
  *                 failure, with curl's message (worth retrying later)
+ *   ERR_UNAVAILABLE "library_unavailable": libcurl.so.4 cannot be loaded
  */
 int http_client_send(struct http_client_response *out, const struct http_client_request *req);
 
@@ -97,7 +102,9 @@ void http_client_response_release(struct http_client_response *r);
  *
  * This cannot see what a name will resolve to, now or later (DNS may change):
  * the connect-time guard in http_client_send() is the real protection; this
- * is early, clear feedback. Returns 0 or ERR_INVALID ("invalid_url").
+ * is early, clear feedback. Returns 0 or ERR_INVALID ("invalid_url"), or
+ * ERR_UNAVAILABLE ("library_unavailable") when libcurl cannot be loaded (its
+ * URL parser does the parsing).
  */
 int http_client_check_url(const char *url);
 

@@ -60,11 +60,13 @@ int routes_connection_check_urls(const struct connection_input *in)
 		{ "oidc.userinfo_endpoint", in->oidc_userinfo_endpoint },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(urls); i++) {
-		if (urls[i].url && *urls[i].url && http_client_check_url(urls[i].url)) {
+		int rc = urls[i].url && *urls[i].url ? http_client_check_url(urls[i].url) : 0;
+		if (rc == ERR_INVALID) {
 			error_set_status(422);
 			error_add_field(urls[i].field, "invalid_url");
-			return ERR_INVALID;
 		}
+		if (rc)
+			return rc; /* ERR_UNAVAILABLE (503) when libcurl cannot be loaded */
 	}
 	return 0;
 }

@@ -28,10 +28,11 @@ static int decode(struct route_ctx *ctx, struct webhook_input *in, json_t **body
 	int rc = route_body(ctx, body);
 	if (rc == 0)
 		rc = webhook_input_from_json(in, *body, create);
-	if (rc == 0 && in->has_url && http_client_check_url(in->url)) {
+	if (rc == 0 && in->has_url)
+		rc = http_client_check_url(in->url);
+	if (rc == ERR_INVALID && in->has_url) { /* not when libcurl is missing (503) */
 		error_set_status(422);
 		error_add_field("url", "invalid_url");
-		return ERR_INVALID;
 	}
 	return rc;
 }

@@ -3,15 +3,18 @@
  * The PostgreSQL driver (libpq): one PGconn per pooled connection, named
  * prepared statements cached per connection, '?' placeholders rewritten to
  * $n. Write transactions run SERIALIZABLE; SQLSTATE 40001/40P01 become
- * ERR_RETRY so db_tx() reruns them. STACK.md pitfall 27.
+ * ERR_RETRY so db_tx() reruns them. STACK.md pitfall 27. libpq is loaded on
+ * the first connection (store/pg_dl.h).
  */
 #include "base/common.h"
 
+#include "base/dl.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "store/db_driver.h"
+#include "store/pg_dl.h"
 
-#include <libpq-fe.h>
+#include <pthread.h>
 
 #define PG_MAX_PARAMS 32
 
@@ -65,6 +68,17 @@ static int map_result(struct pg_conn *c, PGresult *res)
 
 static void pg_close(struct db_conn *c);
 
+struct store_pg_dl store_pg_dl;
+
+static struct dl_library libpq = DL_LIBRARY("libpq.so.5", "Debian package libpq5",
+                                            "a PostgreSQL database", store_pg_dl_symbols);
+static pthread_once_t libpq_once = PTHREAD_ONCE_INIT;
+
+static void load_libpq(void)
+{
+	(void)dl_library_load(&libpq); /* the failure is kept for dl_library_check */
+}
+
 /*
  * Server notices (e.g. "there is no transaction in progress" for the
  * ROLLBACK after a failed COMMIT) go to the log, not raw to stderr where
@@ -83,9 +97,14 @@ static void pg_notice(void *arg, const char *message)
 
 static int pg_open(struct db_conn **out, const char *target)
 {
+	*out = NULL;
+	pthread_once(&libpq_once, load_libpq);
+	if (dl_library_check(&libpq) != 0) {
+		db_note_error();
+		return ERR_UNAVAILABLE;
+	}
 	struct pg_conn *c = xcalloc(1, sizeof(*c));
 	c->base.ops = &db_pg_ops;
-	*out = NULL;
 	c->pg = PQconnectdb(target);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
 		error_set(ERR_UNAVAILABLE, "postgres: cannot connect: %s",
