@@ -353,12 +353,13 @@ static void check_rules(struct run *r, const char *expected_irt, int64_t now)
 	};
 	saml_view_read(&r->view, r->st.response, r->assertion);
 	saml_rules_check_all(&r->view, &in, r->p);
-	/* Optional in SAML Core 3.2.2, but required since lasso's days (it found the IdP's
-	 * keys by it); every common IdP sends one. */
+	/* Optional in SAML Core 3.2.2, but required here: one more value the IdP must get
+	 * right (the rules compare it with the connection's IdP entity ID), and every
+	 * common IdP sends one. */
 	if (!r->view.response_issuer)
 		saml_problem_add(
 		        r->p, "missing_issuer",
-		        "the Response has no Issuer; this SP needs it to find the IdP's keys (every common IdP sends one)");
+		        "the Response has no Issuer; gatehouse requires one naming the IdP's entity ID (every common IdP sends one)");
 	const struct saml_view_confirmation *c = saml_rules_pick_bearer(&r->view, &in);
 	struct saml_assertion_result *o = r->out;
 	o->idp_entity_id = dup_or_null(r->view.assertion_issuer);
