@@ -18,9 +18,25 @@
 #include "store/session.h"
 #include "store/user.h"
 
+/* An address of the input, in the order the domain rule takes them (primary first). */
+struct email_cand {
+	const char *addr; /* borrowed from the input */
+	char *norm;       /* NULL: not an email address */
+	bool primary;
+};
+
+/* What a create knows before its transaction: nothing here depends on the database. */
+struct create_pre {
+	struct directory_user_input in;
+	struct email_cand *cands;
+	size_t ncands;
+	char *name_norm;
+};
+
 struct du_op {
 	const struct scim_principal *p;
 	const struct directory_user_codec *codec;
+	const struct create_pre *pre;
 	const char *id;
 	int64_t if_match;
 	struct directory_user *out;
@@ -71,59 +87,76 @@ static void plan_add(struct email_plan *pl, const char *addr, char *norm)
 	pl->norm[pl->n++] = norm;
 }
 
-/*
- * journey 2/3: the primary address must be in a verified domain the
- * connection covers; other addresses are kept as user emails only when they
- * are too (an IdP may not claim addresses of another tenant's domains).
- */
-static int plan_emails(struct db_conn *c, const struct connection *conn,
-                       const struct directory_user_input *in, struct email_plan *pl)
+/* The addresses normalised, primary first (pure: runs before the transaction). */
+static void cands_prepare(const struct directory_user_input *in, struct email_cand **out, size_t *n)
 {
 	const struct directory_email *primary = directory_user_input_primary(in);
-	memset(pl, 0, sizeof(*pl));
+	*out = xcalloc(in->nemails + 1, sizeof(**out));
+	*n = 0;
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < in->nemails; i++) {
 			const struct directory_email *e = &in->emails[i];
 			if ((pass == 0) != (e == primary))
 				continue;
-			char *norm = NULL;
-			if (model_email_normalize(&norm, e->value))
-				return error_setc(ERR_INVALID, "invalidValue",
-				                  "'%.80s' is not an email address", e->value);
-			int rc = app_provision_check_domain_tx(c, conn, strrchr(norm, '@') + 1);
-			if (rc == ERR_FORBIDDEN && pass == 1) {
-				error_clear();
-				free(norm);
-				continue;
-			}
-			if (rc) {
-				free(norm);
-				if (rc == ERR_FORBIDDEN)
-					error_prefix("primary email %.80s: ", e->value);
-				return rc;
-			}
-			plan_add(pl, e->value, norm);
+			struct email_cand *x = &(*out)[(*n)++];
+			x->addr = e->value;
+			x->primary = pass == 0;
+			if (model_email_normalize(&x->norm, e->value))
+				x->norm = NULL;
 		}
+	}
+}
+
+static void cands_release(struct email_cand *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].norm);
+	free(v);
+}
+
+/*
+ * journey 2/3: the primary address must be in a verified domain the
+ * connection covers; other addresses are kept as user emails only when they
+ * are too (an IdP may not claim addresses of another tenant's domains).
+ * Coverage and verification are read here, in the write transaction.
+ */
+static int plan_emails(struct db_conn *c, const char *conn_id, const char *org_id,
+                       const struct email_cand *v, size_t n, struct email_plan *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].norm)
+			return error_setc(ERR_INVALID, "invalidValue",
+			                  "'%.80s' is not an email address", v[i].addr);
+		const char *domain = strrchr(v[i].norm, '@') + 1;
+		int rc = app_provision_check_covered_tx(c, conn_id, org_id, domain);
+		if (rc == ERR_FORBIDDEN && !v[i].primary) {
+			error_clear();
+			continue;
+		}
+		if (rc) {
+			if (rc == ERR_FORBIDDEN)
+				error_prefix("primary email %.80s: ", v[i].addr);
+			return rc;
+		}
+		plan_add(pl, v[i].addr, xstrdup(v[i].norm));
 	}
 	return 0;
 }
 
+/* userName is free in the directory (but for except_id); name_norm is user_username_norm's. */
 static int check_name_free(struct db_conn *c, const char *conn_id, const char *user_name,
-                           const char *except_id)
+                           const char *name_norm, const char *except_id)
 {
-	struct directory_user other;
-	char *norm = user_username_norm(user_name);
-	int rc = store_directory_user_by_name(c, conn_id, norm, &other);
-	free(norm);
+	char other[ID_MAX];
+	int rc = store_directory_user_id_by_name(c, conn_id, name_norm, other);
 	if (rc != 1)
 		return rc;
-	bool same = except_id && strcmp(other.id, except_id) == 0;
-	if (!same)
-		error_setc(ERR_CONFLICT, "user_name_taken",
-		           "userName %.200s is already provisioned in this directory (id %s)",
-		           user_name, other.id);
-	directory_user_release(&other);
-	return same ? 0 : ERR_CONFLICT;
+	if (except_id && strcmp(other, except_id) == 0)
+		return 0;
+	return error_setc(ERR_CONFLICT, "user_name_taken",
+	                  "userName %.200s is already provisioned in this directory (id %s)",
+	                  user_name, other);
 }
 
 /* The existing user holding one of the addresses: 1 (its id), 0 none, or 409 if two do. */
@@ -346,14 +379,14 @@ static int join(struct db_conn *c, const struct actor *who, const char *org_id, 
  * default). A directory user that was just created is in no group yet, so
  * resolve is false then.
  */
-static int ensure_member(struct db_conn *c, const struct actor *who, const struct connection *conn,
+static int ensure_member(struct db_conn *c, const struct actor *who, const char *org_id,
                          const struct directory_user *du, const struct user *u, bool resolve,
                          struct scim_effects *fx)
 {
-	int rc = join(c, who, conn->org_id, du->user_id, u, fx);
+	int rc = join(c, who, org_id, du->user_id, u, fx);
 	bool changed = false;
 	if (rc == 0 && resolve)
-		rc = app_directory_resolve_member_tx(c, who, conn->id, du->id, &changed);
+		rc = app_directory_resolve_member_tx(c, who, du->connection_id, du->id, &changed);
 	fx->roles_changed += changed;
 	return rc;
 }
@@ -371,16 +404,16 @@ static void fill_directory_user(struct directory_user *du, const struct director
 }
 
 /* The gatehouse user for a new SCIM user: found by address (linked) or new. */
-static int create_user(struct db_conn *c, struct du_op *op, const struct connection *conn,
+static int create_user(struct db_conn *c, struct du_op *op, const char *conn_id,
                        const struct directory_user_input *in, const struct email_plan *pl,
                        struct user *u)
 {
-	const struct actor who = { "scim", conn->id };
+	const struct actor who = { "scim", conn_id };
 	char owner[ID_MAX];
 	int rc = find_owner(c, pl, owner);
 	bool found = rc == 1;
 	if (found)
-		rc = check_linkable(c, conn->id, owner);
+		rc = check_linkable(c, conn_id, owner);
 	if (rc == 0 && found)
 		rc = store_user_get(c, owner, u);
 	if (rc < 0)
@@ -393,7 +426,7 @@ static int create_user(struct db_conn *c, struct du_op *op, const struct connect
 		u->created_at = clock_now();
 	}
 	bool emails_changed = false;
-	rc = apply_fields(c, conn->id, op, in, pl, true, u, &emails_changed);
+	rc = apply_fields(c, conn_id, op, in, pl, true, u, &emails_changed);
 	u->updated_at = clock_now();
 	if (rc == 0)
 		rc = found ? store_user_update(c, u, emails_changed) : store_user_insert(c, u);
@@ -407,39 +440,43 @@ static int create_user(struct db_conn *c, struct du_op *op, const struct connect
 	return rc;
 }
 
+/*
+ * Everything the transaction reads is read here, under the write lock: the
+ * token and the connection's organization (one statement), the userName,
+ * the domain rule, the addresses' owners, the seats. What needs no
+ * database (decoding, normalising) was done before it (create_pre).
+ */
 static int create_tx(struct db_conn *c, void *payload)
 {
 	struct du_op *op = payload;
-	struct connection conn = { 0 };
-	struct directory_user_input in = { 0 };
+	const struct create_pre *pre = op->pre;
+	const struct directory_user_input *in = &pre->in;
+	const char *conn_id = op->p->connection_id;
+	char org_id[ID_MAX];
 	struct email_plan pl = { 0 };
 	struct user u = { 0 };
 	struct directory_user du = { 0 };
-	const struct actor who = { "scim", op->p->connection_id };
+	const struct actor who = { "scim", conn_id };
 	int64_t now = clock_now();
 	memset(op->fx, 0, sizeof(*op->fx));
 	directory_user_release(op->out);
-	int rc = app_scim_check_tx(c, op->p);
+	int rc = app_scim_check_org_tx(c, op->p, org_id);
 	if (rc == 0)
-		rc = store_connection_get(c, op->p->connection_id, &conn);
+		rc = check_name_free(c, conn_id, in->user_name, pre->name_norm, NULL);
 	if (rc == 0)
-		rc = op->codec->transform(&in, NULL, op->codec->payload);
+		rc = plan_emails(c, conn_id, org_id, pre->cands, pre->ncands, &pl);
 	if (rc == 0)
-		rc = check_name_free(c, conn.id, in.user_name, NULL);
-	if (rc == 0)
-		rc = plan_emails(c, &conn, &in, &pl);
-	if (rc == 0)
-		rc = create_user(c, op, &conn, &in, &pl, &u);
+		rc = create_user(c, op, conn_id, in, &pl, &u);
 	if (rc == 0) {
 		id_new(du.id, "dusr");
-		xsnprintf(du.connection_id, sizeof(du.connection_id), "%s", conn.id);
-		fill_directory_user(&du, &in, u.id, now);
+		xsnprintf(du.connection_id, sizeof(du.connection_id), "%s", conn_id);
+		fill_directory_user(&du, in, u.id, now);
 		du.version = 1;
 		du.created_at = now;
 		rc = store_directory_user_insert(c, &du);
 	}
-	if (rc == 0 && in.active)
-		rc = ensure_member(c, &who, &conn, &du, &u, false, op->fx);
+	if (rc == 0 && in->active)
+		rc = ensure_member(c, &who, org_id, &du, &u, false, op->fx);
 	if (rc == 0) {
 		/* the reply is what was written: no read back */
 		for (size_t i = 0; i < u.nemails && !du.primary_email; i++)
@@ -451,36 +488,71 @@ static int create_tx(struct db_conn *c, void *payload)
 	directory_user_release(&du);
 	user_release(&u);
 	plan_release(&pl);
-	directory_user_input_release(&in);
-	connection_release(&conn);
 	return rc;
+}
+
+static int check_tx(struct db_conn *c, void *payload)
+{
+	const struct du_op *op = payload;
+	return app_scim_check_tx(c, op->p);
+}
+
+/*
+ * The codec's decoding before the write transaction. A body it refuses is
+ * refused after the token check, as when it ran inside the transaction.
+ */
+static int create_prepare(struct app *a, struct du_op *op, struct create_pre *pre)
+{
+	int rc = op->codec->transform(&pre->in, NULL, op->codec->payload);
+	if (rc) {
+		struct error_state decode = *error_get();
+		int trc = app_read(a, check_tx, op);
+		if (trc)
+			return trc;
+		error_restore(&decode);
+		return rc;
+	}
+	cands_prepare(&pre->in, &pre->cands, &pre->ncands);
+	pre->name_norm = user_username_norm(pre->in.user_name);
+	return 0;
+}
+
+static void create_pre_release(struct create_pre *pre)
+{
+	cands_release(pre->cands, pre->ncands);
+	free(pre->name_norm);
+	directory_user_input_release(&pre->in);
+	memset(pre, 0, sizeof(*pre));
 }
 
 int app_directory_user_create(struct app *a, const struct scim_principal *p,
                               const struct directory_user_codec *codec, struct directory_user *out,
                               struct scim_effects *fx)
 {
-	struct du_op op = { .p = p, .codec = codec, .out = out, .fx = fx };
+	struct create_pre pre = { 0 };
+	struct du_op op = { .p = p, .codec = codec, .pre = &pre, .out = out, .fx = fx };
 	memset(out, 0, sizeof(*out));
-	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), create_tx, &op);
+	int rc = create_prepare(a, &op, &pre);
+	if (rc == 0)
+		rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), create_tx, &op);
+	create_pre_release(&pre);
 	if (rc)
 		directory_user_release(out);
 	return rc;
 }
 
 /* Applies the new resource to the linked user; records what changed. */
-static int update_user(struct db_conn *c, struct du_op *op, const struct connection *conn,
-                       const struct directory_user_input *in, const struct email_plan *pl,
-                       const struct directory_user *du)
+static int update_user(struct db_conn *c, struct du_op *op, const struct directory_user_input *in,
+                       const struct email_plan *pl, const struct directory_user *du)
 {
-	const struct actor who = { "scim", conn->id };
+	const struct actor who = { "scim", du->connection_id };
 	struct user u = { 0 };
 	int rc = store_user_get(c, du->user_id, &u);
 	if (rc)
 		return rc;
 	bool was_active = u.status == USER_ACTIVE, emails_changed = false;
 	char *before = user_text(&u);
-	rc = apply_fields(c, conn->id, op, in, pl, false, &u, &emails_changed);
+	rc = apply_fields(c, du->connection_id, op, in, pl, false, &u, &emails_changed);
 	char *after = rc == 0 ? user_text(&u) : NULL;
 	bool changed =
 	        after && (strcmp(before, after) != 0 || strcmp(du->profile, in->profile) != 0);
@@ -503,40 +575,47 @@ static int update_user(struct db_conn *c, struct du_op *op, const struct connect
 static int update_tx(struct db_conn *c, void *payload)
 {
 	struct du_op *op = payload;
-	struct connection conn = { 0 };
+	const char *conn_id = op->p->connection_id;
+	char org_id[ID_MAX];
 	struct directory_user_input in = { 0 };
+	struct email_cand *cands = NULL;
+	size_t ncands = 0;
+	char *name_norm = NULL;
 	struct email_plan pl = { 0 };
 	struct directory_user du = { 0 };
-	const struct actor who = { "scim", op->p->connection_id };
+	const struct actor who = { "scim", conn_id };
 	memset(op->fx, 0, sizeof(*op->fx));
 	directory_user_release(op->out);
-	int rc = app_scim_check_tx(c, op->p);
+	int rc = app_scim_check_org_tx(c, op->p, org_id);
 	if (rc == 0)
-		rc = store_connection_get(c, op->p->connection_id, &conn);
-	if (rc == 0)
-		rc = store_directory_user_get(c, conn.id, op->id, &du);
+		rc = store_directory_user_get(c, conn_id, op->id, &du);
 	if (rc == 0)
 		rc = app_directory_precondition(op->if_match, du.version);
 	if (rc == 0)
 		rc = op->codec->transform(&in, du.profile, op->codec->payload);
+	if (rc == 0) {
+		name_norm = user_username_norm(in.user_name);
+		rc = check_name_free(c, conn_id, in.user_name, name_norm, du.id);
+	}
+	if (rc == 0) {
+		cands_prepare(&in, &cands, &ncands);
+		rc = plan_emails(c, conn_id, org_id, cands, ncands, &pl);
+	}
 	if (rc == 0)
-		rc = check_name_free(c, conn.id, in.user_name, du.id);
-	if (rc == 0)
-		rc = plan_emails(c, &conn, &in, &pl);
-	if (rc == 0)
-		rc = update_user(c, op, &conn, &in, &pl, &du);
+		rc = update_user(c, op, &in, &pl, &du);
 	if (rc == 0) {
 		fill_directory_user(&du, &in, du.user_id, clock_now());
 		rc = store_directory_user_update(c, &du);
 	}
 	if (rc == 0 && in.active)
-		rc = ensure_member(c, &who, &conn, &du, NULL, true, op->fx);
+		rc = ensure_member(c, &who, org_id, &du, NULL, true, op->fx);
 	if (rc == 0)
-		rc = store_directory_user_get(c, conn.id, du.id, op->out);
+		rc = store_directory_user_get(c, conn_id, du.id, op->out);
 	directory_user_release(&du);
 	plan_release(&pl);
+	cands_release(cands, ncands);
+	free(name_norm);
 	directory_user_input_release(&in);
-	connection_release(&conn);
 	return rc;
 }
 
