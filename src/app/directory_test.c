@@ -124,7 +124,8 @@ static char *no_values(const char *profile, const char *path, void *payload)
 static int scim_user(struct fixture *f, const char *id, const char *body,
                      struct directory_user *out)
 {
-	struct directory_user_codec codec = { from_text, no_values, (void *)(uintptr_t)body };
+	struct directory_user_codec codec = { from_text, no_values, (void *)(uintptr_t)body,
+		                              false };
 	struct scim_effects fx;
 	if (!id)
 		return app_directory_user_create(f->app, &f->p, &codec, out, &fx);
@@ -262,7 +263,7 @@ static int create_with(struct fixture *f, const char *name, void (*change)(struc
 	                       "\"title\":\"Boss\"}",
 	                       name, name);
 	struct racing r = { f, body, change };
-	struct directory_user_codec codec = { racing_decode, title_values, &r };
+	struct directory_user_codec codec = { racing_decode, title_values, &r, false };
 	struct scim_effects fx;
 	int rc = app_directory_user_create(f->app, &f->p, &codec, out, &fx);
 	free(body);
@@ -396,6 +397,58 @@ TEST(directory, create_racing_a_new_custom_attribute_writes_it)
 	free(data);
 	directory_user_release(&next);
 	user_release(&u);
+	directory_user_release(&du);
+	teardown(&f);
+}
+
+/* A patch-like decoding (title set on the stored resource) with a PUT made during the first. */
+struct racing_put {
+	struct fixture *f;
+	const char *id;
+	int calls;
+};
+
+static int title_patch(struct directory_user_input *out, const char *current, void *payload)
+{
+	struct racing_put *r = payload;
+	if (r->calls++ == 0) {
+		struct directory_user put;
+		if (scim_user(r->f, r->id,
+		              "{\"userName\":\"pat\",\"name\":{\"givenName\":\"B\"},"
+		              "\"emails\":[{\"value\":\"pat@acme.test\"}]}",
+		              &put))
+			die("racing PUT: %s", error_get()->detail);
+		directory_user_release(&put);
+	}
+	json_t *res = json_loads(current, 0, NULL);
+	json_object_set_new(res, "title", json_string("Boss"));
+	int rc = scim_user_decode(out, res);
+	json_decref(res);
+	return rc;
+}
+
+TEST(directory, update_racing_a_put_applies_to_the_new_resource)
+{
+	struct fixture f;
+	setup(&f);
+	struct directory_user du, after;
+	ASSERT_INT_EQ(scim_user(&f, NULL,
+	                        "{\"userName\":\"pat\",\"name\":{\"givenName\":\"A\"},"
+	                        "\"emails\":[{\"value\":\"pat@acme.test\"}]}",
+	                        &du),
+	              0);
+	struct racing_put r = { &f, du.id, 0 };
+	struct directory_user_codec codec = { title_patch, no_values, &r, false };
+	struct scim_effects fx;
+	ASSERT_INT_EQ(app_directory_user_update(f.app, &f.p, du.id, 0, &codec, &after, &fx), 0);
+	ASSERT_INT_EQ(r.calls, 2); /* decoded again in the transaction */
+	ASSERT(strstr(after.profile, "\"title\":\"Boss\"") != NULL);
+	ASSERT(strstr(after.profile, "\"givenName\":\"B\"") != NULL);
+	struct user u;
+	ASSERT_INT_EQ(app_user_get(f.app, du.user_id, &u), 0);
+	ASSERT_STR_EQ(u.first_name, "B");
+	user_release(&u);
+	directory_user_release(&after);
 	directory_user_release(&du);
 	teardown(&f);
 }

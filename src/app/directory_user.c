@@ -55,10 +55,21 @@ struct create_pre {
 	char *user_json, *member_json; /* NULL: nothing built */
 };
 
+/*
+ * An update's decoding before its write transaction, from the stored
+ * profile read then; used only if the transaction reads the same profile.
+ */
+struct update_pre {
+	char *profile; /* NULL: nothing decoded (or a whole resource, see decoded) */
+	bool decoded;  /* in holds the whole new resource (codec->whole): any profile */
+	struct directory_user_input in;
+};
+
 struct du_op {
 	const struct scim_principal *p;
 	const struct directory_user_codec *codec;
 	const struct create_pre *pre;
+	const struct update_pre *upre;
 	const char *id;
 	int64_t if_match;
 	struct directory_user *out;
@@ -722,7 +733,8 @@ static int update_tx(struct db_conn *c, void *payload)
 	struct du_op *op = payload;
 	const char *conn_id = op->p->connection_id;
 	char org_id[ID_MAX];
-	struct directory_user_input in = { 0 };
+	struct directory_user_input decoded = { 0 };
+	const struct directory_user_input *in = &decoded;
 	struct email_cand *cands = NULL;
 	size_t ncands = 0;
 	char *name_norm = NULL;
@@ -736,23 +748,26 @@ static int update_tx(struct db_conn *c, void *payload)
 		rc = store_directory_user_get(c, conn_id, op->id, &du);
 	if (rc == 0)
 		rc = app_directory_precondition(op->if_match, du.version);
-	if (rc == 0)
-		rc = op->codec->transform(&in, du.profile, op->codec->payload);
+	if (rc == 0 && (op->upre->decoded ||
+	                (op->upre->profile && strcmp(op->upre->profile, du.profile) == 0)))
+		in = &op->upre->in; /* decoded from this very profile */
+	else if (rc == 0)
+		rc = op->codec->transform(&decoded, du.profile, op->codec->payload);
 	if (rc == 0) {
-		name_norm = user_username_norm(in.user_name);
-		rc = check_name_free(c, conn_id, in.user_name, name_norm, du.id);
+		name_norm = user_username_norm(in->user_name);
+		rc = check_name_free(c, conn_id, in->user_name, name_norm, du.id);
 	}
 	if (rc == 0) {
-		cands_prepare(&in, &cands, &ncands);
+		cands_prepare(in, &cands, &ncands);
 		rc = plan_emails(c, conn_id, org_id, cands, ncands, &pl);
 	}
 	if (rc == 0)
-		rc = update_user(c, op, &in, &pl, &du);
+		rc = update_user(c, op, in, &pl, &du);
 	if (rc == 0) {
-		fill_directory_user(&du, &in, du.user_id, clock_now());
+		fill_directory_user(&du, in, du.user_id, clock_now());
 		rc = store_directory_user_update(c, &du);
 	}
-	if (rc == 0 && in.active)
+	if (rc == 0 && in->active)
 		rc = ensure_member(c, &who, org_id, &du, NULL, NULL, true, op->fx);
 	if (rc == 0)
 		rc = store_directory_user_get(c, conn_id, du.id, op->out);
@@ -760,19 +775,65 @@ static int update_tx(struct db_conn *c, void *payload)
 	plan_release(&pl);
 	cands_release(cands, ncands);
 	free(name_norm);
-	directory_user_input_release(&in);
+	directory_user_input_release(&decoded);
 	return rc;
+}
+
+static int profile_tx(struct db_conn *c, void *payload)
+{
+	struct du_op *op = payload;
+	struct directory_user du = { 0 };
+	int rc = store_directory_user_get(c, op->p->connection_id, op->id, &du);
+	if (rc == 0) {
+		free(op->out->profile);
+		op->out->profile = du.profile; /* taken */
+		du.profile = NULL;
+	}
+	directory_user_release(&du);
+	return rc;
+}
+
+/*
+ * The codec's decoding before the write transaction: the new body as it is,
+ * or a patch applied to the profile read now. Any failure only means the
+ * transaction decodes, and answers, as before.
+ */
+static void update_prepare(struct app *a, struct du_op *op, struct update_pre *pre)
+{
+	struct directory_user seen = { 0 };
+	struct du_op r = { .p = op->p, .id = op->id, .out = &seen };
+	if (op->codec->whole) {
+		pre->decoded = op->codec->transform(&pre->in, NULL, op->codec->payload) == 0;
+		if (!pre->decoded)
+			directory_user_input_release(&pre->in);
+	} else if (app_read(a, profile_tx, &r) == 0 &&
+	           op->codec->transform(&pre->in, seen.profile, op->codec->payload) == 0) {
+		pre->profile = seen.profile; /* taken */
+		seen.profile = NULL;
+	} else {
+		directory_user_input_release(&pre->in);
+	}
+	directory_user_release(&seen);
+	error_clear();
 }
 
 int app_directory_user_update(struct app *a, const struct scim_principal *p, const char *id,
                               int64_t if_match, const struct directory_user_codec *codec,
                               struct directory_user *out, struct scim_effects *fx)
 {
-	struct du_op op = {
-		.p = p, .codec = codec, .id = id, .if_match = if_match, .out = out, .fx = fx
-	};
+	struct update_pre pre = { 0 };
+	struct du_op op = { .p = p,
+		            .codec = codec,
+		            .upre = &pre,
+		            .id = id,
+		            .if_match = if_match,
+		            .out = out,
+		            .fx = fx };
 	memset(out, 0, sizeof(*out));
+	update_prepare(a, &op, &pre);
 	int rc = app_write_keyed(a, app_directory_lock_key(p->connection_id), update_tx, &op);
+	free(pre.profile);
+	directory_user_input_release(&pre.in);
 	if (rc)
 		directory_user_release(out);
 	return rc;

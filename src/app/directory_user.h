@@ -38,6 +38,7 @@ struct directory_user_codec {
 	/* The values at a SCIM path of a profile as a JSON array text (caller frees), or NULL. */
 	char *(*values)(const char *profile, const char *path, void *payload);
 	void *payload;
+	bool whole; /* transform ignores current: the body is the whole resource (PUT) */
 };
 
 int app_directory_user_create(struct app *a, const struct scim_principal *p,
