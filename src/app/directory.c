@@ -407,7 +407,8 @@ static int check_secret(const struct directory_secret *s, const char *hash)
 int app_scim_check_org_tx(struct db_conn *c, const struct scim_principal *p, char org_out[ID_MAX])
 {
 	struct directory_secret s;
-	int rc = store_directory_secret(c, p->connection_id, &s);
+	int rc = org_out ? store_directory_secret_org(c, p->connection_id, &s)
+	                 : store_directory_secret(c, p->connection_id, &s);
 	if (rc == ERR_NOT_FOUND)
 		return invalid_token();
 	if (rc == 0)

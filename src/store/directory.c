@@ -45,15 +45,12 @@ int store_directory_get(struct db_conn *c, const char *conn_id, struct directory
 	return rc < 0 ? rc : 0;
 }
 
-int store_directory_secret(struct db_conn *c, const char *conn_id, struct directory_secret *out)
+/* sql selects enabled, the token hashes, the previous one's expiry and an org id. */
+static int secret_read(struct db_conn *c, const char *sql, const char *conn_id,
+                       struct directory_secret *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(
-	        c, &s,
-	        "SELECT d.enabled, d.token_hash, d.previous_token_hash, "
-	        "d.previous_token_expires_at, c.org_id FROM directories d "
-	        "JOIN enterprise_connections c ON c.id = d.connection_id WHERE d.connection_id = ?",
-	        "t", conn_id);
+	int rc = db_query(c, &s, sql, "t", conn_id);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -70,6 +67,24 @@ int store_directory_secret(struct db_conn *c, const char *conn_id, struct direct
 		return error_setc(ERR_NOT_FOUND, "directory_not_found",
 		                  "Directory Sync is not on for connection %.80s", conn_id);
 	return rc < 0 ? rc : 0;
+}
+
+int store_directory_secret(struct db_conn *c, const char *conn_id, struct directory_secret *out)
+{
+	return secret_read(c,
+	                   "SELECT enabled, token_hash, previous_token_hash, "
+	                   "previous_token_expires_at, '' FROM directories WHERE connection_id = ?",
+	                   conn_id, out);
+}
+
+int store_directory_secret_org(struct db_conn *c, const char *conn_id, struct directory_secret *out)
+{
+	return secret_read(c,
+	                   "SELECT d.enabled, d.token_hash, d.previous_token_hash, "
+	                   "d.previous_token_expires_at, c.org_id FROM directories d "
+	                   "JOIN enterprise_connections c ON c.id = d.connection_id "
+	                   "WHERE d.connection_id = ?",
+	                   conn_id, out);
 }
 
 int store_directory_enable(struct db_conn *c, const char *conn_id, const char *token_hash,

@@ -20,10 +20,13 @@ struct directory_secret {
 	char token_hash[DIRECTORY_HASH_LEN];
 	char previous_hash[DIRECTORY_HASH_LEN]; /* "" when none */
 	int64_t previous_expires_at;
-	char org_id[ID_MAX]; /* the connection's organization (read with the row) */
+	char org_id[ID_MAX]; /* store_directory_secret_org only: the connection's organization */
 };
 /* ERR_NOT_FOUND (directory_not_found) when the connection has never had one. */
 int store_directory_secret(struct db_conn *c, const char *conn_id, struct directory_secret *out);
+/* The same and the connection's organization, in one statement. */
+int store_directory_secret_org(struct db_conn *c, const char *conn_id,
+                               struct directory_secret *out);
 
 /* Turns the directory on with a new token (creating the row); no previous token. */
 int store_directory_enable(struct db_conn *c, const char *conn_id, const char *token_hash,
