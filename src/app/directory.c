@@ -404,13 +404,23 @@ static int check_secret(const struct directory_secret *s, const char *hash)
 	return 0;
 }
 
-int app_scim_check_tx(struct db_conn *c, const struct scim_principal *p)
+int app_scim_check_org_tx(struct db_conn *c, const struct scim_principal *p, char org_out[ID_MAX])
 {
 	struct directory_secret s;
-	int rc = store_directory_secret(c, p->connection_id, &s);
+	int rc = org_out ? store_directory_secret_org(c, p->connection_id, &s)
+	                 : store_directory_secret(c, p->connection_id, &s);
 	if (rc == ERR_NOT_FOUND)
 		return invalid_token();
-	return rc ? rc : check_secret(&s, p->token_hash);
+	if (rc == 0)
+		rc = check_secret(&s, p->token_hash);
+	if (rc == 0 && org_out)
+		xsnprintf(org_out, ID_MAX, "%s", s.org_id);
+	return rc;
+}
+
+int app_scim_check_tx(struct db_conn *c, const struct scim_principal *p)
+{
+	return app_scim_check_org_tx(c, p, NULL);
 }
 
 static int auth_tx(struct db_conn *c, void *payload)

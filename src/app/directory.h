@@ -82,6 +82,8 @@ int app_scim_authenticate(struct app *a, const char *conn_id, const char *token,
                           struct scim_principal *out);
 /* The same check inside a use case's transaction (authoritative; uncached). */
 int app_scim_check_tx(struct db_conn *c, const struct scim_principal *p);
+/* The same, and the connection's organization into org_out (read in the same statement). */
+int app_scim_check_org_tx(struct db_conn *c, const struct scim_principal *p, char org_out[ID_MAX]);
 
 /*
  * The key that serialises a directory's writes (app_write_keyed): on

@@ -3,7 +3,9 @@
  * SCIM Users of a connection's directory (PRODUCT.md journey 3). Each use
  * case is one transaction that first checks the request's token again
  * (app_scim_check_tx), so a disabled directory or a revoked token writes
- * nothing.
+ * nothing. What needs no lock is done before it (decoding, normalising,
+ * ids, the time, the events' data from a hint); the transaction reads every
+ * fact itself and uses what was prepared only if it finds the same facts.
  *
  * - Create: the user exists before first sign-in, is a member of the
  *   connection's organization (its default role, then role resolution) and
@@ -38,6 +40,7 @@ struct directory_user_codec {
 	/* The values at a SCIM path of a profile as a JSON array text (caller frees), or NULL. */
 	char *(*values)(const char *profile, const char *path, void *payload);
 	void *payload;
+	bool whole; /* transform ignores current: the body is the whole resource (PUT) */
 };
 
 int app_directory_user_create(struct app *a, const struct scim_principal *p,

@@ -23,19 +23,31 @@ struct membership_op {
 	int64_t *total;
 };
 
-int app_membership_record(struct db_conn *c, const struct actor *who, const char *action,
-                          const struct membership *m)
+char *app_membership_data(const struct membership *m)
 {
 	json_t *j = membership_to_json(m);
 	char *data = model_json_text(j);
 	json_decref(j);
+	return data;
+}
+
+int app_membership_record_data(struct db_conn *c, const struct actor *who, const char *action,
+                               const struct membership *m, const char *data)
+{
+	char *built = data ? NULL : app_membership_data(m);
 	/* the actions are the webhook event types */
-	struct change ch = {
-		who, action, "organization_membership", m->id, m->org_id, data, action
-	};
+	struct change ch = { who,   action,    "organization_membership",
+		             m->id, m->org_id, data ? data : built,
+		             action };
 	int rc = app_audit_change(c, &ch);
-	free(data);
+	free(built);
 	return rc;
+}
+
+int app_membership_record(struct db_conn *c, const struct actor *who, const char *action,
+                          const struct membership *m)
+{
+	return app_membership_record_data(c, who, action, m, NULL);
 }
 
 static int unknown_role(const char *role)

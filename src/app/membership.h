@@ -36,5 +36,10 @@ int app_membership_list_user(struct app *a, const char *user_id, const struct pa
  */
 int app_membership_record(struct db_conn *c, const struct actor *who, const char *action,
                           const struct membership *m);
+/* The data (JSON text, caller frees) app_membership_record writes for m; pure. */
+char *app_membership_data(const struct membership *m);
+/* app_membership_record with that data already built from m (NULL: build it). */
+int app_membership_record_data(struct db_conn *c, const struct actor *who, const char *action,
+                               const struct membership *m, const char *data);
 
 #endif

@@ -23,6 +23,12 @@ struct prov_op {
 	char domain[256];
 };
 
+static int not_covered(const char *domain, const char *conn_id)
+{
+	return error_setc(ERR_FORBIDDEN, "email_domain_not_covered",
+	                  "%s is not a verified domain covered by connection %s", domain, conn_id);
+}
+
 /* The connection covers this domain, and it is verified for the connection's organization. */
 int app_provision_check_domain_tx(struct db_conn *c, const struct connection *conn,
                                   const char *domain)
@@ -36,11 +42,16 @@ int app_provision_check_domain_tx(struct db_conn *c, const struct connection *co
 	domain_release(&d);
 	if (rc && rc != ERR_NOT_FOUND)
 		return rc;
-	if (!verified)
-		return error_setc(ERR_FORBIDDEN, "email_domain_not_covered",
-		                  "%s is not a verified domain covered by connection %s", domain,
-		                  conn->id);
-	return 0;
+	return verified ? 0 : not_covered(domain, conn->id);
+}
+
+int app_provision_check_covered_tx(struct db_conn *c, const char *conn_id, const char *org_id,
+                                   const char *domain)
+{
+	int rc = store_connection_covers_verified(c, conn_id, org_id, domain);
+	if (rc < 0)
+		return rc;
+	return rc == 1 ? 0 : not_covered(domain, conn_id);
 }
 
 static int domain_only_tx(struct db_conn *c, void *payload)

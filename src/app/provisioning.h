@@ -68,5 +68,12 @@ char *app_provision_metadata_from(enum provision_source source,
  */
 int app_provision_check_domain_tx(struct db_conn *c, const struct connection *conn,
                                   const char *domain);
+/*
+ * The same rule, read fresh in the caller's transaction without the
+ * connection row: conn_id must cover the domain and org_id (the
+ * connection's organization) must have verified it. Same error.
+ */
+int app_provision_check_covered_tx(struct db_conn *c, const char *conn_id, const char *org_id,
+                                   const char *domain);
 
 #endif

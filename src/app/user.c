@@ -34,13 +34,19 @@ struct user_op {
 	char *json; /* create, update: the event's data, kept for the reply */
 };
 
-/* json_out (may be NULL) takes the data text when rc is 0. */
-static int record_json(struct db_conn *c, const struct actor *who, const char *action,
-                       const struct user *u, char **json_out)
+char *app_user_data(const struct user *u)
 {
 	json_t *j = user_to_json(u);
 	char *data = model_json_text(j);
 	json_decref(j);
+	return data;
+}
+
+/* json_out (may be NULL) takes the data text when rc is 0. */
+static int record_json(struct db_conn *c, const struct actor *who, const char *action,
+                       const struct user *u, char **json_out)
+{
+	char *data = app_user_data(u);
 	/* the actions are the webhook event types */
 	struct change ch = { who, action, "user", u->id, NULL, data, action };
 	int rc = app_audit_change(c, &ch);
@@ -306,4 +312,13 @@ int app_user_record(struct db_conn *c, const struct actor *who, const char *acti
                     const struct user *u)
 {
 	return record(c, who, action, u);
+}
+
+int app_user_record_data(struct db_conn *c, const struct actor *who, const char *action,
+                         const struct user *u, const char *data)
+{
+	if (!data)
+		return record(c, who, action, u);
+	struct change ch = { who, action, "user", u->id, NULL, data, action };
+	return app_audit_change(c, &ch);
 }

@@ -40,5 +40,10 @@ int app_user_list(struct app *a, const struct user_filter *f, const struct page 
  */
 int app_user_record(struct db_conn *c, const struct actor *who, const char *action,
                     const struct user *u);
+/* The data (JSON text, caller frees) app_user_record writes for u; pure. */
+char *app_user_data(const struct user *u);
+/* app_user_record with that data already built from u (NULL: build it). */
+int app_user_record_data(struct db_conn *c, const struct actor *who, const char *action,
+                         const struct user *u, const char *data);
 
 #endif

@@ -86,7 +86,7 @@ static int reply_user(struct route_ctx *ctx, int status, struct directory_user *
 static int create(struct route_ctx *ctx)
 {
 	struct user_codec_ctx x = { 0 };
-	struct directory_user_codec codec = { from_body, route_scim_values, &x };
+	struct directory_user_codec codec = { from_body, route_scim_values, &x, false };
 	struct directory_user u;
 	struct scim_effects fx = { 0 };
 	int rc = route_scim_body(ctx, &x.body);
@@ -118,7 +118,7 @@ static int get(struct route_ctx *ctx)
 static int replace(struct route_ctx *ctx)
 {
 	struct user_codec_ctx x = { .id = route_param(ctx, "id") };
-	struct directory_user_codec codec = { from_body, route_scim_values, &x };
+	struct directory_user_codec codec = { from_body, route_scim_values, &x, true };
 	struct directory_user u;
 	struct scim_effects fx = { 0 };
 	int rc = route_scim_body(ctx, &x.body);
@@ -136,7 +136,7 @@ static int patch(struct route_ctx *ctx)
 {
 	struct scim_patch p = { 0 };
 	struct user_codec_ctx x = { .id = route_param(ctx, "id"), .patch = &p };
-	struct directory_user_codec codec = { from_patch, route_scim_values, &x };
+	struct directory_user_codec codec = { from_patch, route_scim_values, &x, false };
 	struct directory_user u;
 	struct scim_effects fx = { 0 };
 	int rc = route_scim_body(ctx, &x.body);

@@ -253,6 +253,23 @@ int store_connection_set_domains(struct db_conn *c, const char *conn_id, char (*
 	return r < 0 ? (int)r : 0;
 }
 
+int store_connection_covers_verified(struct db_conn *c, const char *conn_id, const char *org_id,
+                                     const char *domain_name)
+{
+	struct db_stmt *s;
+	int rc = db_query(
+	        c, &s,
+	        "SELECT 1 FROM domains d JOIN connection_domains cd ON cd.domain_id = d.id "
+	        "AND cd.connection_id = ? WHERE d.org_id = ? AND d.name = ? AND "
+	        "d.status = 'verified'",
+	        "ttt", conn_id, org_id, domain_name);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
 int64_t store_connection_verified_domains(struct db_conn *c, const char *conn_id)
 {
 	struct db_stmt *s;

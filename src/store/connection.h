@@ -26,6 +26,12 @@ int store_connection_list(struct db_conn *c, const char *org_id, const char *sta
 /* Replaces the covered domains with these domain ids (already checked to be the org's). */
 int store_connection_set_domains(struct db_conn *c, const char *conn_id, char (*domain_ids)[ID_MAX],
                                  size_t n);
+/*
+ * Whether the connection covers the domain named domain_name and that domain
+ * is a verified domain of org_id: 1, 0, or an error.
+ */
+int store_connection_covers_verified(struct db_conn *c, const char *conn_id, const char *org_id,
+                                     const char *domain_name);
 /* Number of the connection's covered domains that are verified. */
 int64_t store_connection_verified_domains(struct db_conn *c, const char *conn_id);
 /*

@@ -45,14 +45,12 @@ int store_directory_get(struct db_conn *c, const char *conn_id, struct directory
 	return rc < 0 ? rc : 0;
 }
 
-int store_directory_secret(struct db_conn *c, const char *conn_id, struct directory_secret *out)
+/* sql selects enabled, the token hashes, the previous one's expiry and an org id. */
+static int secret_read(struct db_conn *c, const char *sql, const char *conn_id,
+                       struct directory_secret *out)
 {
 	struct db_stmt *s;
-	int rc = db_query(
-	        c, &s,
-	        "SELECT enabled, token_hash, previous_token_hash, previous_token_expires_at "
-	        "FROM directories WHERE connection_id = ?",
-	        "t", conn_id);
+	int rc = db_query(c, &s, sql, "t", conn_id);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -62,12 +60,31 @@ int store_directory_secret(struct db_conn *c, const char *conn_id, struct direct
 		xsnprintf(out->token_hash, sizeof(out->token_hash), "%s", db_text(s, 1));
 		xsnprintf(out->previous_hash, sizeof(out->previous_hash), "%s", prev ? prev : "");
 		out->previous_expires_at = db_int(s, 3);
+		xsnprintf(out->org_id, sizeof(out->org_id), "%s", db_text(s, 4));
 	}
 	db_done(s);
 	if (rc == DB_DONE)
 		return error_setc(ERR_NOT_FOUND, "directory_not_found",
 		                  "Directory Sync is not on for connection %.80s", conn_id);
 	return rc < 0 ? rc : 0;
+}
+
+int store_directory_secret(struct db_conn *c, const char *conn_id, struct directory_secret *out)
+{
+	return secret_read(c,
+	                   "SELECT enabled, token_hash, previous_token_hash, "
+	                   "previous_token_expires_at, '' FROM directories WHERE connection_id = ?",
+	                   conn_id, out);
+}
+
+int store_directory_secret_org(struct db_conn *c, const char *conn_id, struct directory_secret *out)
+{
+	return secret_read(c,
+	                   "SELECT d.enabled, d.token_hash, d.previous_token_hash, "
+	                   "d.previous_token_expires_at, c.org_id FROM directories d "
+	                   "JOIN enterprise_connections c ON c.id = d.connection_id "
+	                   "WHERE d.connection_id = ?",
+	                   conn_id, out);
 }
 
 int store_directory_enable(struct db_conn *c, const char *conn_id, const char *token_hash,
@@ -280,6 +297,23 @@ int store_directory_user_by_name(struct db_conn *c, const char *conn_id, const c
 	                  "u.user_name_norm = ?",
 	                  "tt", conn_id, name_norm);
 	return rc ? rc : read_one(s, out);
+}
+
+int store_directory_user_id_by_name(struct db_conn *c, const char *conn_id, const char *name_norm,
+                                    char id_out[ID_MAX])
+{
+	struct db_stmt *s;
+	int rc = db_query(c, &s,
+	                  "SELECT id FROM directory_users WHERE connection_id = ? AND "
+	                  "user_name_norm = ?",
+	                  "tt", conn_id, name_norm);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		xsnprintf(id_out, ID_MAX, "%s", db_text(s, 0));
+	db_done(s);
+	return rc < 0 ? rc : rc == DB_ROW;
 }
 
 int store_directory_user_by_user(struct db_conn *c, const char *conn_id, const char *user_id,

@@ -20,9 +20,13 @@ struct directory_secret {
 	char token_hash[DIRECTORY_HASH_LEN];
 	char previous_hash[DIRECTORY_HASH_LEN]; /* "" when none */
 	int64_t previous_expires_at;
+	char org_id[ID_MAX]; /* store_directory_secret_org only: the connection's organization */
 };
 /* ERR_NOT_FOUND (directory_not_found) when the connection has never had one. */
 int store_directory_secret(struct db_conn *c, const char *conn_id, struct directory_secret *out);
+/* The same and the connection's organization, in one statement. */
+int store_directory_secret_org(struct db_conn *c, const char *conn_id,
+                               struct directory_secret *out);
 
 /* Turns the directory on with a new token (creating the row); no previous token. */
 int store_directory_enable(struct db_conn *c, const char *conn_id, const char *token_hash,
@@ -71,6 +75,9 @@ int store_directory_user_get(struct db_conn *c, const char *conn_id, const char 
 /* By case-folded userName: 1 found (into out), 0 not, or an error. */
 int store_directory_user_by_name(struct db_conn *c, const char *conn_id, const char *name_norm,
                                  struct directory_user *out);
+/* The SCIM id holding a case-folded userName: 1 (into id_out), 0 none, or an error. */
+int store_directory_user_id_by_name(struct db_conn *c, const char *conn_id, const char *name_norm,
+                                    char id_out[ID_MAX]);
 /* The directory user linked to user_id in this connection: 1, 0 or an error. */
 int store_directory_user_by_user(struct db_conn *c, const char *conn_id, const char *user_id,
                                  struct directory_user *out);
