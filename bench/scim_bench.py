@@ -144,6 +144,7 @@ def setup_directory(port, key, db_url):
 
 
 def wrk(port, base, conc, duration, mode, token, arg, run):
+    os.sync()  # the previous run's dirty pages go to disk before this one is timed
     threads = min(conc, 2)
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{conc}", f"-d{duration}s", "--latency", "-s", LUA,
                           f"http://127.0.0.1:{port}{base}", "--", mode, token, arg, str(run)],

@@ -206,6 +206,7 @@ def warm_up(port, acs_path, lines, threads=CONC):
 
 
 def wrk(port, path, mode, file, arg, duration):
+    os.sync()  # the preparation's dirty pages go to disk before the timed run
     threads = 2
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{CONC}", f"-d{duration}s", "--timeout", "10s",
                           "--latency", "-s", LUA, f"http://127.0.0.1:{port}{path}", "--", mode,
