@@ -11,10 +11,13 @@
 	"id, user_id, org_id, client_id, CASE WHEN status = 'active' AND expires_at <= ? "         \
 	"THEN 'expired' ELSE status END, created_at, last_active_at, expires_at, revoked_at "
 
-#define SESSION_FILTER                                                                             \
-	"(? = '' OR user_id = ?) AND (? = 0 OR (? = 1 AND status = 'active' AND "                  \
-	"expires_at > ?) OR (? = 2 AND status = 'active' AND expires_at <= ?) OR "                 \
-	"(? = 3 AND status = 'revoked')) "
+#define SESSION_STATUS_FILTER                                                                      \
+	"(? = 0 OR (? = 1 AND status = 'active' AND expires_at > ?) OR "                           \
+	"(? = 2 AND status = 'active' AND expires_at <= ?) OR (? = 3 AND status = 'revoked')) "
+/* The same parameters; with a user the user_id term stands alone so that it can use the
+ * index (inside "? = '' OR ..." it cannot, and every session would be read). */
+#define SESSION_FILTER         "(? = '' OR user_id = ?) AND " SESSION_STATUS_FILTER
+#define SESSION_FILTER_BY_USER "? <> '' AND user_id = ? AND " SESSION_STATUS_FILTER
 
 void session_release(struct session *s)
 {
@@ -83,8 +86,11 @@ int store_session_list(struct db_conn *c, const char *user_id, const char *statu
 		error_add_field("status", "invalid");
 		return ERR_INVALID;
 	}
-	int rc = db_query(c, &s, "SELECT COUNT(*) FROM sessions WHERE " SESSION_FILTER, "ttiiiiii",
-	                  uid, uid, mode, mode, now, mode, now, mode);
+	bool by_user = *uid != '\0';
+	int rc = db_query(c, &s,
+	                  by_user ? "SELECT COUNT(*) FROM sessions WHERE " SESSION_FILTER_BY_USER
+	                          : "SELECT COUNT(*) FROM sessions WHERE " SESSION_FILTER,
+	                  "ttiiiiii", uid, uid, mode, mode, now, mode, now, mode);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -93,8 +99,10 @@ int store_session_list(struct db_conn *c, const char *user_id, const char *statu
 	if (rc < 0)
 		return rc;
 	rc = db_query(c, &s,
-	              "SELECT " SESSION_COLS "FROM sessions WHERE " SESSION_FILTER
-	              "AND id > ? ORDER BY id LIMIT ?",
+	              by_user ? "SELECT " SESSION_COLS "FROM sessions WHERE " SESSION_FILTER_BY_USER
+	                        "AND id > ? ORDER BY id LIMIT ?"
+	                      : "SELECT " SESSION_COLS "FROM sessions WHERE " SESSION_FILTER
+	                        "AND id > ? ORDER BY id LIMIT ?",
 	              "ittiiiiiiti", now, uid, uid, mode, mode, now, mode, now, mode,
 	              starting_after ? starting_after : "", limit);
 	if (rc)

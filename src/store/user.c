@@ -11,10 +11,22 @@
 	"u.private_metadata, u.status, u.last_sign_in_at, u.created_at, u.updated_at "
 
 /*
- * Optional filters in one static statement (statements are cached by their
+ * Optional filters in static statements (statements are cached by their
  * text pointer, so SQL is never built at run time). The CAST gives
- * PostgreSQL a type for a parameter that is only tested for NULL.
+ * PostgreSQL a type for a parameter that is only tested for NULL. Every
+ * variant takes the same six parameters in the same order. A term inside
+ * "? IS NULL OR ..." cannot pick an index, so a filter by email or by
+ * external id has its own statement where that term stands alone: otherwise
+ * looking up one user (each SSO sign-in does) walks every user in id order.
  */
+#define USER_FILTER_BY_EMAIL                                                                       \
+	"CAST(? AS TEXT) IS NOT NULL AND u.id IN (SELECT e.user_id FROM user_emails e "            \
+	"WHERE e.email_norm = ?) AND (CAST(? AS TEXT) IS NULL OR u.external_id = ?) "              \
+	"AND (CAST(? AS TEXT) IS NULL OR u.status = ?) "
+#define USER_FILTER_BY_EXTERNAL_ID                                                                 \
+	"(CAST(? AS TEXT) IS NULL OR u.id IN (SELECT e.user_id FROM user_emails e "                \
+	"WHERE e.email_norm = ?)) AND CAST(? AS TEXT) IS NOT NULL AND u.external_id = ? "          \
+	"AND (CAST(? AS TEXT) IS NULL OR u.status = ?) "
 #define USER_FILTER                                                                                \
 	"(CAST(? AS TEXT) IS NULL OR u.id IN (SELECT e.user_id FROM user_emails e "                \
 	"WHERE e.email_norm = ?)) AND (CAST(? AS TEXT) IS NULL OR u.external_id = ?) "             \
@@ -166,12 +178,22 @@ int store_user_check_username(struct db_conn *c, const char *norm, const char *e
 	return ERR_CONFLICT;
 }
 
+/* Which of the three statements (see USER_FILTER_BY_EMAIL). */
+static size_t filter_variant(const struct user_filter *f)
+{
+	return f->email_norm ? 0 : f->external_id ? 1 : 2;
+}
+
 static int count_matches(struct db_conn *c, const struct user_filter *f, int64_t *total)
 {
 	struct db_stmt *s;
-	int rc = db_query(c, &s, "SELECT COUNT(*) FROM users u WHERE " USER_FILTER, "tttttt",
-	                  f->email_norm, f->email_norm, f->external_id, f->external_id, f->status,
-	                  f->status);
+	static const char *const sql[] = {
+		"SELECT COUNT(*) FROM users u WHERE " USER_FILTER_BY_EMAIL,
+		"SELECT COUNT(*) FROM users u WHERE " USER_FILTER_BY_EXTERNAL_ID,
+		"SELECT COUNT(*) FROM users u WHERE " USER_FILTER,
+	};
+	int rc = db_query(c, &s, sql[filter_variant(f)], "tttttt", f->email_norm, f->email_norm,
+	                  f->external_id, f->external_id, f->status, f->status);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -196,11 +218,17 @@ int store_user_list(struct db_conn *c, const struct user_filter *f, const char *
 	int rc = total ? count_matches(c, f, total) : 0;
 	if (rc)
 		return rc;
-	rc = db_query(c, &s,
-	              "SELECT " USER_COLS "FROM users u WHERE " USER_FILTER
-	              "AND u.id > ? ORDER BY u.id LIMIT ?",
-	              "ttttttti", f->email_norm, f->email_norm, f->external_id, f->external_id,
-	              f->status, f->status, starting_after ? starting_after : "", limit);
+	static const char *const sql[] = {
+		"SELECT " USER_COLS "FROM users u WHERE " USER_FILTER_BY_EMAIL
+		"AND u.id > ? ORDER BY u.id LIMIT ?",
+		"SELECT " USER_COLS "FROM users u WHERE " USER_FILTER_BY_EXTERNAL_ID
+		"AND u.id > ? ORDER BY u.id LIMIT ?",
+		"SELECT " USER_COLS "FROM users u WHERE " USER_FILTER
+		"AND u.id > ? ORDER BY u.id LIMIT ?",
+	};
+	rc = db_query(c, &s, sql[filter_variant(f)], "ttttttti", f->email_norm, f->email_norm,
+	              f->external_id, f->external_id, f->status, f->status,
+	              starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct user *v = xcalloc((size_t)limit, sizeof(*v));
