@@ -52,9 +52,22 @@ void audit_event_release(struct audit_event *e)
 	memset(e, 0, sizeof(*e));
 }
 
-#define AUDIT_FILTER                                                                               \
-	"(? = '' OR org_id = ?) AND (? = '' OR target_id = ?) AND (? = '' OR action = ?) AND "     \
-	"(? = '' OR actor_type = ?) "
+/*
+ * Optional filters, the same eight parameters in every variant. A term inside
+ * "? = '' OR ..." cannot use an index, so a list of one organization's (or one
+ * target's) events has its own statement where that term stands alone and
+ * audit_events_org (audit_events_target) serves it, instead of a walk through
+ * every organization's events.
+ */
+#define AUDIT_FILTER_REST "AND (? = '' OR action = ?) AND (? = '' OR actor_type = ?) "
+#define AUDIT_FILTER_BY_ORG                                                                        \
+	"? <> '' AND org_id = ? AND (? = '' OR target_id = ?) " AUDIT_FILTER_REST
+#define AUDIT_FILTER_BY_TARGET                                                                     \
+	"(? = '' OR org_id = ?) AND ? <> '' AND target_id = ? " AUDIT_FILTER_REST
+#define AUDIT_FILTER "(? = '' OR org_id = ?) AND (? = '' OR target_id = ?) " AUDIT_FILTER_REST
+#define AUDIT_COLS                                                                                 \
+	"SELECT id, actor_type, actor_id, action, target_type, target_id, org_id, data, "          \
+	"created_at FROM audit_events WHERE "
 
 int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char *starting_after,
                      int64_t limit, struct audit_event **items, size_t *count, int64_t *total)
@@ -64,8 +77,18 @@ int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char
 	struct db_stmt *s;
 	*items = NULL;
 	*count = 0;
-	int rc = db_query(c, &s, "SELECT COUNT(*) FROM audit_events WHERE " AUDIT_FILTER,
-	                  "tttttttt", o, o, t, t, a, a, y, y);
+	static const char *const count_sql[] = {
+		"SELECT COUNT(*) FROM audit_events WHERE " AUDIT_FILTER_BY_ORG,
+		"SELECT COUNT(*) FROM audit_events WHERE " AUDIT_FILTER_BY_TARGET,
+		"SELECT COUNT(*) FROM audit_events WHERE " AUDIT_FILTER,
+	};
+	static const char *const list_sql[] = {
+		AUDIT_COLS AUDIT_FILTER_BY_ORG "AND id > ? ORDER BY id LIMIT ?",
+		AUDIT_COLS AUDIT_FILTER_BY_TARGET "AND id > ? ORDER BY id LIMIT ?",
+		AUDIT_COLS AUDIT_FILTER "AND id > ? ORDER BY id LIMIT ?",
+	};
+	size_t variant = *o ? 0 : *t ? 1 : 2;
+	int rc = db_query(c, &s, count_sql[variant], "tttttttt", o, o, t, t, a, a, y, y);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -73,12 +96,8 @@ int store_audit_list(struct db_conn *c, const struct audit_filter *f, const char
 	db_done(s);
 	if (rc < 0)
 		return rc;
-	rc = db_query(c, &s,
-	              "SELECT id, actor_type, actor_id, action, target_type, target_id, org_id, "
-	              "data, created_at FROM audit_events WHERE " AUDIT_FILTER
-	              "AND id > ? ORDER BY id LIMIT ?",
-	              "ttttttttti", o, o, t, t, a, a, y, y, starting_after ? starting_after : "",
-	              limit);
+	rc = db_query(c, &s, list_sql[variant], "ttttttttti", o, o, t, t, a, a, y, y,
+	              starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct audit_event *v = xcalloc((size_t)limit, sizeof(*v));

@@ -152,11 +152,15 @@ int store_sign_in_failure_list(struct db_conn *c, const char *conn_id, const cha
 	struct db_stmt *s;
 	*items = NULL;
 	*count = 0;
-	int rc = db_query(
-	        c, &s,
-	        "SELECT COUNT(*) FROM sign_in_failures WHERE (? = '' OR connection_id = ?) "
-	        "AND (? = '' OR org_id = ?)",
-	        "tttt", cid, cid, oid, oid);
+	/* One connection's list has its own statement, where its term can use
+	 * sign_in_failures_connection (inside "? = '' OR ..." no index can). */
+	bool by_conn = *cid != '\0';
+	int rc = db_query(c, &s,
+	                  by_conn ? "SELECT COUNT(*) FROM sign_in_failures WHERE ? <> '' AND "
+	                            "connection_id = ? AND (? = '' OR org_id = ?)"
+	                          : "SELECT COUNT(*) FROM sign_in_failures WHERE (? = '' OR "
+	                            "connection_id = ?) AND (? = '' OR org_id = ?)",
+	                  "tttt", cid, cid, oid, oid);
 	if (rc)
 		return rc;
 	if ((rc = db_step(s)) == DB_ROW)
@@ -166,12 +170,13 @@ int store_sign_in_failure_list(struct db_conn *c, const char *conn_id, const cha
 		return rc;
 	rc = db_query(
 	        c, &s,
-	        "SELECT id, connection_id, org_id, code, detail, request_id, created_at "
-	        "FROM sign_in_failures WHERE (? = '' OR connection_id = ?) AND (? = '' OR org_id = ?) "
-	        "AND id > ? ORDER BY id LIMIT ?",
-	        "tttt"
-	        "ti",
-	        cid, cid, oid, oid, starting_after ? starting_after : "", limit);
+	        by_conn ? "SELECT id, connection_id, org_id, code, detail, request_id, "
+	                  "created_at FROM sign_in_failures WHERE ? <> '' AND connection_id = ? "
+	                  "AND (? = '' OR org_id = ?) AND id > ? ORDER BY id LIMIT ?"
+	                : "SELECT id, connection_id, org_id, code, detail, request_id, "
+	                  "created_at FROM sign_in_failures WHERE (? = '' OR connection_id = ?) "
+	                  "AND (? = '' OR org_id = ?) AND id > ? ORDER BY id LIMIT ?",
+	        "ttttti", cid, cid, oid, oid, starting_after ? starting_after : "", limit);
 	if (rc)
 		return rc;
 	struct sign_in_failure *v = xcalloc((size_t)limit, sizeof(*v));
