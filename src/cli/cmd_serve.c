@@ -75,18 +75,19 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 
 	struct http_proxies *proxies = NULL; /* a bad list stops the start before any work */
 	int rc = http_proxies_parse(cfg->trusted_proxies, &proxies);
-	if (rc == 0 && http_proxies_trust_all(proxies))
+	if (rc)
+		return cli_fail(rc);
+	if (http_proxies_trust_all(proxies))
 		log_warn("trusted_proxies holds 0.0.0.0/0 or ::/0: any client can choose the "
 		         "address the rate limits and the request log see",
 		         "trusted_proxies=\"%s\"", cfg->trusted_proxies);
-	http_proxies_free(proxies);
-	if (rc)
-		return cli_fail(rc);
 	http_client_global_init(cfg->allow_loopback_targets);
 	struct app *a = NULL;
 	rc = app_open(&a, cfg, true);
-	if (rc)
+	if (rc) {
+		http_proxies_free(proxies);
 		return cli_fail(rc);
+	}
 	bool created = false;
 	/* The OpenID Provider's first signing key is made on first use
 	 * (app_signing_key_snapshot): generating it here brought OpenSSL's key
@@ -94,6 +95,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	rc = ensure_operator_key(a, &created);
 	if (rc) {
 		app_free(a);
+		http_proxies_free(proxies);
 		return cli_fail(rc);
 	}
 	struct webhook_worker *workers = NULL;
@@ -108,7 +110,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		.max_connections = (unsigned)cfg->max_connections,
 		.max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
 		.idle_timeout_s = (unsigned)cfg->idle_timeout_s,
-		.trusted_proxies = cfg->trusted_proxies,
+		.trusted_proxies = proxies,
 		.begin = routes_begin,
 		.handle = routes_handle,
 		.finished = routes_finished,
@@ -124,6 +126,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 		dns_job_stop(recheck);
 		webhook_worker_stop(workers);
 		app_free(a);
+		http_proxies_free(proxies);
 		return cli_fail(rc);
 	}
 	log_info("gatehouse started", "listen=%s port=%u database=%s startup_ms=%.1f", cfg->listen,
@@ -152,6 +155,7 @@ int cmd_serve(int argc, char **argv, const struct config *cfg)
 	dns_job_stop(recheck);
 	webhook_worker_stop(workers);
 	app_free(a);
+	http_proxies_free(proxies);
 	log_info("stopped", "%s", "clean=true");
 	return EXIT_OK;
 }

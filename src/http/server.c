@@ -23,7 +23,6 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
-	struct http_proxies *proxies; /* NULL: the peer is the client */
 	atomic_uint in_flight;
 	unsigned port;
 };
@@ -156,7 +155,7 @@ static void client_address(struct http_server *s, struct MHD_Connection *c, char
 {
 	char peer[INET6_ADDRSTRLEN] = "";
 	peer_address(c, peer, sizeof(peer));
-	if (!http_proxies_trust(s->proxies, peer)) {
+	if (!http_proxies_trust(s->cfg.trusted_proxies, peer)) {
 		xsnprintf(out, size, "%s", peer);
 		return;
 	}
@@ -164,7 +163,8 @@ static void client_address(struct http_server *s, struct MHD_Connection *c, char
 	buf_init(&x.b, HEAD_MEMORY_LIMIT); /* the whole head fits in that: never too long */
 	MHD_get_connection_values_n(c, MHD_HEADER_KIND, join_xff, &x);
 	/* unusable: the proxy is the address (one the operator can act on) */
-	http_proxies_client(s->proxies, peer, x.b.len && !x.unusable ? x.b.data : NULL, out, size);
+	http_proxies_client(s->cfg.trusted_proxies, peer, x.b.len && !x.unusable ? x.b.data : NULL,
+	                    out, size);
 	buf_release(&x.b);
 }
 
@@ -397,13 +397,8 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 	int rc = parse_listen(cfg->listen, &ss, &sslen);
 	if (rc)
 		return rc;
-	struct http_proxies *proxies = NULL;
-	rc = http_proxies_parse(cfg->trusted_proxies, &proxies);
-	if (rc)
-		return rc;
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	s->cfg = *cfg;
-	s->proxies = proxies;
 	raise_fd_limit(cfg->max_connections);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	                 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_POLL;
@@ -419,7 +414,6 @@ int http_server_start(struct http_server **out, const struct http_server_config 
 	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->daemon) {
-		http_proxies_free(s->proxies);
 		free(s);
 		return error_set(ERR_UNAVAILABLE,
 		                 "cannot listen on %s (address in use or not local?)", cfg->listen);
@@ -453,6 +447,5 @@ void http_server_drain(struct http_server *s, unsigned grace_s)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
-	http_proxies_free(s->proxies);
 	free(s);
 }

@@ -72,13 +72,16 @@ void http_response_header(struct http_response *res, const char *name, const cha
 void http_response_text(struct http_response *res, int status, const char *content_type,
                         const char *text);
 
+struct http_proxies;
+
 struct http_server_config {
 	const char *listen; /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080" */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
 	unsigned idle_timeout_s;
-	/* Reverse proxies whose X-Forwarded-For is believed (http/proxy.h); NULL or "": none. */
-	const char *trusted_proxies;
+	/* Reverse proxies whose X-Forwarded-For is believed (http/proxy.h); NULL: none.
+	 * The caller keeps it until http_server_drain returns. */
+	const struct http_proxies *trusted_proxies;
 	/* Called when the head has arrived; returns the body limit for this request. */
 	size_t (*begin)(struct http_request *req, void *payload);
 	/* Called with the whole body; fills res. */
@@ -92,8 +95,7 @@ struct http_server_config {
 
 struct http_server;
 
-/* Starts listening. ERR_INVALID for a bad address or proxy list, ERR_UNAVAILABLE if the
- * bind fails. */
+/* Starts listening. ERR_INVALID for a bad address, ERR_UNAVAILABLE if the bind fails. */
 int http_server_start(struct http_server **out, const struct http_server_config *cfg);
 /* The bound port (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);

@@ -6,7 +6,7 @@
 #include "dns/verify.h"
 #include "routes/routes.h"
 
-static int reply(struct route_ctx *ctx, int status, struct domain *d)
+int routes_domain_reply(struct route_ctx *ctx, int status, struct domain *d)
 {
 	json_t *j = domain_to_json(d);
 	domain_release(d);
@@ -24,10 +24,10 @@ static int create(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = app_domain_create(ctx->app, &ctx->actor, route_param(ctx, "org"), &in, &d);
 	json_decref(body);
-	return rc ? rc : reply(ctx, 201, &d);
+	return rc ? rc : routes_domain_reply(ctx, 201, &d);
 }
 
-static int list(struct route_ctx *ctx)
+int routes_domain_list_in(struct route_ctx *ctx, const char *org_id)
 {
 	struct page p;
 	struct domain *items = NULL;
@@ -35,7 +35,7 @@ static int list(struct route_ctx *ctx)
 	int64_t total = 0;
 	int rc = route_page(ctx, &p);
 	if (rc == 0)
-		rc = app_domain_list(ctx->app, route_param(ctx, "org"), &p, &items, &n, &total);
+		rc = app_domain_list(ctx->app, org_id, &p, &items, &n, &total);
 	if (rc)
 		return rc;
 	json_t *data = json_array();
@@ -47,11 +47,41 @@ static int list(struct route_ctx *ctx)
 	return route_list(ctx, data, total, &p);
 }
 
-static int get(struct route_ctx *ctx)
+int routes_domain_get_in(struct route_ctx *ctx, const char *org_id)
 {
 	struct domain d;
-	int rc = app_domain_get(ctx->app, route_param(ctx, "org"), route_param(ctx, "dom"), &d);
-	return rc ? rc : reply(ctx, 200, &d);
+	int rc = app_domain_get(ctx->app, org_id, route_param(ctx, "dom"), &d);
+	return rc ? rc : routes_domain_reply(ctx, 200, &d);
+}
+
+int routes_domain_delete_in(struct route_ctx *ctx, const char *org_id)
+{
+	const char *id = route_param(ctx, "dom");
+	int rc = app_domain_delete(ctx->app, &ctx->actor, org_id, id);
+	if (rc)
+		return rc;
+	json_t *j = json_object();
+	json_object_set_new(j, "object", json_string("organization_domain"));
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "deleted", json_true());
+	return route_json(ctx, 200, j);
+}
+
+int routes_domain_verify_in(struct route_ctx *ctx, const char *org_id)
+{
+	struct domain d;
+	int rc = dns_verify_domain(ctx->app, &ctx->actor, org_id, route_param(ctx, "dom"), &d);
+	return rc ? rc : routes_domain_reply(ctx, 200, &d);
+}
+
+static int list(struct route_ctx *ctx)
+{
+	return routes_domain_list_in(ctx, route_param(ctx, "org"));
+}
+
+static int get(struct route_ctx *ctx)
+{
+	return routes_domain_get_in(ctx, route_param(ctx, "org"));
 }
 
 static int update(struct route_ctx *ctx)
@@ -66,28 +96,17 @@ static int update(struct route_ctx *ctx)
 		rc = app_domain_update(ctx->app, &ctx->actor, route_param(ctx, "org"),
 		                       route_param(ctx, "dom"), &in, &d);
 	json_decref(body);
-	return rc ? rc : reply(ctx, 200, &d);
+	return rc ? rc : routes_domain_reply(ctx, 200, &d);
 }
 
 static int destroy(struct route_ctx *ctx)
 {
-	const char *id = route_param(ctx, "dom");
-	int rc = app_domain_delete(ctx->app, &ctx->actor, route_param(ctx, "org"), id);
-	if (rc)
-		return rc;
-	json_t *j = json_object();
-	json_object_set_new(j, "object", json_string("organization_domain"));
-	json_object_set_new(j, "id", json_string(id));
-	json_object_set_new(j, "deleted", json_true());
-	return route_json(ctx, 200, j);
+	return routes_domain_delete_in(ctx, route_param(ctx, "org"));
 }
 
 static int verify(struct route_ctx *ctx)
 {
-	struct domain d;
-	int rc = dns_verify_domain(ctx->app, &ctx->actor, route_param(ctx, "org"),
-	                           route_param(ctx, "dom"), &d);
-	return rc ? rc : reply(ctx, 200, &d);
+	return routes_domain_verify_in(ctx, route_param(ctx, "org"));
 }
 
 const struct route routes_domains[] = {

@@ -16,7 +16,6 @@
 #include "app/org.h"
 #include "base/error.h"
 #include "base/json_field.h"
-#include "dns/verify.h"
 #include "routes/routes.h"
 #include "routes/saml.h"
 
@@ -231,13 +230,6 @@ static int organization(struct route_ctx *ctx)
 
 /* --- domains --------------------------------------------------------------- */
 
-static int domain_reply(struct route_ctx *ctx, int status, struct domain *d)
-{
-	json_t *j = domain_to_json(d);
-	domain_release(d);
-	return route_json(ctx, status, j);
-}
-
 static int domain_create(struct route_ctx *ctx)
 {
 	static const char *const allowed[] = { "name", NULL };
@@ -252,7 +244,7 @@ static int domain_create(struct route_ctx *ctx)
 	if (rc == 0)
 		rc = app_domain_create(ctx->app, &ctx->actor, ctx->ui.org_id, &in, &d);
 	json_decref(body);
-	return rc ? rc : domain_reply(ctx, 201, &d);
+	return rc ? rc : routes_domain_reply(ctx, 201, &d);
 }
 
 /*
@@ -277,56 +269,29 @@ static int domain_update(struct route_ctx *ctx)
 		rc = app_domain_update(ctx->app, &ctx->actor, ctx->ui.org_id,
 		                       route_param(ctx, "dom"), &in, &d);
 	json_decref(body);
-	return rc ? rc : domain_reply(ctx, 200, &d);
+	return rc ? rc : routes_domain_reply(ctx, 200, &d);
 }
 
+/* The /v1 handlers, in the session's organization. */
 static int domain_list(struct route_ctx *ctx)
 {
-	struct page p;
-	struct domain *items = NULL;
-	size_t n = 0;
-	int64_t total = 0;
-	int rc = route_page(ctx, &p);
-	if (rc == 0)
-		rc = app_domain_list(ctx->app, ctx->ui.org_id, &p, &items, &n, &total);
-	if (rc)
-		return rc;
-	json_t *data = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(data, domain_to_json(&items[i]));
-		domain_release(&items[i]);
-	}
-	free(items);
-	return route_list(ctx, data, total, &p);
+	return routes_domain_list_in(ctx, ctx->ui.org_id);
 }
 
 static int domain_get(struct route_ctx *ctx)
 {
-	struct domain d;
-	int rc = app_domain_get(ctx->app, ctx->ui.org_id, route_param(ctx, "dom"), &d);
-	return rc ? rc : domain_reply(ctx, 200, &d);
+	return routes_domain_get_in(ctx, ctx->ui.org_id);
 }
 
 static int domain_delete(struct route_ctx *ctx)
 {
-	const char *id = route_param(ctx, "dom");
-	int rc = app_domain_delete(ctx->app, &ctx->actor, ctx->ui.org_id, id);
-	if (rc)
-		return rc;
-	json_t *j = json_object();
-	json_object_set_new(j, "object", json_string("organization_domain"));
-	json_object_set_new(j, "id", json_string(id));
-	json_object_set_new(j, "deleted", json_true());
-	return route_json(ctx, 200, j);
+	return routes_domain_delete_in(ctx, ctx->ui.org_id);
 }
 
 /* POST .../domains/{dom}/verify: the real DNS lookup, now. */
 static int domain_verify(struct route_ctx *ctx)
 {
-	struct domain d;
-	int rc = dns_verify_domain(ctx->app, &ctx->actor, ctx->ui.org_id, route_param(ctx, "dom"),
-	                           &d);
-	return rc ? rc : domain_reply(ctx, 200, &d);
+	return routes_domain_verify_in(ctx, ctx->ui.org_id);
 }
 
 /* --- connections ----------------------------------------------------------- */

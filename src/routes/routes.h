@@ -113,6 +113,17 @@ extern const struct route routes_ui[];
 extern const struct route routes_portal_api[];
 
 /*
+ * The /v1 domain handlers for a given organization (the /v1 routes pass {org},
+ * the Security page its session's organization), and the reply they share.
+ */
+struct domain;
+int routes_domain_reply(struct route_ctx *ctx, int status, struct domain *d);
+int routes_domain_list_in(struct route_ctx *ctx, const char *org_id);
+int routes_domain_get_in(struct route_ctx *ctx, const char *org_id);
+int routes_domain_delete_in(struct route_ctx *ctx, const char *org_id);
+int routes_domain_verify_in(struct route_ctx *ctx, const char *org_id);
+
+/*
  * Handlers of /v1 routes under /v1/enterprise_connections/{conn} that the
  * Security page (routes/portal_api.c) runs as they are, once it has checked
  * that {conn} belongs to the session's organization.

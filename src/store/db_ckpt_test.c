@@ -66,13 +66,41 @@ static void nap_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* A database file in a directory of its own, and the paths of its log. */
+struct tmp_db {
+	char dir[32];
+	char *url, *path, *wal, *shm;
+};
+
+static bool tmp_db_make(struct tmp_db *t)
+{
+	xsnprintf(t->dir, sizeof(t->dir), "/tmp/gh-ckpt-XXXXXX");
+	if (!mkdtemp(t->dir))
+		return false;
+	t->url = xasprintf("sqlite:%s/g.db", t->dir);
+	t->path = xasprintf("%s/g.db", t->dir);
+	t->wal = xasprintf("%s/g.db-wal", t->dir);
+	t->shm = xasprintf("%s/g.db-shm", t->dir);
+	return true;
+}
+
+static void tmp_db_remove(struct tmp_db *t)
+{
+	unlink(t->path);
+	unlink(t->wal);
+	unlink(t->shm);
+	rmdir(t->dir);
+	free(t->url);
+	free(t->path);
+	free(t->wal);
+	free(t->shm);
+}
+
 TEST(db_ckpt, long_log_is_copied_off_the_writer_path_and_restarted)
 {
-	char tmpl[] = "/tmp/gh-ckpt-XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	ASSERT(dir != NULL);
-	char *url = xasprintf("sqlite:%s/g.db", dir), *path = xasprintf("%s/g.db", dir),
-	     *wal = xasprintf("%s/g.db-wal", dir), *shm = xasprintf("%s/g.db-shm", dir);
+	struct tmp_db t;
+	ASSERT(tmp_db_make(&t));
+	const char *url = t.url, *path = t.path;
 	struct db *db = NULL;
 	ASSERT_INT_EQ(db_open(&db, url, 2), 0);
 	ASSERT_INT_EQ(db_tx(db, DB_TX_WRITE, create_tx, NULL), 0);
@@ -115,14 +143,7 @@ TEST(db_ckpt, long_log_is_copied_off_the_writer_path_and_restarted)
 	ASSERT_INT_EQ(n, f.rows + 2);
 	db_free(db);
 
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	rmdir(dir);
-	free(url);
-	free(path);
-	free(wal);
-	free(shm);
+	tmp_db_remove(&t);
 }
 
 /* --- sustained writes with readers: the log stays bounded ----------------------- */
@@ -182,11 +203,9 @@ static void *reader_main(void *arg)
 
 TEST(db_ckpt, sustained_writes_with_readers_keep_the_log_bounded)
 {
-	char tmpl[] = "/tmp/gh-ckpt-XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	ASSERT(dir != NULL);
-	char *url = xasprintf("sqlite:%s/g.db", dir), *path = xasprintf("%s/g.db", dir),
-	     *wal = xasprintf("%s/g.db-wal", dir), *shm = xasprintf("%s/g.db-shm", dir);
+	struct tmp_db tmp;
+	ASSERT(tmp_db_make(&tmp));
+	const char *url = tmp.url, *wal = tmp.wal;
 	struct db *db = NULL;
 	ASSERT_INT_EQ(db_open(&db, url, 8), 0);
 	ASSERT_INT_EQ(db_tx(db, DB_TX_WRITE, create_tx, NULL), 0);
@@ -221,12 +240,5 @@ TEST(db_ckpt, sustained_writes_with_readers_keep_the_log_bounded)
 	 * few groups may pass the limit before that. */
 	ASSERT(most < DB_CKPT_HARD_FRAMES + 4000);
 	db_free(db);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	rmdir(dir);
-	free(url);
-	free(path);
-	free(wal);
-	free(shm);
+	tmp_db_remove(&tmp);
 }
