@@ -7,14 +7,23 @@
 int store_event_insert(struct db_conn *c, const char *id, const char *type, const char *data_json,
                        int64_t now, int64_t *deliveries_out)
 {
-	int64_t n =
-	        db_exec(c, "INSERT INTO events (id, type, data, created_at) VALUES (?, ?, ?, ?)",
-	                "ttti", id, type, data_json, now);
-	if (n < 0)
-		return (int)n;
+	if (deliveries_out)
+		*deliveries_out = 0;
 	/* The filter is a JSON array of type names; '[]' means every type. */
 	char pattern[128];
 	xsnprintf(pattern, sizeof(pattern), "%%\"%s\"%%", type);
+	/*
+	 * Only deliveries read events: with no endpoint that wants this type the
+	 * row would never be read, so it is not written (one statement instead of
+	 * two inserts per change on a server without webhooks).
+	 */
+	int64_t n = db_exec(c,
+	                    "INSERT INTO events (id, type, data, created_at) SELECT ?, ?, ?, CAST(? AS BIGINT) "
+	                    "WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = 1 "
+	                    "AND (events = '[]' OR events LIKE ?))",
+	                    "tttit", id, type, data_json, now, pattern);
+	if (n <= 0)
+		return (int)n;
 	n = db_exec(c,
 	            "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, "
 	            "next_attempt_at, created_at, updated_at) "

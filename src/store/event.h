@@ -13,7 +13,8 @@
 /*
  * Inserts the event and one pending delivery per enabled endpoint whose
  * filter is empty or names the type; *deliveries_out (may be NULL) gets how
- * many. Returns 0 or a store error.
+ * many. An event no endpoint wants is not stored at all (deliveries are the
+ * only readers of events). Returns 0 or a store error.
  */
 int store_event_insert(struct db_conn *c, const char *id, const char *type, const char *data_json,
                        int64_t now, int64_t *deliveries_out);

@@ -335,6 +335,64 @@ TEST(store_contract, pg_outbox)
 	contract_outbox(true);
 }
 
+/* An event no enabled endpoint wants leaves no row: only deliveries read events. */
+struct unwanted_op {
+	int64_t deliveries, events;
+};
+
+static int unwanted_tx(struct db_conn *c, void *payload)
+{
+	struct unwanted_op *op = payload;
+	int64_t now = clock_now();
+	struct webhook_endpoint off = { 0 }, some = { 0 };
+	xsnprintf(off.id, sizeof(off.id), "whe_off");
+	xsnprintf(some.id, sizeof(some.id), "whe_some");
+	off.url = some.url = (char *)(uintptr_t) "https://example.test/";
+	off.description = some.description = (char *)(uintptr_t) "";
+	off.events = (char *)(uintptr_t) "[]";
+	some.events = (char *)(uintptr_t) "[\"session.revoked\"]";
+	off.secret_sealed = some.secret_sealed = (char *)(uintptr_t) "v1.x";
+	some.enabled = true;
+	off.created_at = some.created_at = now;
+	int rc = store_webhook_insert(c, &off);
+	if (!rc)
+		rc = store_webhook_insert(c, &some);
+	if (!rc)
+		rc = store_event_insert(c, "evt_1", "user.created", "{}", now, &op->deliveries);
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_query(c, &s, "SELECT count(*) FROM events", "");
+	if (!rc && db_step(s) == 1)
+		op->events = db_int(s, 0);
+	if (s)
+		db_done(s);
+	return rc;
+}
+
+static void contract_unwanted_event(bool pg)
+{
+	struct backend b;
+	if (!backend_open(&b, pg)) {
+		backend_close(&b);
+		test_skip("TEST_PG_DSN not set or unreachable");
+	}
+	struct unwanted_op op = { -1, -1 };
+	ASSERT_INT_EQ(db_tx(b.db, DB_TX_WRITE, unwanted_tx, &op), 0);
+	ASSERT_INT_EQ(op.deliveries, 0);
+	ASSERT_INT_EQ(op.events, 0);
+	backend_close(&b);
+}
+
+TEST(store_contract, sqlite_unwanted_event)
+{
+	contract_unwanted_event(false);
+}
+
+TEST(store_contract, pg_unwanted_event)
+{
+	contract_unwanted_event(true);
+}
+
 /* --- portal links, page sessions, operators (migration 0009) --- */
 
 struct ui_contract_op {
