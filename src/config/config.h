@@ -34,7 +34,8 @@ struct config {
 	int64_t ui_session_lifetime_s;
 	char *portal_frame_ancestors;
 	char *trusted_proxies;
-	char *config_file; /* where the file values came from, if any */
+	char *cpu_scheduling; /* batch or normal */
+	char *config_file;    /* where the file values came from, if any */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_BOOL, CONFIG_INT };

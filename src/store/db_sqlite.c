@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "store/db_driver.h"
+#include "store/db_vfs.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -76,7 +77,7 @@ static int sq_open(struct db_conn **out, const char *target)
 		flags |= SQLITE_OPEN_URI;
 	}
 	*out = NULL;
-	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+	int rc = sqlite3_open_v2(path, &c->db, flags, db_vfs_name());
 	if (rc != SQLITE_OK) {
 		error_set(ERR_UNAVAILABLE, "sqlite: cannot open %s: %s", target,
 		          c->db ? sqlite3_errmsg(c->db) : "out of memory");

@@ -17,11 +17,12 @@ int store_event_insert(struct db_conn *c, const char *id, const char *type, cons
 	 * row would never be read, so it is not written (one statement instead of
 	 * two inserts per change on a server without webhooks).
 	 */
-	int64_t n = db_exec(c,
-	                    "INSERT INTO events (id, type, data, created_at) SELECT ?, ?, ?, CAST(? AS BIGINT) "
-	                    "WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = 1 "
-	                    "AND (events = '[]' OR events LIKE ?))",
-	                    "tttit", id, type, data_json, now, pattern);
+	int64_t n = db_exec(
+	        c,
+	        "INSERT INTO events (id, type, data, created_at) SELECT ?, ?, ?, CAST(? AS BIGINT) "
+	        "WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = 1 "
+	        "AND (events = '[]' OR events LIKE ?))",
+	        "tttit", id, type, data_json, now, pattern);
 	if (n <= 0)
 		return (int)n;
 	n = db_exec(c,
