@@ -7,7 +7,11 @@
 #include "base/error.h"
 #include "base/id.h"
 #include "base/json_field.h"
+#include "base/rand.h"
 #include "test/harness/test.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 TEST(buf, ceiling_refuses_and_keeps_content)
 {
@@ -89,4 +93,32 @@ TEST(error, a_new_error_may_quote_the_previous_one)
 	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
 	error_setc(ERR_PEER, error_get()->stable, "again: %s", error_get()->detail);
 	ASSERT_STR_EQ(error_get()->stable, "metadata_unreachable");
+}
+
+/* rand_bytes: no byte handed out twice, neither in one process nor across fork. */
+TEST(rand, pool_bytes_are_not_repeated_even_after_fork)
+{
+	unsigned char seen[64][10];
+	for (int i = 0; i < 64; i++) {
+		rand_bytes(seen[i], sizeof(seen[i]));
+		for (int j = 0; j < i; j++)
+			ASSERT(memcmp(seen[i], seen[j], sizeof(seen[i])) != 0);
+	}
+	int fds[2];
+	ASSERT_INT_EQ(pipe(fds), 0);
+	pid_t pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		unsigned char c[16];
+		rand_bytes(c, sizeof(c));
+		_exit(write(fds[1], c, sizeof(c)) == (ssize_t)sizeof(c) ? 0 : 1);
+	}
+	unsigned char mine[16], child[16];
+	rand_bytes(mine, sizeof(mine));
+	ASSERT_INT_EQ(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+	int status = 0;
+	ASSERT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fds[0]);
+	close(fds[1]);
+	ASSERT(memcmp(mine, child, sizeof(mine)) != 0); /* the child did not inherit the pool */
 }

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Randomness from the kernel (getrandom); never seeded, never predictable. */
+/*
+ * Randomness from the kernel (getrandom); never seeded, never predictable.
+ * Small requests are served from a per-thread pool of kernel bytes, each
+ * byte used once and wiped (see rand.c).
+ */
 #ifndef GATEHOUSE_BASE_RAND_H
 #define GATEHOUSE_BASE_RAND_H
 
