@@ -114,9 +114,13 @@ void routes_metrics_write(struct buf *out, const struct db *db)
 	        "(background: off the writer's path).\n"
 	        "# TYPE gatehouse_db_checkpoints_total counter\n"
 	        "gatehouse_db_checkpoints_total{by=\"background\"} %llu\n"
-	        "gatehouse_db_checkpoints_total{by=\"writer\"} %llu\n",
+	        "gatehouse_db_checkpoints_total{by=\"writer\"} %llu\n"
+	        "# HELP gatehouse_db_write_group_redos_total SQLite write groups run a second "
+	        "time with a savepoint per write, because one of their writes failed.\n"
+	        "# TYPE gatehouse_db_write_group_redos_total counter\n"
+	        "gatehouse_db_write_group_redos_total %llu\n",
 	        (unsigned long long)w.commits, (unsigned long long)w.writes,
 	        (double)w.busy_us / 1e6, (unsigned long long)w.wal_frames,
 	        (unsigned long long)w.checkpoints_background,
-	        (unsigned long long)w.checkpoints_writer);
+	        (unsigned long long)w.checkpoints_writer, (unsigned long long)w.group_redos);
 }

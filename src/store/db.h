@@ -93,6 +93,7 @@ struct db_write_stats {
 	uint64_t wal_frames; /* the log's length after the last commit */
 	uint64_t checkpoints_background; /* checkpoint passes off the writer's path */
 	uint64_t checkpoints_writer;     /* passes the writer ran itself */
+	uint64_t group_redos;            /* groups rerun with savepoints after a write failed */
 };
 /* db may be NULL (the counters are process-wide; the log's are per database). */
 void db_write_stats(const struct db *db, struct db_write_stats *out);
