@@ -150,6 +150,16 @@ def webhook_receiver():
     r.close()
 
 
+@pytest.fixture
+def outbox(gatehouse, webhook_receiver):
+    """A catch-all webhook endpoint on `gatehouse`. Events are stored only when an
+    enabled endpoint wants them (deliveries are their only readers), so a test that
+    reads the events table (ghtest.sql.events) subscribes first."""
+    r = gatehouse.api.post("/v1/webhook_endpoints", json={"url": webhook_receiver.url + "/outbox"})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
 # -- gatehouse ---------------------------------------------------------------------------
 
 def _pg(*args):

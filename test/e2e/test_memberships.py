@@ -95,7 +95,7 @@ def test_org_may_be_named_by_slug(gatehouse):
     ({"user_id": "USER", "organization_id": "org_x"}, 422, "unknown_field"),
     ({"user_id": "user_01m00000000000000000000000"}, 404, "user_not_found"),
 ])
-def test_add_refusals(gatehouse, body, status, code):
+def test_add_refusals(gatehouse, outbox, body, status, code):
     org, u = new_org(gatehouse), new_user(gatehouse, "a@x.com")
     body = {k: (u["id"] if v == "USER" else v) for k, v in body.items()}
     assert_problem(gatehouse.api.post(members_url(org), json=body), status, code)
@@ -176,7 +176,7 @@ def test_patch_refusals(gatehouse, body, code):
     assert gatehouse.api.get(members_url(org)).json()["data"][0]["role"] == "org:member"
 
 
-def test_mapped_role_cannot_be_changed_by_hand(gatehouse):
+def test_mapped_role_cannot_be_changed_by_hand(gatehouse, outbox):
     org, u = new_org(gatehouse), new_user(gatehouse, "mapped@x.com")
     m = add(gatehouse, org, u).json()
     # Directory Sync will write mapped roles; until it exists, set one in the database.
@@ -259,7 +259,7 @@ def test_user_memberships(gatehouse):
 
 # -- events --------------------------------------------------------------------------------
 
-def test_events_for_each_change(gatehouse):
+def test_events_for_each_change(gatehouse, outbox):
     org, u = new_org(gatehouse), new_user(gatehouse, "e@x.com")
     m = add(gatehouse, org, u).json()
     gatehouse.api.patch(f"{members_url(org)}/{u['id']}", json={"role": "org:admin"})
@@ -305,7 +305,7 @@ def test_cli_members(gatehouse):
 
 # -- concurrency ---------------------------------------------------------------------------
 
-def test_seat_limit_holds_under_concurrent_adds(gatehouse):
+def test_seat_limit_holds_under_concurrent_adds(gatehouse, outbox):
     org = new_org(gatehouse, max_memberships=3)
     users = [new_user(gatehouse, f"race{i}@x.com") for i in range(12)]
     with ThreadPoolExecutor(max_workers=12) as pool:

@@ -25,7 +25,7 @@ def _join(gh, org, user, role=None):
     return r.json()
 
 
-def test_deleting_an_org_emits_one_membership_deleted_per_member(gatehouse):
+def test_deleting_an_org_emits_one_membership_deleted_per_member(gatehouse, outbox):
     gh = gatehouse
     org = _org(gh)
     members = [_join(gh, org, _user(gh, f"u{i}@acme.test")) for i in range(3)]
@@ -36,7 +36,7 @@ def test_deleting_an_org_emits_one_membership_deleted_per_member(gatehouse):
     assert r.status_code == 200 and r.json()["data"] == []
 
 
-def test_default_role_change_moves_default_members_only(gatehouse):
+def test_default_role_change_moves_default_members_only(gatehouse, outbox):
     gh = gatehouse
     org = _org(gh)
     follows = _join(gh, org, _user(gh, "a@acme.test"))

@@ -165,7 +165,7 @@ def test_permissions_lists_system_then_custom_in_use(gatehouse):
 
 # -- deletion -------------------------------------------------------------------------------
 
-def test_deleting_a_held_role_reassigns_each_orgs_default(gatehouse):
+def test_deleting_a_held_role_reassigns_each_orgs_default(gatehouse, outbox):
     new_role(gatehouse, "org:billing", ["org:billing:manage"])
     new_role(gatehouse, "org:viewer", ["org:reports:read"])
     plain = new_org(gatehouse, "Plain")
@@ -194,7 +194,7 @@ def test_deleting_a_held_role_reassigns_each_orgs_default(gatehouse):
     assert members(gatehouse, plain)[m1["id"]]["role"] == "org:member"
 
 
-def test_deleting_an_orgs_default_role_is_refused(gatehouse):
+def test_deleting_an_orgs_default_role_is_refused(gatehouse, outbox):
     new_role(gatehouse, "org:viewer", ["org:reports:read"])
     org = new_org(gatehouse, "Viewers", default_role="org:viewer")
     m = new_member(gatehouse, org, "v@x.com")

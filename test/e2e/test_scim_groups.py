@@ -97,7 +97,7 @@ def test_put_replaces_the_members_it_lists(d):
     assert r.json()["displayName"] == "G3" and [m["value"] for m in r.json()["members"]] == [b["id"]]
 
 
-def test_the_highest_ranked_mapped_group_wins(gatehouse, d):
+def test_the_highest_ranked_mapped_group_wins(gatehouse, outbox, d):
     role(gatehouse, "org:eng")
     role(gatehouse, "org:lead")
     a, b, c = users(d, 3)

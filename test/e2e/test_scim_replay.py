@@ -32,7 +32,7 @@ def test_okta_scim_20_spec_test(gatehouse, dns):
     replay.run(d["base"], load("okta_spec_test.json")["steps"], v, d["token"])
 
 
-def test_okta_documented_lifecycle(gatehouse, dns):
+def test_okta_documented_lifecycle(gatehouse, outbox, dns):
     d = new_directory(gatehouse, dns, domains=("okta.test",))
     other = d["scim"].post("/Users", json=okta_user("other@okta.test")).json()
     v = {"domain": "okta.test", "otherUserId": other["id"]}
@@ -44,7 +44,7 @@ def test_okta_documented_lifecycle(gatehouse, dns):
     assert types[0] == "directory_sync.group.created" and types[-1] == "directory_sync.group.deleted"
 
 
-def test_entra_id_users(gatehouse, dns):
+def test_entra_id_users(gatehouse, outbox, dns):
     d = new_directory(gatehouse, dns, domains=("contoso.test",), provider="microsoft_entra_id")
     v = {"domain": "contoso.test"}
     replay.run(d["base"], load("entra_users.json")["steps"], v, d["token"])

@@ -36,7 +36,7 @@ def gh_user(gh, email):
 
 # -- create --------------------------------------------------------------------------------
 
-def test_create_makes_a_member_before_first_sign_in(gatehouse, d):
+def test_create_makes_a_member_before_first_sign_in(gatehouse, outbox, d):
     r = d["scim"].post("/Users", json=okta_user("alice@acme.test", given="Alice", family="Liddell"))
     assert r.status_code == 201, r.text
     assert r.headers["Content-Type"].startswith("application/scim+json")
@@ -191,7 +191,7 @@ def test_unmodelled_attributes_are_kept(d):
 
 # -- deactivation --------------------------------------------------------------------------
 
-def test_deactivation_revokes_every_session_in_the_same_transaction(gatehouse, d):
+def test_deactivation_revokes_every_session_in_the_same_transaction(gatehouse, outbox, d):
     u = create(d, "leaver@acme.test")
     user = gh_user(gatehouse, "leaver@acme.test")
     for i in range(3):

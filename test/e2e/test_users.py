@@ -251,7 +251,7 @@ def test_keyset_pagination_is_stable_under_inserts(gatehouse):
 
 # -- deactivation and sessions -------------------------------------------------------------
 
-def test_deactivation_revokes_every_active_session(gatehouse):
+def test_deactivation_revokes_every_active_session(gatehouse, outbox):
     u = new_user(gatehouse, "leaver@x.com")
     other = new_user(gatehouse, "stayer@x.com")
     insert_session(gatehouse, "sess_a1", u["id"])
@@ -281,7 +281,7 @@ def test_deactivation_revokes_every_active_session(gatehouse):
 
 # -- delete --------------------------------------------------------------------------------
 
-def test_delete_takes_memberships_and_emits_events(gatehouse):
+def test_delete_takes_memberships_and_emits_events(gatehouse, outbox):
     u = new_user(gatehouse, "gone@x.com")
     o1, o2 = new_org(gatehouse, name="One"), new_org(gatehouse, name="Two")
     m1, m2 = add_member(gatehouse, o1["id"], u["id"]), add_member(gatehouse, o2["id"], u["id"])
@@ -304,7 +304,7 @@ def test_delete_takes_memberships_and_emits_events(gatehouse):
 
 # -- events and webhooks -------------------------------------------------------------------
 
-def test_every_change_writes_its_event_with_the_user(gatehouse):
+def test_every_change_writes_its_event_with_the_user(gatehouse, outbox):
     u = new_user(gatehouse, "ev@x.com", first_name="Eve")
     gatehouse.api.patch(f"/v1/users/{u['id']}", json={"first_name": "Evelyn"})
     gatehouse.api.delete(f"/v1/users/{u['id']}")

@@ -52,7 +52,8 @@ def query(gh, sql):
 
 def events(gh, type_prefix=""):
     """The outbox events whose type starts with type_prefix, as
-    [(type, data dict)], oldest first (ids sort by creation time)."""
+    [(type, data dict)], oldest first (ids sort by creation time). Only events
+    some enabled endpoint wants are stored: use the `outbox` fixture first."""
     rows = query(gh, "SELECT type, data FROM events WHERE type LIKE "
                      f"{lit(type_prefix + '%')} ORDER BY id")
     return [(t, json.loads(d)) for t, d in rows]
