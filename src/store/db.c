@@ -432,16 +432,9 @@ static void req_wake(struct write_req *r, bool lead)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* The leader (writing == true): takes the queue, which holds its own request,
- * runs it as one group, then hands over to the first writer that queued
- * meanwhile (writing stays true) or ends the writing. */
-static void lead_group(struct db *db, struct write_req *me)
+/* Runs one taken queue: as a group, again with savepoints, or one by one. */
+static void run_batch(struct db *db, struct write_req *batch)
 {
-	pthread_mutex_lock(&db->wq_lock);
-	gather(db);
-	struct write_req *batch = db->wq_head;
-	db->wq_head = db->wq_tail = NULL;
-	pthread_mutex_unlock(&db->wq_lock);
 	int64_t t0 = clock_mono_us();
 	if (db->writer)
 		db_ckpt_before_write(db->ckpt, db->writer);
@@ -456,19 +449,50 @@ static void lead_group(struct db *db, struct write_req *me)
 	if (db->writer)
 		db_ckpt_after_write(db->ckpt, db->writer);
 	atomic_fetch_add(&writer_busy_us, (uint64_t)(clock_mono_us() - t0));
+}
+
+/*
+ * The leader (writing == true): takes the queue, which holds its own request,
+ * and runs it as one group. If writers queued meanwhile, it takes and runs
+ * theirs too, up to LEAD_ROUNDS groups, waking each group's writers as soon
+ * as their group is done; then it hands over to the first writer still
+ * queued (writing stays true) or ends the writing. Handing over at every
+ * group left the writer idle between groups: the next leader, woken, waited
+ * for a core (SCHED_BATCH: it does not preempt the thread that woke it) while
+ * every writer of the next group was already queued. The cap bounds how long
+ * the leader's own caller waits for its answer.
+ */
+#define LEAD_ROUNDS 4
+
+static void lead_group(struct db *db, struct write_req *me)
+{
 	pthread_mutex_lock(&db->wq_lock);
-	struct write_req *next = db->wq_head;
-	if (!next)
-		db->writing = false;
+	gather(db);
+	struct write_req *batch = db->wq_head;
+	db->wq_head = db->wq_tail = NULL;
 	pthread_mutex_unlock(&db->wq_lock);
-	if (next)
-		req_wake(next, true);
-	for (struct write_req *r = batch, *after; r; r = after) {
-		after = r->next; /* read before the wake: r may be gone after it */
-		if (r == me)
-			me->done = true;
-		else
-			req_wake(r, false);
+	for (int round = 1;; round++) {
+		run_batch(db, batch);
+		pthread_mutex_lock(&db->wq_lock);
+		struct write_req *next = db->wq_head;
+		bool keep = next && round < LEAD_ROUNDS;
+		if (keep)
+			db->wq_head = db->wq_tail = NULL;
+		else if (!next)
+			db->writing = false;
+		pthread_mutex_unlock(&db->wq_lock);
+		if (next && !keep)
+			req_wake(next, true);
+		for (struct write_req *r = batch, *after; r; r = after) {
+			after = r->next; /* read before the wake: r may be gone after it */
+			if (r == me)
+				me->done = true;
+			else
+				req_wake(r, false);
+		}
+		if (!keep)
+			return;
+		batch = next;
 	}
 }
 
