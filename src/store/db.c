@@ -605,13 +605,17 @@ static void check_arity(const char *sql, const char *types)
 		    sql);
 }
 
-static int bind_args(struct db_stmt *s, const char *types, va_list ap)
+/* borrowed: the strings outlive the statement's run (see bind_text_borrowed). */
+static int bind_args(struct db_stmt *s, const char *types, va_list ap, bool borrowed)
 {
 	int rc = 0;
+	int (*text)(struct db_stmt *, int, const char *) = borrowed && s->ops->bind_text_borrowed
+	                                                           ? s->ops->bind_text_borrowed
+	                                                           : s->ops->bind_text;
 	for (int i = 0; types[i] && rc == 0; i++) {
 		switch (types[i]) {
 		case 't':
-			rc = s->ops->bind_text(s, i + 1, va_arg(ap, const char *));
+			rc = text(s, i + 1, va_arg(ap, const char *));
 			break;
 		case 'i':
 			rc = s->ops->bind_int64(s, i + 1, va_arg(ap, int64_t));
@@ -636,7 +640,7 @@ int db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const cha
 		return rc;
 	va_list ap;
 	va_start(ap, types);
-	rc = bind_args(s, types, ap);
+	rc = bind_args(s, types, ap, false);
 	va_end(ap);
 	if (rc) {
 		c->ops->reset(s);
@@ -682,7 +686,7 @@ int64_t db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 		return rc;
 	va_list ap;
 	va_start(ap, types);
-	rc = bind_args(s, types, ap);
+	rc = bind_args(s, types, ap, true); /* reset before this returns */
 	va_end(ap);
 	while (rc == 0 && (rc = s->ops->step(s)) == DB_ROW)
 		rc = 0;

@@ -66,8 +66,14 @@ struct db_ops {
 	int64_t (*wal_frames)(struct db_conn *c);
 	int (*wal_checkpoint)(struct db_conn *c, bool restart, int64_t *log_frames,
 	                      int64_t *done_frames);
+	/*
+	 * Version 3, optional: bind_text for a value that outlives the statement's
+	 * run (db_exec binds, steps and resets within one call), so the driver
+	 * need not copy it. NULL: bind_text is used.
+	 */
+	int (*bind_text_borrowed)(struct db_stmt *s, int idx, const char *value);
 };
-#define DB_OPS_VERSION 2
+#define DB_OPS_VERSION 3
 
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;

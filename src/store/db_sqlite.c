@@ -145,6 +145,15 @@ static int sq_bind_text(struct db_stmt *st, int idx, const char *v)
 	return rc == SQLITE_OK ? 0 : map_error(s->conn->db, rc);
 }
 
+/* SQLITE_STATIC: the caller's string lives until the statement is reset. */
+static int sq_bind_text_borrowed(struct db_stmt *st, int idx, const char *v)
+{
+	struct sq_stmt *s = (struct sq_stmt *)st;
+	int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_STATIC)
+	           : sqlite3_bind_null(s->st, idx);
+	return rc == SQLITE_OK ? 0 : map_error(s->conn->db, rc);
+}
+
 static int sq_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
 	struct sq_stmt *s = (struct sq_stmt *)st;
@@ -244,6 +253,7 @@ const struct db_ops db_sqlite_ops = {
 	.exec = sq_exec,
 	.prepare = sq_prepare,
 	.bind_text = sq_bind_text,
+	.bind_text_borrowed = sq_bind_text_borrowed,
 	.bind_int64 = sq_bind_int64,
 	.step = sq_step,
 	.column_text = sq_column_text,
