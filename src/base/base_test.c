@@ -11,6 +11,7 @@
 #include "test/harness/test.h"
 
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 TEST(buf, ceiling_refuses_and_keeps_content)
@@ -121,4 +122,54 @@ TEST(rand, pool_bytes_are_not_repeated_even_after_fork)
 	close(fds[0]);
 	close(fds[1]);
 	ASSERT(memcmp(mine, child, sizeof(mine)) != 0); /* the child did not inherit the pool */
+}
+
+/* The arithmetic formatter writes what gmtime_r + strftime write. */
+TEST(clock, rfc3339_matches_strftime)
+{
+	int64_t fixed[] = { 0,          1,          -1,         86399,      86400,
+		            951782400,  951868799,  4107542400, 4107628799, 253402300799,
+		            1700000000, 2000000000, -86401,     68169600 };
+	int64_t x = 88172645463325252LL;
+	for (int i = 0; i < 20000; i++) {
+		int64_t at;
+		if (i < (int)(sizeof(fixed) / sizeof(fixed[0]))) {
+			at = fixed[i];
+		} else {
+			x ^= x << 13;
+			x ^= (int64_t)((uint64_t)x >> 7);
+			x ^= x << 17;
+			at = (int64_t)((uint64_t)x % 253402300800ULL); /* 1970 to 9999 */
+		}
+		char got[32], want[32];
+		struct tm tm;
+		time_t t = (time_t)at;
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		clock_format_rfc3339(got, sizeof(got), at);
+		ASSERT_STR_EQ(got, want);
+	}
+}
+
+/* xsnprintf's "%s" shortcut: the bytes and the answer vsnprintf gives. */
+TEST(xmalloc, xsnprintf_string_copy_matches_vsnprintf)
+{
+	const char *inputs[] = { "", "a", "user_01m8328bytmxc09v68g32fgnmr", "exactly-9" };
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		for (size_t size = 1; size < 40; size++) {
+			char a[40], b[40];
+			memset(a, 'x', sizeof(a));
+			memset(b, 'x', sizeof(b));
+			bool fits = xsnprintf(a, size, "%s", inputs[i]);
+			int n = snprintf(b, size, "%.*s%s", 0, "",
+			                 inputs[i]); /* not the shortcut */
+			ASSERT(fits == (n >= 0 && (size_t)n < size));
+			ASSERT(memcmp(a, b, sizeof(a)) == 0);
+		}
+	}
+	char z[8];
+	const char *volatile none = NULL; /* as a caller's NULL field arrives */
+	ASSERT(xsnprintf(z, sizeof(z), "%s", none));
+	ASSERT_STR_EQ(z, "(null)");
+	ASSERT(!xsnprintf(z, 0, "%s", "abc"));
 }
