@@ -130,16 +130,16 @@ TEST(clock, rfc3339_matches_strftime)
 	int64_t fixed[] = { 0,          1,          -1,         86399,      86400,
 		            951782400,  951868799,  4107542400, 4107628799, 253402300799,
 		            1700000000, 2000000000, -86401,     68169600 };
-	int64_t x = 88172645463325252LL;
+	uint64_t x = 88172645463325252ULL;
 	for (int i = 0; i < 20000; i++) {
 		int64_t at;
 		if (i < (int)(sizeof(fixed) / sizeof(fixed[0]))) {
 			at = fixed[i];
 		} else {
 			x ^= x << 13;
-			x ^= (int64_t)((uint64_t)x >> 7);
+			x ^= x >> 7;
 			x ^= x << 17;
-			at = (int64_t)((uint64_t)x % 253402300800ULL); /* 1970 to 9999 */
+			at = (int64_t)(x % 253402300800ULL); /* 1970 to 9999 */
 		}
 		char got[32], want[32];
 		struct tm tm;
