@@ -325,6 +325,23 @@ static void write_one(struct db *db, struct write_req *r)
 #define GROUP_REDO 1
 
 /*
+ * Most writes one transaction takes in: the queue is taken again after the
+ * last of them, so a group grows while writers keep arriving and every
+ * B-tree page appended to is written to the log once for all of them.
+ */
+#define GROUP_MAX 32
+
+/* Takes every queued request (NULL if none). */
+static struct write_req *take_queue(struct db *db)
+{
+	pthread_mutex_lock(&db->wq_lock);
+	struct write_req *q = db->wq_head;
+	db->wq_head = db->wq_tail = NULL;
+	pthread_mutex_unlock(&db->wq_lock);
+	return q;
+}
+
+/*
  * Several requests in one transaction. With savepoints, each request runs
  * inside one: a request whose fn fails with an ordinary error (not found,
  * conflict, invalid...) is rolled back to its savepoint and gets that error;
@@ -354,6 +371,9 @@ static int write_group(struct db *db, struct write_req *batch, bool savepoints)
 		req_enter(r);
 		if (savepoints && (rc = tx_exec(db, c, "SAVEPOINT gc")) != 0)
 			goto abort;
+		/* writers that queued while this group ran join it before the commit */
+		if (!r->next && !savepoints && n + 1 < GROUP_MAX)
+			r->next = take_queue(db);
 		int frc = r->fn(c, r->payload);
 		if (frc == ERR_RETRY || frc == ERR_UNAVAILABLE || frc == ERR_INTERNAL) {
 			rc = frc; /* may have broken the transaction: let write_one decide */
@@ -438,7 +458,7 @@ static void run_batch(struct db *db, struct write_req *batch)
 	int64_t t0 = clock_mono_us();
 	if (db->writer)
 		db_ckpt_before_write(db->ckpt, db->writer);
-	int grc = batch->next ? write_group(db, batch, false) : -1;
+	int grc = write_group(db, batch, false); /* may take in writers that queue meanwhile */
 	if (grc == GROUP_REDO) {
 		atomic_fetch_add(&group_redos, 1);
 		grc = write_group(db, batch, true);
