@@ -79,6 +79,7 @@ static int reload(struct db_conn *c, struct dir_op *op)
 static int enable_tx(struct db_conn *c, void *payload)
 {
 	struct dir_op *op = payload;
+	directory_release(op->out); /* a rerun (retry, group redo) starts empty */
 	int rc = check_connection(c, op->conn_id);
 	if (rc)
 		return rc;

@@ -950,6 +950,11 @@ static int list_tx(struct db_conn *c, void *payload)
 {
 	struct du_op *op = payload;
 	const struct directory_user_query *q = op->q;
+	for (size_t i = 0; *op->items && i < *op->count; i++) /* a rerun starts empty */
+		directory_user_release(&(*op->items)[i]);
+	free(*op->items);
+	*op->items = NULL;
+	*op->count = 0;
 	int rc = app_scim_check_tx(c, op->p);
 	if (rc)
 		return rc;
@@ -958,11 +963,16 @@ static int list_tx(struct db_conn *c, void *payload)
 	if (q->match) {
 		rc = list_filtered(c, op, value);
 	} else {
-		*op->total = store_directory_user_count(c, op->p->connection_id, q->key, value);
-		rc = *op->total < 0 ? (int)*op->total
-		                    : store_directory_user_page(c, op->p->connection_id, q->key,
-		                                                value, q->start_index - 1, q->count,
-		                                                op->items, op->count);
+		rc = store_directory_user_page(c, op->p->connection_id, q->key, value,
+		                               q->start_index - 1, q->count, op->items, op->count);
+		/* a first page that is not full holds every match (one snapshot): no count */
+		if (rc == 0 && q->start_index == 1 && (int64_t)*op->count < q->count)
+			*op->total = (int64_t)*op->count;
+		else if (rc == 0)
+			*op->total =
+			        store_directory_user_count(c, op->p->connection_id, q->key, value);
+		if (rc == 0 && *op->total < 0)
+			rc = (int)*op->total;
 	}
 	free(value);
 	return rc;

@@ -379,6 +379,12 @@ static int write_group(struct db *db, struct write_req *batch, bool savepoints)
 			rc = frc; /* may have broken the transaction: let write_one decide */
 			goto abort;
 		}
+		if (frc && !savepoints && r == batch && !r->next) {
+			/* alone in its transaction: its error is the answer, nothing to redo */
+			req_finish(r, frc);
+			tx_exec(db, c, "ROLLBACK");
+			return 0;
+		}
 		if (frc && !savepoints) {
 			rc = GROUP_REDO;
 			goto abort;
