@@ -380,11 +380,15 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
+/* want connections, and room for the rest: SQLite's pool holds two files per
+ * connection (database and log), up to 33 connections with the writer. */
+#define FD_HEADROOM 256
+
 static void raise_fd_limit(unsigned want)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want + 64) {
-		rl.rlim_cur = rl.rlim_max < want + 64 ? rl.rlim_max : want + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want + FD_HEADROOM) {
+		rl.rlim_cur = rl.rlim_max < want + FD_HEADROOM ? rl.rlim_max : want + FD_HEADROOM;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }

@@ -24,9 +24,12 @@ struct gfile {
 	sqlite3_filename name;
 	struct gfile *wal;
 	struct gfile *next; /* in the registry of open database files */
-	/* a log file: its database file; fd >= 0 when writes are gathered */
+	/* a log file: its database file; fd >= 0 when writes are gathered (opened
+	 * at the first write: readers' logs never get one) */
 	struct gfile *db;
 	int fd;
+	bool plain; /* writes go straight through (no descriptor, no reservation) */
+	sqlite3_filename path;
 	unsigned char *buf;
 	size_t len;
 	sqlite3_int64 off;      /* file offset of buf[0] */
@@ -104,6 +107,7 @@ static int stop_gathering(struct gfile *f)
 	int e = flush(f);
 	close(f->fd);
 	f->fd = -1;
+	f->plain = true;
 	return e ? sqlite_code(e) : SQLITE_OK;
 }
 
@@ -130,6 +134,8 @@ static int reserve(struct gfile *f, sqlite3_int64 end)
 static int g_write(sqlite3_file *p, const void *in, int n, sqlite3_int64 off)
 {
 	struct gfile *f = (struct gfile *)p;
+	if (f->fd < 0 && f->db && !f->plain && (f->fd = open(f->path, O_RDWR | O_CLOEXEC)) < 0)
+		f->plain = true;
 	if (f->fd < 0 || !f->db)
 		return f->real->pMethods->xWrite(f->real, in, n, off);
 	atomic_fetch_add_explicit(&n_writes, 1, memory_order_relaxed);
@@ -313,8 +319,7 @@ static void link_log(struct gfile *wal, sqlite3_filename name)
 			break;
 		}
 	pthread_mutex_unlock(&registry_lock);
-	if (wal->db)
-		wal->fd = open(name, O_RDWR | O_CLOEXEC);
+	wal->path = name;
 }
 
 static int g_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int flags,
