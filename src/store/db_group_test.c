@@ -147,40 +147,74 @@ static int count_tx(struct db_conn *c, void *payload)
 	return rc;
 }
 
-TEST(db_group_commit, each_writer_gets_its_own_result)
-{
-	char tmpl[] = "/tmp/gh-group-XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	ASSERT(dir != NULL);
-	char *url = xasprintf("sqlite:%s/g.db", dir);
-	struct db *db = NULL;
-	ASSERT_INT_EQ(db_open(&db, url, 4), 0);
-	ASSERT_INT_EQ(store_migrate_run(db, NULL), 0);
+/* A migrated database in a directory of its own. */
+struct group_db {
+	char dir[32];
+	char *url;
+	struct db *db;
+};
 
-	struct op taken = { .org = make_org("taken"), .want = OK };
-	uint64_t groups_before = db_group_commits();
-	struct db_write_stats st0, st1;
-	db_write_stats(db, &st0);
-	atomic_store(&entered, 0);
-	enum { WORKERS = 8, N = 60 };
-	struct worker w[WORKERS];
-	pthread_t t[WORKERS];
-	for (int i = 0; i < WORKERS; i++) {
-		w[i] = (struct worker){ db, i, N, 0 };
-		pthread_create(&t[i], NULL, worker_run, &w[i]);
+static bool group_db_open(struct group_db *g)
+{
+	xsnprintf(g->dir, sizeof(g->dir), "/tmp/gh-group-XXXXXX");
+	if (!mkdtemp(g->dir))
+		return false;
+	g->url = xasprintf("sqlite:%s/g.db", g->dir);
+	g->db = NULL;
+	return db_open(&g->db, g->url, 4) == 0 && store_migrate_run(g->db, NULL) == 0;
+}
+
+static void group_db_close(struct group_db *g)
+{
+	db_free(g->db);
+	const char *ext[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char *p = xasprintf("%s/g.db%s", g->dir, ext[i]);
+		unlink(p);
+		free(p);
 	}
-	/* the first write is slow: the workers' first requests queue into one group */
-	int slow_rc = db_tx(db, DB_TX_WRITE, slow_tx, &taken);
+	rmdir(g->dir);
+	free(g->url);
+}
+
+/*
+ * Starts n workers running fn, holds the writer with a slow first write so
+ * that their first requests queue into one group, and returns how many of
+ * their answers were wrong (-1 if the slow write failed).
+ */
+static int run_workers(struct db *db, void *(*fn)(void *), int n, int per_worker, struct op *first)
+{
+	atomic_store(&entered, 0);
+	struct worker *w = xcalloc((size_t)n, sizeof(*w));
+	pthread_t *t = xcalloc((size_t)n, sizeof(*t));
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct worker){ db, i, per_worker, 0 };
+		pthread_create(&t[i], NULL, fn, &w[i]);
+	}
+	int slow_rc = db_tx(db, DB_TX_WRITE, slow_tx, first);
 	int wrong = 0;
-	for (int i = 0; i < WORKERS; i++) {
+	for (int i = 0; i < n; i++) {
 		pthread_join(t[i], NULL);
 		wrong += w[i].wrong;
 	}
-	ASSERT_INT_EQ(slow_rc, 0);
-	ASSERT_INT_EQ(wrong, 0);
+	free(w);
+	free(t);
+	return slow_rc ? -1 : wrong;
+}
+
+TEST(db_group_commit, each_writer_gets_its_own_result)
+{
+	struct group_db g;
+	ASSERT(group_db_open(&g));
+	struct op taken = { .org = make_org("taken"), .want = OK };
+	uint64_t groups_before = db_group_commits();
+	struct db_write_stats st0, st1;
+	db_write_stats(g.db, &st0);
+	enum { WORKERS = 8, N = 60 };
+	ASSERT_INT_EQ(run_workers(g.db, worker_run, WORKERS, N, &taken), 0);
 
 	struct count_op cnt = { .workers = WORKERS, .n = N };
-	ASSERT_INT_EQ(db_tx(db, DB_TX_READ, count_tx, &cnt), 0);
+	ASSERT_INT_EQ(db_tx(g.db, DB_TX_READ, count_tx, &cnt), 0);
 	ASSERT_INT_EQ(cnt.missing_ok, 0);
 	ASSERT_INT_EQ(cnt.present_failed, 0);
 	int oks = 0;
@@ -189,22 +223,11 @@ TEST(db_group_commit, each_writer_gets_its_own_result)
 			oks += outcome_for(i, j) == OK;
 	ASSERT_INT_EQ(cnt.total, oks + 1);
 	ASSERT(db_group_commits() > groups_before); /* the queued requests did form groups */
-	db_write_stats(db, &st1);
+	db_write_stats(g.db, &st1);
 	/* groups holding a failing request ran again with a savepoint per request */
 	ASSERT(st1.group_redos > st0.group_redos);
-
 	org_release(&taken.org);
-	db_free(db);
-	char *p = xasprintf("%s/g.db", dir), *wal = xasprintf("%s/g.db-wal", dir),
-	     *shm = xasprintf("%s/g.db-shm", dir);
-	unlink(p);
-	unlink(wal);
-	unlink(shm);
-	rmdir(dir);
-	free(p);
-	free(wal);
-	free(shm);
-	free(url);
+	group_db_close(&g);
 }
 
 static void *ok_worker_run(void *arg)
@@ -226,46 +249,18 @@ static void *ok_worker_run(void *arg)
 /* Groups in which every request succeeds commit in one pass, without savepoints. */
 TEST(db_group_commit, groups_without_failures_run_once)
 {
-	char tmpl[] = "/tmp/gh-group-XXXXXX";
-	char *dir = mkdtemp(tmpl);
-	ASSERT(dir != NULL);
-	char *url = xasprintf("sqlite:%s/g.db", dir);
-	struct db *db = NULL;
-	ASSERT_INT_EQ(db_open(&db, url, 4), 0);
-	ASSERT_INT_EQ(store_migrate_run(db, NULL), 0);
+	struct group_db g;
+	ASSERT(group_db_open(&g));
 	struct db_write_stats st0, st1;
-	db_write_stats(db, &st0);
+	db_write_stats(g.db, &st0);
 	uint64_t groups_before = db_group_commits();
-	atomic_store(&entered, 0);
 	enum { WORKERS = 6, N = 40 };
-	struct worker w[WORKERS];
-	pthread_t t[WORKERS];
-	for (int i = 0; i < WORKERS; i++) {
-		w[i] = (struct worker){ db, i, N, 0 };
-		pthread_create(&t[i], NULL, ok_worker_run, &w[i]);
-	}
 	struct op first = { .org = make_org("first"), .want = OK };
-	ASSERT_INT_EQ(db_tx(db, DB_TX_WRITE, slow_tx, &first), 0);
-	int wrong = 0;
-	for (int i = 0; i < WORKERS; i++) {
-		pthread_join(t[i], NULL);
-		wrong += w[i].wrong;
-	}
-	ASSERT_INT_EQ(wrong, 0);
-	db_write_stats(db, &st1);
+	ASSERT_INT_EQ(run_workers(g.db, ok_worker_run, WORKERS, N, &first), 0);
+	db_write_stats(g.db, &st1);
 	ASSERT(db_group_commits() > groups_before);
 	ASSERT_INT_EQ(st1.group_redos, st0.group_redos);
 	ASSERT_INT_EQ(st1.writes - st0.writes, WORKERS * N + 1);
 	org_release(&first.org);
-	db_free(db);
-	char *p = xasprintf("%s/g.db", dir), *wal = xasprintf("%s/g.db-wal", dir),
-	     *shm = xasprintf("%s/g.db-shm", dir);
-	unlink(p);
-	unlink(wal);
-	unlink(shm);
-	rmdir(dir);
-	free(p);
-	free(wal);
-	free(shm);
-	free(url);
+	group_db_close(&g);
 }
