@@ -135,6 +135,7 @@ int app_directory_enable(struct app *a, const struct actor *who, const char *con
 static int rotate_tx(struct db_conn *c, void *payload)
 {
 	struct dir_op *op = payload;
+	directory_release(op->out); /* a rerun (retry, group redo) starts empty */
 	int rc = store_directory_get(c, op->conn_id, op->out);
 	if (rc == 0 && !op->out->enabled)
 		rc = error_setc(ERR_CONFLICT, "directory_sync_disabled",
@@ -158,6 +159,7 @@ int app_directory_rotate(struct app *a, const struct actor *who, const char *con
 static int disable_tx(struct db_conn *c, void *payload)
 {
 	struct dir_op *op = payload;
+	directory_release(op->out); /* a rerun (retry, group redo) starts empty */
 	int rc = store_directory_get(c, op->conn_id, op->out);
 	int64_t now = clock_now();
 	if (rc == 0 && op->out->enabled)

@@ -213,6 +213,7 @@ int app_directory_role_deleted_tx(struct db_conn *c, const struct actor *who, co
 
 struct batch_op {
 	struct directory_job_state job;
+	const struct directory_job_state *from; /* batch_tx: the state it starts from */
 	bool finished;
 };
 
@@ -227,6 +228,7 @@ static int claim_tx(struct db_conn *c, void *payload)
 static int batch_tx(struct db_conn *c, void *payload)
 {
 	struct batch_op *op = payload;
+	op->job = *op->from; /* a rerun starts from the same cursor and counts */
 	const struct actor who = { "system", op->job.id };
 	struct resolve_ctx x = { .who = &who, .conn_id = op->job.connection_id };
 	struct directory_user *v = NULL;
@@ -267,7 +269,7 @@ int app_directory_jobs_run_once(struct app *a)
 		return 0;
 	}
 	while (rc == 0 && !op.finished) {
-		struct batch_op attempt = op; /* a retried transaction starts from the same state */
+		struct batch_op attempt = { .from = &op.job };
 		rc = app_write_keyed(a, app_directory_lock_key(op.job.connection_id), batch_tx,
 		                     &attempt);
 		if (rc == 0)

@@ -51,6 +51,8 @@ struct tx {
 static int ensure_tx(struct db_conn *c, void *payload)
 {
 	struct tx *t = payload;
+	free(t->op->kid); /* a rerun (retry, group redo) starts empty */
+	t->op->kid = NULL;
 	struct signing_key *items = NULL;
 	size_t n = 0;
 	int rc = store_signing_key_list(c, clock_now(), &items, &n);

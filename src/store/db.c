@@ -40,6 +40,7 @@ struct db {
 	 * cache warm across writes instead of re-reading the B-trees each time. */
 	struct db_conn *writer;
 	struct db_ckpt *ckpt; /* SQLite on a file: checkpoints off the writer's path */
+	bool test_rerun;      /* test only: GATEHOUSE_TEST_RERUN_WRITES=1 (see write_group) */
 };
 
 static atomic_uint_fast64_t errors_total;
@@ -95,6 +96,8 @@ int db_open(struct db **out, const char *url, int pool_size)
 	db->target = xstrdup(target);
 	db->size = pool_size > 0 ? pool_size : (ops->kind == DB_SQLITE ? 32 : 16);
 	db->free_conns = xcalloc((size_t)db->size, sizeof(struct db_conn *));
+	const char *rerun = getenv("GATEHOUSE_TEST_RERUN_WRITES");
+	db->test_rerun = rerun && strcmp(rerun, "1") == 0;
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->cond, NULL);
 	pthread_mutex_init(&db->wq_lock, NULL);
@@ -374,6 +377,18 @@ static int write_group(struct db *db, struct write_req *batch, bool savepoints)
 		/* writers that queued while this group ran join it before the commit */
 		if (!r->next && !savepoints && n + 1 < GROUP_MAX)
 			r->next = take_queue(db);
+		/* Test only (GATEHOUSE_TEST_RERUN_WRITES=1): every fn first runs once
+		 * and is rolled back, as when a group is redone, so that a fn that is
+		 * not safe to run again shows (leaks, double counts, stale flags). */
+		if (db->test_rerun && !savepoints) {
+			if ((rc = tx_exec(db, c, "SAVEPOINT rerun")) != 0)
+				goto abort;
+			r->fn(c, r->payload);
+			if ((rc = tx_exec(db, c, "ROLLBACK TO rerun")) != 0 ||
+			    (rc = tx_exec(db, c, "RELEASE rerun")) != 0)
+				goto abort;
+			req_enter(r);
+		}
 		int frc = r->fn(c, r->payload);
 		if (frc == ERR_RETRY || frc == ERR_UNAVAILABLE || frc == ERR_INTERNAL) {
 			rc = frc; /* may have broken the transaction: let write_one decide */

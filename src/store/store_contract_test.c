@@ -463,7 +463,8 @@ static int ui_tx(struct db_conn *c, void *payload)
 	case 9:
 		t->swept = store_ui_session_sweep(c, t->now + 301, 100);
 		return t->swept < 0 ? (int)t->swept : 0;
-	case 10: /* operators */
+	case 10:                                  /* operators */
+		operator_account_release(&t->op); /* a rerun starts empty */
 		id_new(t->op.id, "opr");
 		t->op.username = xstrdup("ops");
 		t->op.password_hash = xstrdup("$argon2id$v=19$m=19456,t=2,p=1$x$y");

@@ -81,9 +81,11 @@ class Gatehouse:
 
     def env(self):
         # No proxies, and no GATEHOUSE_* settings from the caller's environment
-        # (the server reads them): only what this instance is given.
+        # (the server reads them): only what this instance is given; except
+        # the test-only GATEHOUSE_TEST_RERUN_WRITES (store/db.c), passed through.
         e = {k: v for k, v in os.environ.items()
-             if k not in _PROXY_VARS and not k.startswith("GATEHOUSE_")}
+             if k not in _PROXY_VARS and (not k.startswith("GATEHOUSE_")
+                                          or k == "GATEHOUSE_TEST_RERUN_WRITES")}
         e.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
         e.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
         e["GATEHOUSE_SECRET_KEY"] = self.key
