@@ -152,7 +152,9 @@ int jose_jws_verify(char **payload_out, size_t *payload_len, const struct jose_j
 		rc = select_key(&k, &h, keys);
 	if (rc)
 		return rc;
-	split(compact, len, st, sl);
+	if (!k ||
+	    !split(compact, len, st, sl)) /* both checked above; said again for the analyzer */
+		return malformed("not three base64url segments");
 	if (jose_b64url_decode(&sig, &sig_len, compact + st[2], sl[2]) ||
 	    jose_b64url_decode(&payload, &plen, compact + st[1], sl[1])) {
 		rc = malformed("a segment is not base64url");
