@@ -946,15 +946,21 @@ static int list_filtered(struct db_conn *c, struct du_op *op, const char *value)
 	return 0;
 }
 
+/* Frees a listed page and leaves it empty. */
+static void page_release(struct directory_user **items, size_t *count)
+{
+	for (size_t i = 0; *items && i < *count; i++)
+		directory_user_release(&(*items)[i]);
+	free(*items);
+	*items = NULL;
+	*count = 0;
+}
+
 static int list_tx(struct db_conn *c, void *payload)
 {
 	struct du_op *op = payload;
 	const struct directory_user_query *q = op->q;
-	for (size_t i = 0; *op->items && i < *op->count; i++) /* a rerun starts empty */
-		directory_user_release(&(*op->items)[i]);
-	free(*op->items);
-	*op->items = NULL;
-	*op->count = 0;
+	page_release(op->items, op->count); /* a rerun starts empty */
 	int rc = app_scim_check_tx(c, op->p);
 	if (rc)
 		return rc;
@@ -987,12 +993,7 @@ int app_directory_user_list(struct app *a, const struct scim_principal *p,
 	*count = 0;
 	*total = 0;
 	int rc = app_read(a, list_tx, &op);
-	if (rc) {
-		for (size_t i = 0; *items && i < *count; i++)
-			directory_user_release(&(*items)[i]);
-		free(*items);
-		*items = NULL;
-		*count = 0;
-	}
+	if (rc)
+		page_release(items, count);
 	return rc;
 }

@@ -415,7 +415,8 @@ static int write_group(struct db *db, struct write_req *batch, bool savepoints)
 	}
 	rc = tx_exec(db, c, "COMMIT");
 	if (rc == 0) {
-		atomic_fetch_add(&group_commits, 1);
+		if (n > 1)
+			atomic_fetch_add(&group_commits, 1);
 		atomic_fetch_add(&write_commits, 1);
 		atomic_fetch_add(&writes_committed, n);
 		return 0;

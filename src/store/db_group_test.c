@@ -74,6 +74,7 @@ static int slow_tx(struct db_conn *c, void *payload)
 struct worker {
 	struct db *db;
 	int id, n, wrong;
+	bool all_ok; /* every request succeeds (else outcome_for) */
 };
 
 static int expect(struct op *op, int rc)
@@ -98,7 +99,7 @@ static void *worker_run(void *arg)
 		usleep(100);
 	for (int i = 0; i < w->n; i++) {
 		char slug[64];
-		struct op op = { .want = outcome_for(w->id, i) };
+		struct op op = { .want = w->all_ok ? OK : outcome_for(w->id, i) };
 		if (op.want == DUPLICATE)
 			xsnprintf(slug, sizeof(slug), "taken");
 		else
@@ -178,18 +179,18 @@ static void group_db_close(struct group_db *g)
 }
 
 /*
- * Starts n workers running fn, holds the writer with a slow first write so
- * that their first requests queue into one group, and returns how many of
- * their answers were wrong (-1 if the slow write failed).
+ * Starts n workers (all_ok: every request succeeds), holds the writer with
+ * a slow first write so that their first requests queue into one group, and
+ * returns how many of their answers were wrong (-1 if the slow write failed).
  */
-static int run_workers(struct db *db, void *(*fn)(void *), int n, int per_worker, struct op *first)
+static int run_workers(struct db *db, bool all_ok, int n, int per_worker, struct op *first)
 {
 	atomic_store(&entered, 0);
 	struct worker *w = xcalloc((size_t)n, sizeof(*w));
 	pthread_t *t = xcalloc((size_t)n, sizeof(*t));
 	for (int i = 0; i < n; i++) {
-		w[i] = (struct worker){ db, i, per_worker, 0 };
-		pthread_create(&t[i], NULL, fn, &w[i]);
+		w[i] = (struct worker){ db, i, per_worker, 0, all_ok };
+		pthread_create(&t[i], NULL, worker_run, &w[i]);
 	}
 	int slow_rc = db_tx(db, DB_TX_WRITE, slow_tx, first);
 	int wrong = 0;
@@ -211,7 +212,7 @@ TEST(db_group_commit, each_writer_gets_its_own_result)
 	struct db_write_stats st0, st1;
 	db_write_stats(g.db, &st0);
 	enum { WORKERS = 8, N = 60 };
-	ASSERT_INT_EQ(run_workers(g.db, worker_run, WORKERS, N, &taken), 0);
+	ASSERT_INT_EQ(run_workers(g.db, false, WORKERS, N, &taken), 0);
 
 	struct count_op cnt = { .workers = WORKERS, .n = N };
 	ASSERT_INT_EQ(db_tx(g.db, DB_TX_READ, count_tx, &cnt), 0);
@@ -230,22 +231,6 @@ TEST(db_group_commit, each_writer_gets_its_own_result)
 	group_db_close(&g);
 }
 
-static void *ok_worker_run(void *arg)
-{
-	struct worker *w = arg;
-	while (!atomic_load(&entered))
-		usleep(100);
-	for (int i = 0; i < w->n; i++) {
-		char slug[64];
-		xsnprintf(slug, sizeof(slug), "ok%d-%d", w->id, i);
-		struct op op = { .org = make_org(slug), .want = OK };
-		if (db_tx(w->db, DB_TX_WRITE, insert_tx, &op) != 0)
-			w->wrong++;
-		org_release(&op.org);
-	}
-	return NULL;
-}
-
 /* Groups in which every request succeeds commit in one pass, without savepoints. */
 TEST(db_group_commit, groups_without_failures_run_once)
 {
@@ -256,7 +241,7 @@ TEST(db_group_commit, groups_without_failures_run_once)
 	uint64_t groups_before = db_group_commits();
 	enum { WORKERS = 6, N = 40 };
 	struct op first = { .org = make_org("first"), .want = OK };
-	ASSERT_INT_EQ(run_workers(g.db, ok_worker_run, WORKERS, N, &first), 0);
+	ASSERT_INT_EQ(run_workers(g.db, true, WORKERS, N, &first), 0);
 	db_write_stats(g.db, &st1);
 	ASSERT(db_group_commits() > groups_before);
 	ASSERT_INT_EQ(st1.group_redos, st0.group_redos);

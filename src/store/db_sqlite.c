@@ -137,21 +137,22 @@ static int sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 	return 0;
 }
 
-static int sq_bind_text(struct db_stmt *st, int idx, const char *v)
+static int bind_text_as(struct db_stmt *st, int idx, const char *v, sqlite3_destructor_type how)
 {
 	struct sq_stmt *s = (struct sq_stmt *)st;
-	int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT)
-	           : sqlite3_bind_null(s->st, idx);
+	int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, how) : sqlite3_bind_null(s->st, idx);
 	return rc == SQLITE_OK ? 0 : map_error(s->conn->db, rc);
+}
+
+static int sq_bind_text(struct db_stmt *st, int idx, const char *v)
+{
+	return bind_text_as(st, idx, v, SQLITE_TRANSIENT);
 }
 
 /* SQLITE_STATIC: the caller's string lives until the statement is reset. */
 static int sq_bind_text_borrowed(struct db_stmt *st, int idx, const char *v)
 {
-	struct sq_stmt *s = (struct sq_stmt *)st;
-	int rc = v ? sqlite3_bind_text(s->st, idx, v, -1, SQLITE_STATIC)
-	           : sqlite3_bind_null(s->st, idx);
-	return rc == SQLITE_OK ? 0 : map_error(s->conn->db, rc);
+	return bind_text_as(st, idx, v, SQLITE_STATIC);
 }
 
 static int sq_bind_int64(struct db_stmt *st, int idx, int64_t v)

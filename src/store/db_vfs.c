@@ -20,8 +20,10 @@
 struct gfile {
 	sqlite3_file base;
 	sqlite3_file *real; /* the unix VFS's file, right after this struct */
-	/* a database file: the pager's name pointer, and its log when open */
+	/* the name SQLite opened the file with (for a database file, the pager's
+	 * own pointer: what sqlite3_filename_database() gives for its log) */
 	sqlite3_filename name;
+	/* a database file: its log when open */
 	struct gfile *wal;
 	struct gfile *next; /* in the registry of open database files */
 	/* a log file: its database file; fd >= 0 when writes are gathered (opened
@@ -29,7 +31,6 @@ struct gfile {
 	struct gfile *db;
 	int fd;
 	bool plain; /* writes go straight through (no descriptor, no reservation) */
-	sqlite3_filename path;
 	unsigned char *buf;
 	size_t len;
 	sqlite3_int64 off;      /* file offset of buf[0] */
@@ -111,7 +112,7 @@ static int stop_gathering(struct gfile *f)
 	return e ? sqlite_code(e) : SQLITE_OK;
 }
 
-/* Blocks for [off, end) before bytes there are gathered. */
+/* Blocks for [0, end) before bytes up to end are gathered. */
 static int reserve(struct gfile *f, sqlite3_int64 end)
 {
 	if (end <= f->reserved)
@@ -134,7 +135,7 @@ static int reserve(struct gfile *f, sqlite3_int64 end)
 static int g_write(sqlite3_file *p, const void *in, int n, sqlite3_int64 off)
 {
 	struct gfile *f = (struct gfile *)p;
-	if (f->fd < 0 && f->db && !f->plain && (f->fd = open(f->path, O_RDWR | O_CLOEXEC)) < 0)
+	if (f->fd < 0 && f->db && !f->plain && (f->fd = open(f->name, O_RDWR | O_CLOEXEC)) < 0)
 		f->plain = true;
 	if (f->fd < 0 || !f->db)
 		return f->real->pMethods->xWrite(f->real, in, n, off);
@@ -319,7 +320,6 @@ static void link_log(struct gfile *wal, sqlite3_filename name)
 			break;
 		}
 	pthread_mutex_unlock(&registry_lock);
-	wal->path = name;
 }
 
 static int g_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int flags,
@@ -334,8 +334,8 @@ static int g_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int 
 	if (rc != SQLITE_OK)
 		return rc; /* pMethods stays NULL: SQLite does not close it */
 	f->base.pMethods = &g_methods;
+	f->name = name;
 	if (name && (flags & SQLITE_OPEN_MAIN_DB)) {
-		f->name = name;
 		pthread_mutex_lock(&registry_lock);
 		f->next = databases;
 		databases = f;

@@ -257,28 +257,30 @@ TEST(store_contract, pg_concurrent_writers)
 
 /* --- the outbox: fan-out by filter, and a claimed delivery is not claimed twice --- */
 
+/* An endpoint with the given id, event filter (JSON array) and state. */
+static int insert_endpoint(struct db_conn *c, const char *id, const char *events, bool enabled,
+                           int64_t now)
+{
+	struct webhook_endpoint e = { 0 };
+	xsnprintf(e.id, sizeof(e.id), "%s", id);
+	e.url = (char *)(uintptr_t) "https://example.test/";
+	e.description = (char *)(uintptr_t) "";
+	e.events = (char *)(uintptr_t)events;
+	e.secret_sealed = (char *)(uintptr_t) "v1.x";
+	e.enabled = enabled;
+	e.created_at = now;
+	return store_webhook_insert(c, &e);
+}
+
 static int outbox_tx(struct db_conn *c, void *payload)
 {
 	(void)payload;
 	int64_t now = clock_now();
-	struct webhook_endpoint all = { 0 }, some = { 0 }, off = { 0 };
-	xsnprintf(all.id, sizeof(all.id), "whe_all");
-	xsnprintf(some.id, sizeof(some.id), "whe_some");
-	xsnprintf(off.id, sizeof(off.id), "whe_off");
-	all.url = some.url = off.url = (char *)(uintptr_t) "https://example.test/";
-	all.description = some.description = off.description = (char *)(uintptr_t) "";
-	all.events = (char *)(uintptr_t) "[]";
-	some.events = (char *)(uintptr_t) "[\"session.revoked\"]";
-	off.events = (char *)(uintptr_t) "[]";
-	all.secret_sealed = some.secret_sealed = off.secret_sealed = (char *)(uintptr_t) "v1.x";
-	all.enabled = some.enabled = true;
-	off.enabled = false;
-	all.created_at = some.created_at = off.created_at = now;
-	int rc = store_webhook_insert(c, &all);
+	int rc = insert_endpoint(c, "whe_all", "[]", true, now);
 	if (!rc)
-		rc = store_webhook_insert(c, &some);
+		rc = insert_endpoint(c, "whe_some", "[\"session.revoked\"]", true, now);
 	if (!rc)
-		rc = store_webhook_insert(c, &off);
+		rc = insert_endpoint(c, "whe_off", "[]", false, now);
 	if (!rc)
 		rc = store_event_insert(c, "evt_1", "user.created", "{}", now, NULL);
 	if (!rc)
@@ -344,25 +346,15 @@ static int unwanted_tx(struct db_conn *c, void *payload)
 {
 	struct unwanted_op *op = payload;
 	int64_t now = clock_now();
-	struct webhook_endpoint off = { 0 }, some = { 0 };
-	xsnprintf(off.id, sizeof(off.id), "whe_off");
-	xsnprintf(some.id, sizeof(some.id), "whe_some");
-	off.url = some.url = (char *)(uintptr_t) "https://example.test/";
-	off.description = some.description = (char *)(uintptr_t) "";
-	off.events = (char *)(uintptr_t) "[]";
-	some.events = (char *)(uintptr_t) "[\"session.revoked\"]";
-	off.secret_sealed = some.secret_sealed = (char *)(uintptr_t) "v1.x";
-	some.enabled = true;
-	off.created_at = some.created_at = now;
-	int rc = store_webhook_insert(c, &off);
+	int rc = insert_endpoint(c, "whe_off", "[]", false, now);
 	if (!rc)
-		rc = store_webhook_insert(c, &some);
+		rc = insert_endpoint(c, "whe_some", "[\"session.revoked\"]", true, now);
 	if (!rc)
 		rc = store_event_insert(c, "evt_1", "user.created", "{}", now, &op->deliveries);
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_query(c, &s, "SELECT count(*) FROM events", "");
-	if (!rc && db_step(s) == 1)
+	if (!rc && db_step(s) == DB_ROW)
 		op->events = db_int(s, 0);
 	if (s)
 		db_done(s);
